@@ -6,8 +6,10 @@ is served by the second, and Ctrl-C (SIGINT) stops every child and both servers.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,12 +108,23 @@ def test_up_embedded_keeps_data_across_restarts(up: _Up, tmp_path: Path) -> None
     assert not (data / "postgres" / "postmaster.pid").exists(), "PostgreSQL still running"
     assert _no_children_left(tmp_path)
 
+    # A run killed outright (kill -9) leaves its pid in pgserver's list of server users;
+    # the next run must still stop PostgreSQL when it ends.
+    (data / "postgres" / ".handle_pids.json").write_text(json.dumps([_dead_pid()]))
     with httpx.Client(base_url=up.start(), timeout=10) as http:
         again = http.get(f"/v1/documents/{job['document_id']}")
         assert again.status_code == 200
         assert again.json()["content_sha256"] == document["content_sha256"]
         assert http.get(f"/v1/jobs/{job['job_id']}").json()["status"] == "done"
     assert up.interrupt() == 0
+    assert not (data / "postgres" / "postmaster.pid").exists(), "PostgreSQL still running"
+    assert _no_children_left(tmp_path)
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def _no_children_left(folder: Path) -> bool:
