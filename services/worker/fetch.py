@@ -8,7 +8,6 @@ names: `FetchPolicy`, `FetchedPage`, `fetch_page`.
 from __future__ import annotations
 
 import ipaddress
-import re
 import socket
 import time
 from dataclasses import dataclass
@@ -16,16 +15,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from copydesk.charset import sniff_charset
 from copydesk.errors import FetchFailed, FetchRetryable
 
 ACCEPTED_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 MAX_REDIRECTS = 5
 TOO_MANY_REQUESTS = 429
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# How far into a page to look for <meta charset>; the HTML spec says it must be in the
-# first 1024 bytes, some pages are sloppier.
-_CHARSET_SNIFF_BYTES = 4096
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +83,7 @@ def _get(
         if content_type not in ACCEPTED_TYPES:
             raise FetchFailed(f"not an HTML or text page: {content_type or 'no type'}", url=url)
         body = _read_capped(response, policy, started, url)
-        encoding = response.charset_encoding or _sniff_charset(body) or "utf-8"
+        encoding = response.charset_encoding or sniff_charset(body) or "utf-8"
         try:
             text = body.decode(encoding, errors="replace")
         except LookupError:  # an unknown charset name in the page
@@ -122,11 +118,6 @@ def _read_capped(response: httpx.Response, policy: FetchPolicy, started: float, 
             raise FetchRetryable(f"took longer than {policy.total_timeout}s", url=url)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _sniff_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:_CHARSET_SNIFF_BYTES])
-    return match.group(1).decode("ascii", errors="ignore") if match else None
 
 
 def _check_address(url: str, policy: FetchPolicy) -> None:
