@@ -2,7 +2,7 @@
 
 `copydesk up` (and `api`, `worker`, `beat`) start uvicorn and celery as children rather
 than importing them, so each keeps its own process, signals and logs. Children get their
-own session, so a terminal's Ctrl-C reaches only us; we then stop them in order.
+own session, so a terminal's Ctrl-C reaches only us; we then stop them all.
 """
 
 from __future__ import annotations
