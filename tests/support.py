@@ -55,7 +55,12 @@ def delete_queue(settings: Settings) -> None:
     """Leave nothing of a test queue in the shared Redis."""
     assert settings.redis_url is not None
     client = redis.Redis.from_url(settings.redis_url)
-    client.delete(settings.queue, f"_kombu.binding.{settings.queue}")
+    # The list of messages, and the binding records kombu keeps for the queue.
+    client.delete(
+        settings.queue,
+        f"_kombu.binding.{settings.queue}",
+        f"_kombu.binding_permanent.{settings.queue}",
+    )
     client.close()
 
 
