@@ -455,8 +455,8 @@ _LINE_PATTERNS = tuple((k, r, _compile_line(p)) for k, r, p in _LINE_CUES)
 _MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CUES)
 # Captions by structure of the credit: "(Photo: Jane Doe/Agency)" style tails.
 _BYLINE = re.compile(
-    r"(?:by|von|par|por|di|door)\s+[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){0,3}"
-    r"(?:\s*(?:,|and|und|et|y|&)\s*[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){0,3})*"
+    r"(?:by|von|par|por|di|door)\s+[A-ZÀ-Þ][\w'\u2019.-]+(?:\s+[A-ZÀ-Þ][\w'\u2019.-]+){0,3}"
+    r"(?:\s*(?:,|and|und|et|y|&)\s*[A-ZÀ-Þ][\w'\u2019.-]+(?:\s+[A-ZÀ-Þ][\w'\u2019.-]+){0,3})*"
     r"(?:\s*[|,·•-]\s*.{0,60})?",
     re.I,
 )
@@ -525,7 +525,8 @@ _GLUED_MARKERS = (
     "advertentie",
 )
 _GLUED_HEAD = re.compile(
-    rf"\s*({_alt(_GLUED_MARKERS)})(?:(?=[A-ZÀ-Þ\"“‘'])|\s*[:|·•—–-]\s*|\s+(?=[A-ZÀ-Þ]))", re.I
+    rf"\s*({_alt(_GLUED_MARKERS)})(?:(?=[A-ZÀ-Þ\"\u201c\u2018'])|\s*[:|·•\u2014\u2013-]\s*|\s+(?=[A-ZÀ-Þ]))",
+    re.I,
 )
 # Sentence boundaries, including glued ones ("...end.Sign up") that copy-paste produces.
 _SENTENCE_END = re.compile(r"(?<=[.!?…:”\"»)])\s*(?=[A-ZÀ-Þ¿¡\"“«])")
