@@ -59,8 +59,11 @@ COMMENTS_AFTER_TOKENS = 50
 COMMENT_HEAD_TOKENS = 15
 # A related-links heading ends the article only after this share of the kept tokens.
 RELATED_AFTER_SHARE = 0.75
-# How many lines before the article are read for a byline or date.
+# How many lines before (and after) the article's first line are read for a byline or date.
 HEAD_LINES = 8
+HEAD_AFTER = 3
+# A sentence-final line of at least this many tokens may extend the article's run.
+EXTEND_MIN_TOKENS = 8
 # split_glued looks for a promo tail only in the last characters of a line.
 TAIL_CHARS = 160
 
@@ -110,7 +113,8 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     if not lines:
         return Extraction(None, (), path=PATH, extractor=EXTRACTOR, extractor_version=VERSION)
     features, facts = page_features(lines)
-    keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds)
+    prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
+    keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds, prose)
     page = _Page(lines, facts, keep, {})
     tail = _cut_comments(page)
     _review(page)
@@ -121,7 +125,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     kept = np.flatnonzero(page.keep).tolist()
     paragraphs = tuple(texts.get(i, lines[i]) for i in kept)
     start = kept[0] if kept else 0
-    head = lines[max(0, start - HEAD_LINES) : start + 1]
+    head = lines[max(0, start - HEAD_LINES) : start + HEAD_AFTER + 1]
     return Extraction(
         title=lines[title] if title is not None else None,
         paragraphs=paragraphs,

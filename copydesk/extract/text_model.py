@@ -59,7 +59,7 @@ def load_model(data: dict[str, npt.NDArray[np.float32]]) -> LineModel:
     return LineModel(
         weights=tuple(w.astype(np.float32) for w in weights),
         biases=tuple(b.astype(np.float32) for b in biases),
-        thresholds=Thresholds(float(cut[0]), float(cut[1]), float(cut[2])),
+        thresholds=Thresholds(*(float(c) for c in cut)),
     )
 
 

@@ -24,6 +24,7 @@ class Thresholds:
     run: float = 0.5  # a line adds to the run's score when its probability is above this
     inside: float = 0.2  # lines in the run are kept above this
     outside: float = 0.85  # lines outside the run are kept above this
+    extend: float = 1.0  # prose lines next to the run join it above this (1.0 = never)
 
 
 def best_run(weights: Array) -> tuple[int, int]:
@@ -40,9 +41,21 @@ def best_run(weights: Array) -> tuple[int, int]:
     return start, end + 1
 
 
-def select_lines(prob: Array, n_tokens: Array, cut: Thresholds) -> Bools:
-    """Which lines to keep, given each line's content probability and token count."""
+def select_lines(
+    prob: Array, n_tokens: Array, cut: Thresholds, prose: Bools | None = None
+) -> Bools:
+    """Which lines to keep, given each line's content probability and token count.
+
+    With `prose` (lines that read as sentences), the run grows over adjacent prose
+    lines scoring above `cut.extend`: a pasted article often ends at the end of the
+    text, where the model expects a footer."""
     start, end = best_run(n_tokens * (prob - cut.run))
+    if prose is not None and end > start:
+        grow = prose & (prob > cut.extend)
+        while end < len(prob) and grow[end]:
+            end += 1
+        while start > 0 and grow[start - 1]:
+            start -= 1
     inside = np.zeros(len(prob), dtype=bool)
     inside[start:end] = True
     return np.where(inside, prob > cut.inside, prob > cut.outside)
