@@ -141,8 +141,10 @@ def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> l
     """Which of `index` lines contain any stem (lower-cased), by one scan per stem."""
     if not index:
         return []
-    chosen = [lines[i] for i in index]
-    joined = "\n".join(chosen).lower()
+    # Lower-case line by line: lower() can change a line's length ("İ"), so offsets
+    # are taken from the lowered lines themselves.
+    chosen = list(map(str.lower, (lines[i] for i in index)))
+    joined = "\n".join(chosen)
     ends = np.cumsum([len(s) + 1 for s in chosen])
     hits: set[int] = set()
     for stem in stems:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copydesk.extract import extract_text
 
@@ -74,3 +76,13 @@ def test_german_page() -> None:
 def test_degenerate_inputs(text: str) -> None:
     result = extract_text(text)
     assert isinstance(result.paragraphs, tuple)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=120), max_size=40))
+def test_any_text_gives_a_subset_of_its_lines(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    result = extract_text(text)
+    source = {line.strip() for line in text.replace("\r", "\n").split("\n")}
+    # Every paragraph is a source line or a piece of one (glued boilerplate cut off).
+    assert all(any(p in s for s in source) for p in result.paragraphs)
