@@ -166,7 +166,8 @@ def _cut_comments(page: _Page) -> tuple[int, int] | None:
     if len(kept) == 0:
         return None
     ntok = page.facts.n_tokens
-    after = np.arange(int(kept[0]) + 1, len(page.lines))
+    # Only headings with kept lines after them matter: scan up to the last kept line.
+    after = np.arange(int(kept[0]) + 1, int(kept[-1]) + 1)
     short = after[ntok[after] <= COMMENT_HEAD_TOKENS].tolist()
     kept_tokens = np.cumsum(np.where(page.keep, ntok, 0.0))
     late = kept_tokens[-1] * RELATED_AFTER_SHARE
