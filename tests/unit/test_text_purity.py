@@ -86,3 +86,22 @@ def test_any_text_gives_a_subset_of_its_lines(lines: list[str]) -> None:
     source = {line.strip() for line in text.replace("\r", "\n").split("\n")}
     # Every paragraph is a source line or a piece of one (glued boilerplate cut off).
     assert all(any(p in s for s in source) for p in result.paragraphs)
+
+
+GLUED_TAIL = PAGE.replace("Sign up for our newsletter\n", "").replace(
+    "the regional government.", "the regional government. Sign up for our newsletter"
+)
+
+
+def test_glued_promo_tail_is_cut_from_its_paragraph() -> None:
+    result = extract_text(GLUED_TAIL)
+    assert any(p.endswith("the regional government.") for p in result.paragraphs)
+    assert all("Sign up" not in p for p in result.paragraphs)
+    tails = [r for r in result.removed if r.text == "Sign up for our newsletter"]
+    assert [str(r.kind) for r in tails] == ["newsletter-promo"]
+
+
+def test_glued_advertisement_marker_is_cut_and_prose_kept() -> None:
+    result = extract_text(PAGE.replace("Opponents said", "AdvertisementOpponents said"))
+    assert any(p.startswith("Opponents said") for p in result.paragraphs)
+    assert ("Advertisement", "advertisement") in {(r.text, str(r.kind)) for r in result.removed}
