@@ -1,6 +1,6 @@
 """Train the plain-text line model on the dev set and ship it as an .npz.
 
-    python bench/train_text_model.py [--devset PATH] [--folds 5] [--hidden 24] [--no-save]
+    python bench/train_text_model.py [--devset PATH] [--folds 5] [--hidden 0] [--no-save]
 
 Labels: a line is content when most of its 4-token shingles occur in the page's
 `articleBody`; a short line counts when its tokens occur, in order, in the body and
