@@ -1,15 +1,320 @@
-"""Plain-text cleaning (placeholder: passes paragraphs through unchanged)."""
+"""Plain-text cleaning: keep the article, say what was cut and why.
+
+Steps: split the page into lines; score every line with the shipped model on
+bulk features (`text_features`, `text_model`); keep the best contiguous run of
+content (`text_select`); cut a reader-comment section off as a unit; then review
+the few lines at and around the article with the cue phrases (`cues`) - promos,
+captions, glued ads, bylines - pick the title, name the kind of every dropped
+line, and read the metadata (`text_meta`).
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from itertools import compress, repeat
 
-from copydesk.extract.result import Extraction
+import numpy as np
+import numpy.typing as npt
 
-_BLANK_RUN = re.compile(r"\n\s*\n|\n")
+from copydesk.extract.cues import (
+    COMMENT_STEMS,
+    GLUED_HEAD_PREFIXES,
+    GLUED_TAIL_STEMS,
+    RELATED_STEMS,
+    classify_boilerplate,
+    is_comment_heading,
+    is_related_heading,
+    split_glued,
+)
+from copydesk.extract.result import Extraction, Removed, RemovedKind
+from copydesk.extract.text_features import CUE_GROUP_NAMES, PageFacts, page_features, split_lines
+from copydesk.extract.text_meta import read_metadata
+from copydesk.extract.text_model import LineModel, shipped_model
+from copydesk.extract.text_select import select_lines
+
+PATH = "text"
+EXTRACTOR = "copydesk-text"
+VERSION = "1"
+
+Named = tuple[RemovedKind, str]
+
+# Lines this close to the start or end of the kept article are checked against the
+# cue phrases whatever their shape (promo banners, bylines, "Advertisement").
+REVIEW_MARGIN = 2
+REVIEW_MAX_TOKENS = 30
+# Inside the article a known cue phrase is dropped when the line is this short.
+INSIDE_REVIEW_TOKENS = 3
+# A caption: a kept line of at least this many tokens without final punctuation,
+# between two prose lines (a photo caption copied from between paragraphs).
+CAPTION_MIN_TOKENS = 14
+PROSE_TOKENS = 12
+# A headline: the page's first line, this many tokens, not ending with a full stop...
+TITLE_TOKENS = (3, 30)
+# ...with the article starting within this many lines after it.
+TITLE_GAP = 3
+# A banner head above a newsletter sentence ("Get our weekly briefing") is this short.
+BANNER_MAX_TOKENS = 12
+# A comment heading ends the article only after this many kept tokens of article.
+COMMENTS_AFTER_TOKENS = 50
+COMMENT_HEAD_TOKENS = 15
+# A related-links heading ends the article only after this share of the kept tokens.
+RELATED_AFTER_SHARE = 0.75
+# How many lines before (and after) the article's first line are read for a byline or date.
+HEAD_LINES = 8
+HEAD_AFTER = 3
+# A sentence-final line of at least this many tokens may extend the article's run.
+EXTEND_MIN_TOKENS = 8
+# split_glued looks for a promo tail only in the last characters of a line.
+TAIL_CHARS = 160
+
+_GROUP_KINDS = {
+    "ad": (RemovedKind.ADVERTISEMENT, "advertisement marker"),
+    "promo": (RemovedKind.NEWSLETTER_PROMO, "subscription or newsletter prompt"),
+    "share": (RemovedKind.SHARE, "share or follow button"),
+    "nav": (RemovedKind.NAVIGATION, "navigation or related-links item"),
+    "comments": (RemovedKind.COMMENTS, "comment-section control"),
+    "legal": (RemovedKind.FOOTER, "legal or site link"),
+    "caption": (RemovedKind.CAPTION, "media label"),
+}
+_KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
+# Zones of dropped lines that no cue names, merged into one span per run.
+_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED = range(7)
+# Lines named by a cue-phrase group g get zone _GROUP_ZONE + g, so runs of one kind merge.
+_GROUP_ZONE = 10
+_ZONE_KINDS: dict[int, Named] = {
+    _BEFORE: (RemovedKind.NAVIGATION, "page header or menu before the article"),
+    _AFTER: (RemovedKind.FOOTER, "page footer after the article"),
+    _INSIDE: (RemovedKind.OTHER, "low content score inside the article"),
+    _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
+    _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
+}
+_FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
+_LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """The lines of one page, the model's verdicts, and the rules' named cuts."""
+
+    lines: list[str]
+    facts: PageFacts
+    keep: npt.NDArray[np.bool_]
+    cut: dict[int, Named]
 
 
 def extract_text(text: str) -> Extraction:
-    """Split pasted text into paragraphs, keeping every non-empty line."""
-    paragraphs = tuple(" ".join(p.split()) for p in _BLANK_RUN.split(text) if p.strip())
-    return Extraction(title=None, paragraphs=paragraphs, path="text", extractor="copydesk-text")
+    """Clean pasted page text into title, article paragraphs, removed spans and metadata."""
+    return clean_text(text, shipped_model())
+
+
+def clean_text(text: str, model: LineModel) -> Extraction:
+    """`extract_text` with an explicit line model (the training script passes its own)."""
+    lines = split_lines(text)
+    if not lines:
+        return Extraction(None, (), path=PATH, extractor=EXTRACTOR, extractor_version=VERSION)
+    features, facts = page_features(lines)
+    prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
+    keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds, prose)
+    page = _Page(lines, facts, keep, {})
+    tail = _cut_comments(page)
+    _review(page)
+    title = _title(page)
+    texts, glued = _split_glued(page)
+    if title is not None:
+        page.keep[title] = False
+    kept = np.flatnonzero(page.keep).tolist()
+    paragraphs = tuple(texts.get(i, lines[i]) for i in kept)
+    start = kept[0] if kept else 0
+    head = lines[max(0, start - HEAD_LINES) : start + HEAD_AFTER + 1]
+    return Extraction(
+        title=lines[title] if title is not None else None,
+        paragraphs=paragraphs,
+        removed=_removed(page, glued, title, tail),
+        metadata=read_metadata(head, paragraphs),
+        path=PATH,
+        extractor=EXTRACTOR,
+        extractor_version=VERSION,
+    )
+
+
+def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> list[int]:
+    """Which of `index` lines contain any stem (lower-cased), by one scan per stem."""
+    if not index:
+        return []
+    # Lower-case line by line: lower() can change a line's length ("İ"), so offsets
+    # are taken from the lowered lines themselves.
+    chosen = list(map(str.lower, (lines[i] for i in index)))
+    joined = "\n".join(chosen)
+    ends = np.cumsum([len(s) + 1 for s in chosen])
+    hits: set[int] = set()
+    for stem in stems:
+        at = joined.find(stem)
+        while at >= 0:
+            row = int(np.searchsorted(ends, at, side="right"))
+            hits.add(row)
+            at = joined.find(stem, int(ends[row]))
+    return [index[row] for row in sorted(hits)]
+
+
+def _cut_comments(page: _Page) -> tuple[int, int] | None:
+    """Drop a reader-comment section (or a late related-links block) as a unit.
+
+    A comment heading ends the article once the article has begun; a related-links
+    heading only when most of the kept text lies before it, since such boxes also sit
+    inside articles."""
+    kept = np.flatnonzero(page.keep)
+    if len(kept) == 0:
+        return None
+    ntok = page.facts.n_tokens
+    # Only headings with kept lines after them matter: scan up to the last kept line.
+    after = np.arange(int(kept[0]) + 1, int(kept[-1]) + 1)
+    short = after[ntok[after] <= COMMENT_HEAD_TOKENS].tolist()
+    kept_tokens = np.cumsum(np.where(page.keep, ntok, 0.0))
+    late = kept_tokens[-1] * RELATED_AFTER_SHARE
+    for i in _lines_with(page.lines, short, COMMENT_STEMS + RELATED_STEMS):
+        line = page.lines[i]
+        if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(line):
+            page.keep[i:] = False
+            return i, _COMMENTS
+        if kept_tokens[i] >= late and is_related_heading(line):
+            page.keep[i:] = False
+            return i, _RELATED
+    return None
+
+
+def _review(page: _Page) -> None:
+    """Name and drop lines at or around the article that a cue phrase or a rule marks."""
+    kept = np.flatnonzero(page.keep)
+    if len(kept) == 0:
+        return
+    n, ntok = len(page.lines), page.facts.n_tokens
+    start, end = int(kept[0]), int(kept[-1])
+    edge = np.zeros(n, dtype=bool)
+    edge[max(0, start - REVIEW_MARGIN) : start + REVIEW_MARGIN + 1] = True
+    edge[max(0, end - REVIEW_MARGIN) : end + REVIEW_MARGIN + 1] = True
+    todo = np.flatnonzero(edge & (ntok <= REVIEW_MAX_TOKENS)).tolist()
+    for i in todo:
+        found = classify_boilerplate(page.lines[i])
+        if found is not None:
+            page.cut[i] = found
+    # A dropped line by the article that opens with a glued marker ("AdvertisementThe...").
+    for i in np.flatnonzero(edge & ~page.keep).tolist():
+        if page.lines[i].startswith(GLUED_HEAD_PREFIXES) and split_glued(page.lines[i]).before:
+            page.cut.setdefault(
+                i, (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
+            )
+    # Inside the article a short line that is a known cue phrase ("Share", "Advertisement").
+    labels = page.keep & (page.facts.cue_group > 0) & (ntok <= INSIDE_REVIEW_TOKENS)
+    for i in np.flatnonzero(labels).tolist():
+        page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
+    _mark_captions(page, kept)
+    _mark_banners(page)
+    for i in page.cut:
+        page.keep[i] = False
+
+
+def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """A long unpunctuated single-sentence line between two prose paragraphs is a caption.
+
+    Lead-ins to lists ("...as follows:") and lines holding several sentences are prose
+    cut by copy-paste, not captions, so they stay."""
+    ntok, final = page.facts.n_tokens, page.facts.final
+    prose = final & (ntok >= PROSE_TOKENS)
+    mid = kept[1:-1]
+    hit = ~final[mid] & (ntok[mid] >= CAPTION_MIN_TOKENS) & prose[kept[:-2]] & prose[kept[2:]]
+    for i in mid[hit].tolist():
+        line = page.lines[i]
+        if line.endswith(_LEAD_IN) or ". " in line:
+            continue
+        page.cut.setdefault(i, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
+
+
+def _mark_banners(page: _Page) -> None:
+    """The short head line of a newsletter banner goes with the banner's sentence."""
+    for i, (kind, _) in sorted(page.cut.items()):
+        head = i - 1
+        if kind is not RemovedKind.NEWSLETTER_PROMO or head < 0:
+            continue
+        if page.facts.n_tokens[head] <= BANNER_MAX_TOKENS and not page.facts.final[head]:
+            page.cut[head] = (RemovedKind.NEWSLETTER_PROMO, "newsletter banner heading")
+
+
+def _title(page: _Page) -> int | None:
+    """Index 0 when the page opens with a headline right above the article, else None."""
+    kept = np.flatnonzero(page.keep)
+    later = kept[kept > 0]
+    first, tokens = page.lines[0], page.facts.n_tokens[0]
+    if 0 in page.cut or len(later) == 0 or later[0] > TITLE_GAP:
+        return None
+    if not TITLE_TOKENS[0] <= tokens <= TITLE_TOKENS[1] or first.endswith("."):
+        return None
+    return 0 if classify_boilerplate(first) is None else None
+
+
+def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, ...]]]:
+    """Cut glued markers and promo tails off kept lines; drop a marked ad whole."""
+    texts: dict[int, str] = {}
+    glued: dict[int, tuple[Removed, ...]] = {}
+    kept = np.flatnonzero(page.keep).tolist()
+    lines = page.lines
+    starts = map(str.startswith, (lines[i] for i in kept), repeat(GLUED_HEAD_PREFIXES))
+    heads = compress(kept, starts)
+    ends = [lines[i][-TAIL_CHARS:] for i in kept]
+    tails = [kept[j] for j in _lines_with(ends, list(range(len(kept))), GLUED_TAIL_STEMS)]
+    for i in sorted({*heads, *tails}):
+        split = split_glued(lines[i])
+        if not split.before and not split.after:
+            continue
+        if split.before and not split.body.endswith(_FINAL):
+            page.cut[i] = (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
+            page.keep[i] = False
+            continue
+        texts[i] = split.body
+        glued[i] = (*split.before, *split.after)
+    return texts, glued
+
+
+def _zones(page: _Page, title: int | None, tail: tuple[int, int] | None) -> npt.NDArray[np.int64]:
+    """Per line: kept, named by a cue, or the zone of an unnamed dropped line."""
+    n = len(page.lines)
+    kept = np.flatnonzero(page.keep)
+    start, end = (int(kept[0]), int(kept[-1])) if len(kept) else (n, -1)
+    idx = np.arange(n)
+    zone = np.where(idx < start, _BEFORE, np.where(idx > end, _AFTER, _INSIDE))
+    if tail is not None:
+        zone[tail[0] :] = tail[1]
+    groups = page.facts.cue_group
+    zone = np.where(groups > 0, _GROUP_ZONE + groups, zone)
+    zone[list(page.cut)] = _NAMED
+    zone[page.keep] = _KEPT
+    if title is not None:
+        zone[title] = _KEPT
+    return zone
+
+
+def _removed(
+    page: _Page,
+    glued: dict[int, tuple[Removed, ...]],
+    title: int | None,
+    tail: tuple[int, int] | None,
+) -> tuple[Removed, ...]:
+    """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
+    zone = _zones(page, title, tail)
+    bounds = np.flatnonzero(np.diff(zone)) + 1
+    starts = [0, *bounds.tolist()]
+    stops = [*bounds.tolist(), len(zone)]
+    out: list[Removed] = []
+    lines = page.lines
+    for a, b in zip(starts, stops, strict=True):
+        kind = int(zone[a])
+        if kind == _KEPT:
+            for i in range(a, b):
+                out.extend(glued.get(i, ()))
+        elif kind == _NAMED:
+            out.extend(Removed(lines[i], *page.cut[i]) for i in range(a, b))
+        else:
+            named = (
+                _ZONE_KINDS[kind] if kind < _GROUP_ZONE else _KIND_BY_GROUP[kind - _GROUP_ZONE - 1]
+            )
+            out.append(Removed("\n".join(lines[a:b]), named[0], named[1]))
+    return tuple(out)

@@ -1,0 +1,677 @@
+"""Multilingual boilerplate cue phrases: what a line says when it is not article text.
+
+Public API (stable; the HTML path reuses it on trafilatura's residue):
+
+- `classify_boilerplate(line)` -> `(RemovedKind, reason)` when the line, on its own, is
+  boilerplate by its wording (a short line made of a cue phrase), else `None`.
+- `cue_kind(line)` -> the kind whose cue the line *mentions* (weaker; used as a model
+  feature and to name what the model drops), else `None`.
+- `split_glued(paragraph)` -> `GluedSplit`: boilerplate glued before or after real
+  text ("AdvertisementThe new ...", "... end of prose. Sign up for our newsletter").
+
+Cue lists cover English, German, French and Spanish, plus the commonest Italian,
+Portuguese and Dutch phrases. No rule names a site or a brand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copydesk.extract.result import Removed, RemovedKind
+from copydesk.extract.text_words import load_stopwords
+
+# A line longer than this is prose, whatever words it contains.
+MAX_CUE_WORDS = 30
+# A "mentions" cue only decides on its own for lines at most this long.
+MAX_MENTION_WORDS = 25
+_WORD = re.compile(r"\w+")
+
+
+def _alt(phrases: tuple[str, ...]) -> str:
+    """A regex alternation of phrases; spaces match any whitespace run."""
+    return "|".join(p.replace(" ?", r"\s*").replace(" ", r"\s+") for p in phrases)
+
+
+# Whole-line cues: the line is nothing but the phrase (plus counters, arrows,
+# punctuation), e.g. "Advertisement", "Share this article", "Read more »".
+_LINE_CUES: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...] = (
+    (
+        RemovedKind.ADVERTISEMENT,
+        "advertisement marker",
+        (
+            "advertisement",
+            "advertisements",
+            "advertising",
+            "ad",
+            "ads",
+            "sponsored",
+            "sponsored content",
+            "sponsored by .{1,40}",
+            "paid content",
+            "paid post",
+            "promoted",
+            "promoted content",
+            "partner content",
+            "skip advertisement",
+            "story continues below advertisement",
+            "article continues below( advertisement)?",
+            "continue reading below",
+            "content continues below",
+            "scroll to continue",
+            "anzeige",
+            "werbung",
+            "gesponsert",
+            "publicité",
+            "sponsorisé",
+            "contenu sponsorisé",
+            "publicidad",
+            "anuncio",
+            "patrocinado",
+            "contenido patrocinado",
+            "pubblicità",
+            "publicidade",
+            "advertentie",
+        ),
+    ),
+    (
+        RemovedKind.SHARE,
+        "share buttons",
+        (
+            "share",
+            "shares",
+            "share this",
+            "share this (article|story|post|page)",
+            "share (on|via) .{1,20}",
+            "tweet",
+            "pin( it)?",
+            "email",
+            "e-mail",
+            "print",
+            "copy link",
+            "link copied",
+            "facebook",
+            "twitter",
+            "x",
+            "linkedin",
+            "whatsapp",
+            "reddit",
+            "pinterest",
+            "telegram",
+            "flipboard",
+            "messenger",
+            "bluesky",
+            "gift (this )?article",
+            "save( article)?",
+            "teilen",
+            "artikel teilen",
+            "drucken",
+            "link kopieren",
+            "partager",
+            "partager (cet|l')article",
+            "imprimer",
+            "compartir",
+            "compartir en .{1,20}",
+            "imprimir",
+            "condividi",
+            "partilhar",
+            "delen",
+        ),
+    ),
+    (
+        RemovedKind.RELATED_LINKS,
+        "related-links heading",
+        (
+            "related",
+            "related (articles|stories|posts|content|news|topics|coverage)",
+            "read more",
+            "read more (about|on|from) .{1,40}",
+            "read also",
+            "also read",
+            "see also",
+            "more (stories|news|articles) (from|on|about) .{0,40}",
+            "more from .{1,40}",
+            "more on (this|that) (story|topic)",
+            "you (may|might) also like",
+            "you (may|might) be interested in",
+            "recommended( for you)?",
+            "most (read|popular|viewed)",
+            "trending( now)?",
+            "popular( posts| stories)?",
+            "latest( news| stories| posts)?",
+            "top stories",
+            "editor'?s picks",
+            "don'?t miss",
+            "what to read next",
+            "up next",
+            "next article",
+            "previous article",
+            "next post",
+            "previous post",
+            "mehr zum thema",
+            "lesen sie auch",
+            "auch interessant",
+            "weitere artikel",
+            "das könnte sie auch interessieren",
+            "meistgelesen",
+            "à lire aussi",
+            "lire aussi",
+            "a lire aussi",
+            "sur le même sujet",
+            "lire la suite",
+            "articles similaires",
+            "les plus lus",
+            "leer más",
+            "lee también",
+            "te puede interesar",
+            "noticias relacionadas",
+            "más leídas",
+            "lo más leído",
+            "artículos relacionados",
+            "leggi anche",
+            "leia também",
+            "lees ook",
+        ),
+    ),
+    (
+        RemovedKind.NAVIGATION,
+        "navigation item",
+        (
+            "home",
+            "homepage",
+            "menu",
+            "main menu",
+            "search",
+            "search for:?",
+            "close",
+            "skip to (main )?content",
+            "skip to navigation",
+            "jump to content",
+            "back to top",
+            "go to top",
+            "next",
+            "previous",
+            "prev",
+            "older posts",
+            "newer posts",
+            "load more",
+            "show more",
+            "view all",
+            "see all",
+            "sign in",
+            "log in",
+            "login",
+            "log out",
+            "register",
+            "my account",
+            "toggle navigation",
+            "open menu",
+            "sections",
+            "startseite",
+            "suche",
+            "suchen",
+            "anmelden",
+            "zum inhalt springen",
+            "nach oben",
+            "accueil",
+            "rechercher",
+            "recherche",
+            "se connecter",
+            "connexion",
+            "aller au contenu",
+            "inicio",
+            "buscar",
+            "búsqueda",
+            "iniciar sesión",
+            "ir al contenido",
+            "cerca",
+            "pesquisar",
+            "zoeken",
+        ),
+    ),
+    (
+        RemovedKind.COMMENTS,
+        "comment-section marker",
+        (
+            r"\d* ?comments?",
+            r"\d* ?responses?( to .{1,80})?",
+            r"\d* ?repl(y|ies)",
+            "leave a (comment|reply)",
+            "add (a )?comment",
+            "post (a )?comment",
+            "join the discussion",
+            "join the conversation",
+            "show comments",
+            "view comments",
+            "load comments",
+            r"\d* ?kommentare?",
+            "kommentieren",
+            r"\d* ?commentaires?",
+            "laisser un commentaire",
+            "réagir",
+            r"\d* ?comentarios?",
+            "deja un comentario",
+            "dejar un comentario",
+            r"\d* ?commenti",
+            "like",
+            "likes",
+            r"\d+ likes?",
+            "reply",
+            "report",
+            "upvote",
+        ),
+    ),
+    (
+        RemovedKind.FOOTER,
+        "footer link",
+        (
+            "about( us)?",
+            "contact( us)?",
+            "imprint",
+            "impressum",
+            "privacy",
+            "privacy policy",
+            "terms( of (use|service))?",
+            "terms and conditions",
+            "terms & conditions",
+            "cookie policy",
+            "accessibility",
+            "careers",
+            "jobs",
+            "advertise( with us)?",
+            "sitemap",
+            "site map",
+            "rss",
+            "help",
+            "faq",
+            "faqs",
+            "datenschutz",
+            "datenschutzerklärung",
+            "nutzungsbedingungen",
+            "kontakt",
+            "agb",
+            "mentions légales",
+            "politique de confidentialité",
+            "nous contacter",
+            "aviso legal",
+            "política de privacidad",
+            "contacto",
+            "quiénes somos",
+        ),
+    ),
+)
+
+# Cues that decide when mentioned anywhere in a short line.
+_MENTION_CUES: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...] = (
+    (
+        RemovedKind.COOKIE_NOTICE,
+        "cookie or consent notice",
+        (
+            "cookies?",
+            "cookie settings",
+            "consent",
+            "accept all",
+            "reject all",
+            "manage (your )?preferences",
+            "datenschutzeinstellungen",
+            "einwilligung",
+            "alle akzeptieren",
+            "nous utilisons des",
+            "tout accepter",
+            "utilizamos cookies",
+            "aceptar todo",
+            "aceptar todas",
+        ),
+    ),
+    (
+        RemovedKind.PAYWALL,
+        "paywall or subscription wall",
+        (
+            "subscribe to (continue|read|keep)",
+            "subscribers? only",
+            "for subscribers",
+            "already a (subscriber|member)",
+            "become a (subscriber|member)",
+            "free trial",
+            "unlock (this|the|all|full|unlimited)",
+            "to continue reading",
+            "continue reading with",
+            "this (article|content) is (only )?(available|reserved)",
+            "paywall",
+            "jetzt abonnieren",
+            "abonnenten",
+            "weiterlesen mit",
+            "nur für abonnenten",
+            "réservé aux abonnés",
+            "abonnez-vous",
+            "déjà abonné",
+            "contenu réservé",
+            "exclusivo para suscriptores",
+            "ya eres suscriptor",
+            "hazte socio",
+        ),
+    ),
+    (
+        RemovedKind.NEWSLETTER_PROMO,
+        "newsletter sign-up",
+        (
+            "newsletters?",
+            "sign up",
+            "signup",
+            "subscribe",
+            "inbox",
+            "e-?mail updates",
+            "delivered to your",
+            "straight to your",
+            "get the latest",
+            "stay (informed|up to date)",
+            "enter your e-?mail",
+            "your e-?mail address",
+            "lettre d'information",
+            "inscrivez-vous",
+            "boîte (mail|de réception)",
+            "abonnieren",
+            "posteingang",
+            "anmelden zum",
+            "boletín",
+            "suscríbete",
+            "bandeja de entrada",
+            "suscribirse",
+            "recibe (las|nuestras)",
+            "iscriviti",
+            "inscreva-se",
+            "aanmelden",
+        ),
+    ),
+    (
+        RemovedKind.FOOTER,
+        "copyright notice",
+        (
+            "all rights reserved",
+            r"copyright \d{4}",
+            r"\(c\) \d{4}",
+            "© ?\\d{4}",
+            "alle rechte vorbehalten",
+            "tous droits réservés",
+            "todos los derechos reservados",
+            "tutti i diritti riservati",
+            "todos os direitos reservados",
+            "powered by",
+            "proudly powered",
+        ),
+    ),
+    (
+        RemovedKind.CAPTION,
+        "photo credit",
+        (
+            r"(photo|image|picture|video|illustration|graphic)s? ?(credit)?:",
+            r"(photo|image|picture)s? by",
+            "getty images",
+            "shutterstock",
+            "istock",
+            r"\(ap photo",
+            "ap photo/",
+            "afp via getty",
+            "reuters/",
+            "file photo",
+            r"foto:",
+            r"bild:",
+            "fotos?:",
+            "crédit photo",
+            "photo ?:",
+            "crédits? ?:",
+            "imagen:",
+            "fotografía:",
+            r"\bfoto de\b",
+            "©",
+        ),
+    ),
+    (
+        RemovedKind.SHARE,
+        "social follow prompt",
+        (
+            "follow us( on)?",
+            "share (this|on)",
+            "like us on",
+            "folgen sie uns",
+            "suivez-nous",
+            "síguenos",
+            "seguici",
+        ),
+    ),
+)
+
+_TRIM = r"[\s\W_]*"
+
+
+def _compile_line(cues: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...]) -> re.Pattern[str]:
+    """One whole-line pattern; the named group that matched tells the cue."""
+    groups = "|".join(f"(?P<c{i}>{_alt(p)})" for i, (_, _, p) in enumerate(cues))
+    return re.compile(rf"{_TRIM}(?:{groups}){_TRIM}(?:\d+{_TRIM})?", re.I)
+
+
+def _compile_mention(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_alt(phrases)})(?!\w)", re.I)
+
+
+def _triggers() -> dict[str, frozenset[int]]:
+    """Word -> the mention cues (by index) whose phrases contain it.
+
+    A regex alternation costs tens of microseconds per line, so a mention pattern
+    runs only when the line has one of its words (a set look-up)."""
+    common = {word for words in load_stopwords().values() for word in words}
+    table: dict[str, set[int]] = {}
+    for i, (_, _, phrases) in enumerate(_MENTION_CUES):
+        for phrase in phrases:
+            plain = _REGEX_ESCAPE.sub(" ", phrase.lower())
+            variants = f"{plain} {_OPTIONAL_CHAR.sub('', plain)}"
+            for word in _TRIGGER_WORD.findall(variants):
+                if word not in common:
+                    table.setdefault(word, set()).add(i)
+    return {word: frozenset(kinds) for word, kinds in table.items()}
+
+
+_TRIGGER_WORD = re.compile(r"[^\W\d_]{3,}")
+_REGEX_ESCAPE = re.compile(r"\\[bBdswW]")
+_OPTIONAL_CHAR = re.compile(r"\w\?")
+_LINE_PATTERN = _compile_line(_LINE_CUES)
+_MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CUES)
+_TRIGGERS = _triggers()
+# Lines longer than this cannot be a whole-line cue ("Share this article" etc.).
+MAX_LINE_CUE_WORDS = 12
+_COPYRIGHT = "\u00a9"
+_FOOTER_CUE = next(i for i, (k, _, _) in enumerate(_MENTION_CUES) if k is RemovedKind.FOOTER)
+_BYLINE = re.compile(
+    r"(?:by|von|par|por|di|door)\s+[A-ZÀ-Þ][\w'\u2019.-]+(?:\s+[A-ZÀ-Þ][\w'\u2019.-]+){0,3}"
+    r"(?:\s*(?:,|and|und|et|y|&)\s*[A-ZÀ-Þ][\w'\u2019.-]+(?:\s+[A-ZÀ-Þ][\w'\u2019.-]+){0,3})*"
+    r"(?:\s*[|,·•-]\s*.{0,60})?",
+    re.I,
+)
+_BYLINE_HEAD = re.compile(r"(?:by|von|par|por|di|door)\s", re.I)
+MAX_BYLINE_WORDS = 12
+
+
+def classify_boilerplate(line: str) -> tuple[RemovedKind, str] | None:
+    """The kind and reason when `line`'s wording alone makes it boilerplate."""
+    stripped = line.strip()
+    words = _WORD.findall(stripped.lower())
+    if not words and not stripped:
+        return None
+    if len(words) > MAX_CUE_WORDS:
+        return None
+    if len(words) <= MAX_LINE_CUE_WORDS:
+        whole = _LINE_PATTERN.fullmatch(stripped)
+        if whole and whole.lastgroup:
+            kind, reason, _ = _LINE_CUES[int(whole.lastgroup[1:])]
+            return kind, reason
+        short = len(words) <= MAX_BYLINE_WORDS
+        if short and _BYLINE_HEAD.match(stripped) and _BYLINE.fullmatch(stripped):
+            return RemovedKind.BYLINE, "author byline"
+    if len(words) > MAX_MENTION_WORDS:
+        return None
+    return _mention(stripped, words)
+
+
+def _mention(line: str, words: list[str]) -> tuple[RemovedKind, str] | None:
+    candidates: set[int] = set()
+    for word in words:
+        candidates.update(_TRIGGERS.get(word, ()))
+    if _COPYRIGHT in line:
+        candidates.add(_FOOTER_CUE)
+    for i in sorted(candidates):
+        kind, reason, pattern = _MENTION_PATTERNS[i]
+        if pattern.search(line):
+            return kind, reason
+    return None
+
+
+def cue_kind(line: str) -> RemovedKind | None:
+    """The boilerplate kind whose cue `line` mentions, whatever its length."""
+    found = classify_boilerplate(line)
+    if found is not None:
+        return found[0]
+    hit = _mention(line, _WORD.findall(line.lower()))
+    return hit[0] if hit else None
+
+
+@dataclass(frozen=True, slots=True)
+class GluedSplit:
+    """A paragraph cut into boilerplate before, the body, and boilerplate after."""
+
+    before: tuple[Removed, ...]
+    body: str
+    after: tuple[Removed, ...]
+
+
+# "AdvertisementThe new..." / "Anzeige Der ...": a marker glued to the next sentence,
+# either with no space before a capital letter or followed by a separator.
+_GLUED_MARKERS = (
+    "advertisement",
+    "advertisements",
+    "sponsored content",
+    "sponsored",
+    "paid content",
+    "skip advertisement",
+    "story continues below advertisement",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "publicidad",
+    "pubblicità",
+    "publicidade",
+    "advertentie",
+)
+_GLUED_HEAD = re.compile(
+    rf"\s*((?i:{_alt(_GLUED_MARKERS)}))(?:(?=[A-ZÀ-Þ\"\u201c\u2018'])|\s*[:|·•\u2014\u2013-]\s*|\s+(?=[A-ZÀ-Þ]))",
+)
+# Sentence boundaries, including glued ones ("...end.Sign up") that copy-paste produces.
+_SENTENCE_END = re.compile(r"(?<=[.!?…:”\"»)])\s*(?=[A-ZÀ-Þ¿¡\"“«])")
+# A tail sentence longer than this is treated as prose, not a glued promo.
+MAX_TAIL_WORDS = 20
+
+
+def split_glued(paragraph: str) -> GluedSplit:
+    """Cut a glued boilerplate marker off the start and cue sentences off the end."""
+    before: list[Removed] = []
+    body = paragraph.strip()
+    head = _GLUED_HEAD.match(body)
+    if head and head.end() < len(body):
+        before.append(Removed(head.group(1), RemovedKind.ADVERTISEMENT, "advertisement marker"))
+        body = body[head.end() :].strip()
+    after: list[Removed] = []
+    while True:
+        cut = _split_tail(body)
+        if cut is None:
+            break
+        body, removed = cut
+        after.insert(0, removed)
+    return GluedSplit(tuple(before), body, tuple(after))
+
+
+# A glued tail that ends like a sentence is cut only when it opens with a call to act,
+# so prose such as "He checked his inbox." stays in its paragraph.
+_CALL_TO_ACT = re.compile(
+    r"(?:sign up|subscribe|get|click|follow|join|register|download|read|share|tap|"
+    r"melden sie sich|abonnieren|registrieren|folgen|inscrivez|abonnez|suivez|téléchargez|"
+    r"suscríbete|regístrate|síguenos|descarga|únete|iscriviti|inscreva)\b",
+    re.I,
+)
+_FINAL_STOP = re.compile(r"[.!?…]\W*$")
+
+
+def _looks_like_promo(tail: str) -> bool:
+    return not _FINAL_STOP.search(tail) or bool(_CALL_TO_ACT.match(tail))
+
+
+def _split_tail(body: str) -> tuple[str, Removed] | None:
+    """The paragraph without its last sentence, when that sentence is a cue."""
+    bounds = [m.start() for m in _SENTENCE_END.finditer(body) if 0 < m.start() < len(body)]
+    if not bounds:
+        return None
+    start = bounds[-1]
+    tail = body[start:].strip()
+    if len(_WORD.findall(tail)) > MAX_TAIL_WORDS:
+        return None
+    found = classify_boilerplate(tail)
+    head = body[:start].strip()
+    if found is None or not head or not _looks_like_promo(tail):
+        return None
+    return head, Removed(tail, found[0], f"{found[1]} glued to a paragraph")
+
+
+# Cheap pre-checks for callers that scan many lines: `split_glued` can only change a
+# line that starts with one of these prefixes or whose lower-cased end holds a stem.
+GLUED_HEAD_PREFIXES = tuple(
+    form for marker in _GLUED_MARKERS for form in (marker, marker.capitalize(), marker.upper())
+)
+GLUED_TAIL_STEMS = (
+    "newsletter", "sign up", "subscri", "follow", "click", "read more", "abonn", "inscri",
+    "suscr", "síguen", "boletín", "weiterlesen", "lire aussi", "leer más",
+)  # fmt: skip
+
+# A comment section's heading: "59 Comments on “...”", "Leave a Reply", "Comments (3)",
+# "Post a Comment", "Kommentare", "Commentaires", "Comentarios", "Comments Filter:".
+_COMMENT_HEAD = re.compile(
+    r"^\d+\s+(?:comments?|responses?|replies|thoughts|kommentare?|commentaires?|comentarios?)\b"
+    r"|^(?:reader\s+)?(?:comments?|responses|replies|discussion|kommentare|leserkommentare"
+    r"|commentaires|comentarios|réactions)\s*(?:\(\d+\)|\d+)?\s*:?\s*$"
+    r"|\b(?:leave|post|add|write|load|show|view|read|see|join)\b.{0,20}\b(?:comments?|reply"
+    r"|discussion|conversation|kommentar\w*|commentaires?|comentarios?)\b"
+    r"|\b(?:laisser|écrire|ajouter)\s+un\s+commentaire|\b(?:deja|dejar|escribe)\s+un\s+comentario"
+    r"|\bkommentar\s+(?:schreiben|verfassen)|\bcomments?\s*(?:filter|policy|section)?\s*:",
+    re.I,
+)
+COMMENT_STEMS = ("comment", "kommentar", "coment", "respons", "repl", "discussion", "réaction")
+MAX_COMMENT_HEAD_WORDS = 15
+
+
+def is_comment_heading(line: str) -> bool:
+    """True for the heading that opens a reader-comment section."""
+    short = len(_WORD.findall(line)) <= MAX_COMMENT_HEAD_WORDS
+    return short and _COMMENT_HEAD.search(line.strip()) is not None
+
+
+# A related-links heading: "Related", "Read this next", "More from ...", "Lesen Sie auch",
+# "À lire aussi", "Noticias relacionadas" (only the heading, not a sentence using it).
+_RELATED_HEAD = re.compile(
+    r"^(?:related(?:\s+\w+)?|read (?:this )?next|read more"
+    r"|more (?:stories|articles|news|from|on|in)"
+    r"\b.*|you (?:may|might) also (?:like|enjoy)|recommended(?: for you| reading| stories)?"
+    r"|most (?:popular|read|viewed)|trending(?: now| stories)?"
+    r"|latest (?:news|stories|posts|articles)"
+    r"|top stories|what to read next|up next|don'?t miss|further reading|see also|keep reading"
+    r"|lesen sie auch|mehr zum thema|das könnte sie auch interessieren|weitere artikel"
+    r"|à lire aussi|lire aussi|sur le même sujet|articles similaires|leer más|te puede interesar"
+    r"|noticias relacionadas|artículos relacionados|lo más leído)\s*:?$",
+    re.I,
+)
+RELATED_STEMS = (
+    "relat", "read", "more", "recommend", "popular", "trending", "latest", "top stories",
+    "next", "miss", "see also", "lesen", "thema", "interessieren", "weitere", "lire", "sujet",
+    "similaires", "leer", "interesar", "relacionad", "leído",
+)  # fmt: skip
+
+
+def is_related_heading(line: str) -> bool:
+    """True for the heading of a related-links or more-stories block."""
+    return _RELATED_HEAD.match(line.strip()) is not None
