@@ -1,0 +1,191 @@
+"""Train the plain-text line model on the dev set and ship it as an .npz.
+
+    python bench/train_text_model.py [--devset PATH] [--folds 5] [--hidden 24] [--no-save]
+
+Labels: a line is content when most of its 4-token shingles occur in the page's
+`articleBody`; a short line counts when its tokens occur, in order, in the body and
+a content line is within two lines. Features are the run-time ones
+(`copydesk.extract.text_features`), so training and inference cannot drift.
+
+Reports cross-validated figures grouped by page (each page's lines are scored by a
+model that never saw that page), through the full `clean_text` path, then fits on
+every article and writes `copydesk/extract/text_model.npz`. Fixed seed, so reruns
+give the same file. scikit-learn is needed here only; run time uses numpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.model_selection import GroupKFold
+from sklearn.neural_network import MLPClassifier
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.metric import score_page, shingles, summarise  # noqa: E402
+from copydesk.extract.plaintext import clean_text  # noqa: E402
+from copydesk.extract.text_features import FEATURE_NAMES, page_features, split_lines  # noqa: E402
+from copydesk.extract.text_model import MODEL_FILE, LineModel, load_model  # noqa: E402
+from copydesk.extract.text_select import Thresholds, select_lines  # noqa: E402
+
+SEED = 20261123
+ARTICLE_TYPES = ("article", "blog")
+_TOKEN = re.compile(r"\w+")
+SHINGLE = 4
+NEAR = 2  # a short line counts as content only with a content line this close
+RUN_GRID = (0.3, 0.4, 0.5, 0.6)
+INSIDE_GRID = (0.05, 0.1, 0.2, 0.3, 0.4)
+OUTSIDE_GRID = (0.8, 0.9, 0.95, 0.99)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One labelled dev-set page, ready for training."""
+
+    page_id: str
+    text: str
+    body: str
+    lines: list[str]
+    features: npt.NDArray[np.float32]
+    n_tokens: npt.NDArray[np.float32]
+    labels: npt.NDArray[np.bool_]
+
+
+def label_lines(lines: list[str], body: str) -> npt.NDArray[np.bool_]:
+    """Content labels for a page's lines (see the module docstring)."""
+    want = shingles(body)
+    body_text = " " + " ".join(_TOKEN.findall(body)) + " "
+    long_ok = np.zeros(len(lines), dtype=bool)
+    short_in = np.zeros(len(lines), dtype=bool)
+    for i, line in enumerate(lines):
+        tokens = _TOKEN.findall(line)
+        if len(tokens) >= SHINGLE:
+            got = shingles(line)
+            hit = sum(c for s, c in got.items() if s in want)
+            long_ok[i] = hit * 2 > sum(got.values())
+        elif tokens:
+            short_in[i] = (" " + " ".join(tokens) + " ") in body_text
+    padded = np.concatenate((np.zeros(NEAR), long_ok, np.zeros(NEAR)))
+    near = np.convolve(padded, np.ones(2 * NEAR + 1), mode="valid") > 0
+    return long_ok | (short_in & near)
+
+
+def load_pages(devset: Path, types: tuple[str, ...] = ARTICLE_TYPES) -> list[Page]:
+    """Every dev-set page of the given types, with features and labels."""
+    pages = []
+    for truth_path in sorted((devset / "truth").glob("*.json")):
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        if truth["page_type"] not in types:
+            continue
+        text = (devset / "text" / f"{truth_path.stem}.txt").read_text(encoding="utf-8")
+        lines = split_lines(text)
+        if not lines:
+            continue
+        features, facts = page_features(lines)
+        labels = label_lines(lines, truth["articleBody"])
+        pages.append(
+            Page(truth_path.stem, text, truth["articleBody"], lines, features, facts.n_tokens, labels)
+        )
+    return pages
+
+
+def fit(pages: list[Page], hidden: int) -> dict[str, npt.NDArray[np.float32]]:
+    """Fit the network on the pages' lines; return the arrays `load_model` reads."""
+    x = np.concatenate([p.features for p in pages])
+    y = np.concatenate([p.labels for p in pages])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    net = MLPClassifier(
+        hidden_layer_sizes=(hidden,) if hidden else (),
+        alpha=1e-3,
+        max_iter=300,
+        early_stopping=False,
+        random_state=SEED,
+    )
+    net.fit((x - mean) / scale, y)
+    arrays: dict[str, npt.NDArray[np.float32]] = {
+        "mean": mean, "scale": scale, "layers": np.array(len(net.coefs_)),
+        "feature_names": np.array(FEATURE_NAMES), "thresholds": np.array([0.5, 0.2, 0.85]),
+    }  # fmt: skip
+    for i, (w, b) in enumerate(zip(net.coefs_, net.intercepts_, strict=True)):
+        arrays[f"w{i}"], arrays[f"b{i}"] = w, b
+    return arrays
+
+
+def _tune(pages: list[Page], probs: list[npt.NDArray[np.float32]]) -> Thresholds:
+    """The selection cut-offs with the best F1 over out-of-fold probabilities."""
+    best, best_f1 = Thresholds(), -1.0
+    for run in RUN_GRID:
+        for inside in INSIDE_GRID:
+            for outside in OUTSIDE_GRID:
+                cut = Thresholds(run, inside, outside)
+                scores = []
+                for page, prob in zip(pages, probs, strict=True):
+                    keep = select_lines(prob, page.n_tokens, cut)
+                    out = "\n".join(line for line, k in zip(page.lines, keep, strict=True) if k)
+                    scores.append(score_page(out, page.body))
+                f1 = summarise(scores).f1
+                if f1 > best_f1:
+                    best, best_f1 = cut, f1
+    return best
+
+
+def _with_thresholds(arrays: dict[str, npt.NDArray[np.float32]], cut: Thresholds) -> LineModel:
+    arrays["thresholds"] = np.array([cut.run, cut.inside, cut.outside])
+    return load_model(arrays)
+
+
+def cross_validate(pages: list[Page], folds: int, hidden: int) -> Thresholds:
+    """Grouped K-fold: out-of-fold scores, tuned cut-offs, and full-path CV figures."""
+    groups = np.arange(len(pages))
+    fold_arrays: list[tuple[list[int], dict[str, npt.NDArray[np.float32]]]] = []
+    probs: list[npt.NDArray[np.float32]] = [np.zeros(0, np.float32)] * len(pages)
+    for train, test in GroupKFold(n_splits=folds).split(groups, groups=groups):
+        arrays = fit([pages[i] for i in train], hidden)
+        model = load_model(arrays)
+        for i in test:
+            probs[i] = model.predict(pages[i].features)
+        fold_arrays.append((test.tolist(), arrays))
+    cut = _tune(pages, probs)
+    scores = []
+    for test, arrays in fold_arrays:
+        model = _with_thresholds(arrays, cut)
+        for i in test:
+            scores.append(score_page(clean_text(pages[i].text, model).text, pages[i].body))
+    s = summarise(scores)
+    print(f"cv {folds}-fold by page (full clean_text): P {s.precision:.3f} R {s.recall:.3f} "
+          f"F1 {s.f1:.3f} over {s.pages} pages; cut-offs {cut}")  # fmt: skip
+    return cut
+
+
+def main() -> None:
+    """Cross-validate, then fit on every article and save the model."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=ROOT.parent / "shared" / "devset")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--hidden", type=int, default=24)
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args()
+    pages = load_pages(args.devset)
+    lines = sum(len(p.lines) for p in pages)
+    print(f"{len(pages)} article pages, {lines} lines, {len(FEATURE_NAMES)} features")
+    cut = cross_validate(pages, args.folds, args.hidden)
+    arrays = fit(pages, args.hidden)
+    model = _with_thresholds(arrays, cut)
+    s = summarise(score_page(clean_text(p.text, model).text, p.body) for p in pages)
+    print(f"in-sample (trained on all): P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}")
+    if not args.no_save:
+        out = ROOT / "copydesk" / "extract" / MODEL_FILE
+        np.savez_compressed(out, **arrays)
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
