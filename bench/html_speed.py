@@ -31,7 +31,9 @@ from copydesk.extract import extract_html
 TARGET_RATIO = 0.9
 
 
-def _cpu_seconds(fn: Callable[[str, str | None], object], pages: Sequence[tuple[str, str]]) -> float:
+def _cpu_seconds(
+    fn: Callable[[str, str | None], object], pages: Sequence[tuple[str, str]]
+) -> float:
     start = time.process_time()
     for html, url in pages:
         fn(html, url)

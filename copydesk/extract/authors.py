@@ -49,20 +49,85 @@ _CREDENTIAL = re.compile(
 )
 # Words that mark a job title or a non-name; a part holding one is a role, not a person.
 ROLE_WORDS = frozenset(
-    """
-    editor editors editorial writer writers reporter reporters correspondent contributor
-    contributors columnist staff team admin administrator webmaster newsroom desk expert
-    dietitian nutritionist director manager founder ceo cto producer programmer specialist
-    consultant analyst journalist intern host anchor photographer photo photos illustrator
-    former senior junior chief head lead associate assistant managing executive deputy
-    """.split()
+    [
+        "editor",
+        "editors",
+        "editorial",
+        "writer",
+        "writers",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "contributor",
+        "contributors",
+        "columnist",
+        "staff",
+        "team",
+        "admin",
+        "administrator",
+        "webmaster",
+        "newsroom",
+        "desk",
+        "expert",
+        "dietitian",
+        "nutritionist",
+        "director",
+        "manager",
+        "founder",
+        "ceo",
+        "cto",
+        "producer",
+        "programmer",
+        "specialist",
+        "consultant",
+        "analyst",
+        "journalist",
+        "intern",
+        "host",
+        "anchor",
+        "photographer",
+        "photo",
+        "photos",
+        "illustrator",
+        "former",
+        "senior",
+        "junior",
+        "chief",
+        "head",
+        "lead",
+        "associate",
+        "assistant",
+        "managing",
+        "executive",
+        "deputy",
+    ]
 )
 # Whole values that are never a byline.
 _NOT_NAMES = frozenset(
-    """
-    anonymous unknown guest author authors admin administrator staff editor editors
-    user null none undefined share follow read more comments home news blog
-    """.split()
+    [
+        "anonymous",
+        "unknown",
+        "guest",
+        "author",
+        "authors",
+        "admin",
+        "administrator",
+        "staff",
+        "editor",
+        "editors",
+        "user",
+        "null",
+        "none",
+        "undefined",
+        "share",
+        "follow",
+        "read",
+        "more",
+        "comments",
+        "home",
+        "news",
+        "blog",
+    ]
 )
 # Fragments that reveal interface text rather than a name ("5 Minute Read", "Share this").
 _UI_TEXT = re.compile(
@@ -72,8 +137,32 @@ _UI_TEXT = re.compile(
     re.I,
 )
 _MONTH_WORDS = frozenset(
-    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
-    "july august september october november december".split()
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 _MAX_NAME_CHARS = 80
 _MAX_NAME_WORDS = 6
@@ -89,7 +178,9 @@ def split_byline(value: str, *, visible: bool) -> list[str]:
     """Candidate names in a byline, lead-ins and trailing notes removed."""
     chunks = [value.strip()]
     if visible:
-        chunks = [_TAIL.sub("", _LEAD_IN.sub("", c)) for c in _VISIBLE_PARTS.split(_GLUED.sub(" ", value))]
+        chunks = [
+            _TAIL.sub("", _LEAD_IN.sub("", c)) for c in _VISIBLE_PARTS.split(_GLUED.sub(" ", value))
+        ]
     parts = [
         p.strip(" .,:;-\u2013\u2014'\"")
         for chunk in chunks

@@ -53,9 +53,7 @@ class Cleaned:
     removed: tuple[Removed, ...]
 
 
-def remove_residue(
-    paragraphs: Sequence[str], title: str | None, authors: Sequence[str]
-) -> Cleaned:
+def remove_residue(paragraphs: Sequence[str], title: str | None, authors: Sequence[str]) -> Cleaned:
     """Drop boilerplate paragraphs and glued tails, recording each removal."""
     kept: list[str] = []
     removed: list[Removed] = []

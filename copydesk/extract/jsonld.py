@@ -36,7 +36,9 @@ ARTICLE_TYPES = (
 # Fallback types: a page description still carries dates and a headline on many CMSs.
 PAGE_TYPES = ("webpage", "itempage", "aboutpage", "collectionpage", "qapage", "faqpage")
 # Some CMSs wrap the JSON in HTML comments or CDATA markers, or leave trailing commas.
-_WRAPPER = re.compile(r"^\s*(?:<!--|/\*<!\[CDATA\[\*/|//<!\[CDATA\[)|(?:-->|/\*\]\]>\*/|//\]\]>)\s*$")
+_WRAPPER = re.compile(
+    r"^\s*(?:<!--|/\*<!\[CDATA\[\*/|//<!\[CDATA\[)|(?:-->|/\*\]\]>\*/|//\]\]>)\s*$"
+)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 

@@ -19,7 +19,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from copydesk.extract.authors import clean_authors
-from copydesk.extract.dates import as_datetime, valid_date
+from copydesk.extract.dates import valid_date
 from copydesk.extract.page_facts import PageFacts, collect_facts
 from copydesk.extract.result import Metadata
 from copydesk.extract.titles import choose_title

@@ -143,7 +143,10 @@ def _times(tree: HtmlElement) -> tuple[tuple[str, str], ...]:
     pairs = []
     for elem in _TIME_XPATH(tree):
         hint = " ".join(
-            filter(None, (elem.get("itemprop"), elem.get("class"), "pubdate" in elem.attrib and "pubdate"))
+            filter(
+                None,
+                (elem.get("itemprop"), elem.get("class"), "pubdate" in elem.attrib and "pubdate"),
+            )
         )
         pairs.append((hint.lower(), squash(elem.get("datetime"))))
     return tuple(pairs)

@@ -118,7 +118,8 @@ PAGE = """<html lang="en-GB"><head>
 <meta property="article:tag" content="ocean"><meta property="article:tag" content="moon">
 <link rel="canonical" href="https://www.example.com/science/tides/?utm_source=x">
 <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
- {"@type": "NewsArticle", "headline": "How Tides Work", "datePublished": "2025-03-05T08:00:00+01:00",
+ {"@type": "NewsArticle", "headline": "How Tides Work",
+  "datePublished": "2025-03-05T08:00:00+01:00",
   "dateModified": "2025-03-06T09:00:00+01:00", "author": {"@id": "#jane"},
   "articleSection": "Science", "license": "https://creativecommons.org/licenses/by/4.0/"},
  {"@type": "Person", "@id": "#jane", "name": "Jane Doe"}]}</script>
