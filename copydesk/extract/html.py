@@ -9,7 +9,7 @@ extractions in threads must serialise them (the worker uses processes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -36,6 +36,9 @@ class Settings:
     favor_recall: bool = False
     fast: bool = False
     include_tables: bool = True
+    # Run trafilatura's fast mode first and its full mode (which compares against
+    # readability and jusText) only when the fast body is shorter than this; 0: always full.
+    full_below_chars: int = 0
 
 
 DEFAULT = Settings()
@@ -81,6 +84,9 @@ def _result(
 def _body(tree: HtmlElement, url: str | None, settings: Settings) -> tuple[list[str], str]:
     """Body paragraphs and the path that produced them."""
     paragraphs = _trafilatura(tree, url, settings, recall=False)
+    if settings.fast and settings.full_below_chars:
+        if sum(map(len, paragraphs)) < settings.full_below_chars:
+            paragraphs = _trafilatura(tree, url, replace(settings, fast=False), recall=False)
     if sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
         return paragraphs, "trafilatura"
     recall = _trafilatura(tree, url, settings, recall=True)

@@ -71,6 +71,10 @@ LANGUAGE_KEYS = ("content-language", "language", "dc.language", "og:locale")
 # Enough text for a confident language guess; more only costs time.
 LANGUAGE_SAMPLE_CHARS = 2000
 MAX_TAGS = 30
+# A body line that states the date: within the first lines, and short.
+DATE_LINES = 12
+DATE_LINE_WORDS = 10
+_WORDY_DATE = re.compile(r"\d{4}")
 _LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.I)
 _PUBLISHED_TIME_HINT = re.compile(r"publish|pubdate|datepublished|created|posted", re.I)
 _MODIFIED_TIME_HINT = re.compile(r"modif|updat", re.I)
@@ -86,7 +90,11 @@ def page_metadata(
     sites = _site_names(facts, canonical or url)
     sitename = next((s for s in (facts.first(*SITE_KEYS), facts.ld.site_name) if s), None)
     sitename = sitename or facts.ld.publisher
-    published = _published(facts, now) or _searched_date(tree, canonical or url, now)
+    published = (
+        _published(facts, now)
+        or _text_date(text, now)
+        or _searched_date(tree, canonical or url, now)
+    )
     meta = Metadata(
         authors=_authors(facts),
         published_at=published,
@@ -157,6 +165,16 @@ def _published(facts: PageFacts, now: datetime) -> datetime | None:
     return next((d for v in values if (d := valid_date(v, now))), None)
 
 
+def _text_date(text: str, now: datetime) -> datetime | None:
+    """A date printed on its own short line near the top of the body ("May 2, 2025")."""
+    for line in text.split("\n")[:DATE_LINES]:
+        if len(line.split()) <= DATE_LINE_WORDS and _WORDY_DATE.search(line):
+            found = valid_date(line, now)
+            if found:
+                return found
+    return None
+
+
 def _modified(facts: PageFacts, now: datetime) -> datetime | None:
     values = [facts.ld.modified, *_meta_values(facts, MODIFIED_KEYS)]
     values += [v for hint, v in facts.times if _MODIFIED_TIME_HINT.search(hint)]
@@ -164,11 +182,11 @@ def _modified(facts: PageFacts, now: datetime) -> datetime | None:
 
 
 def _searched_date(tree: HtmlElement, url: str | None, now: datetime) -> datetime | None:
-    """htmldate's extensive search, for pages that declare no date."""
+    """htmldate's quick search (its extensive mode costs more than the body extraction), for pages that declare no date."""
     found = find_date(
         tree,
         url=url,
-        extensive_search=True,
+        extensive_search=False,
         original_date=True,
         outputformat="%Y-%m-%d",
         max_date=now.strftime("%Y-%m-%d"),
