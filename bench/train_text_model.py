@@ -37,13 +37,14 @@ from copydesk.extract.text_model import MODEL_FILE, LineModel, load_model  # noq
 from copydesk.extract.text_select import Thresholds, select_lines  # noqa: E402
 
 SEED = 20261123
+MAX_ITER = 120
 ARTICLE_TYPES = ("article", "blog")
 _TOKEN = re.compile(r"\w+")
 SHINGLE = 4
 NEAR = 2  # a short line counts as content only with a content line this close
-RUN_GRID = (0.3, 0.4, 0.5, 0.6)
-INSIDE_GRID = (0.05, 0.1, 0.2, 0.3, 0.4)
-OUTSIDE_GRID = (0.8, 0.9, 0.95, 0.99)
+RUN_GRID = (0.2, 0.3, 0.4, 0.5)
+INSIDE_GRID = (0.02, 0.05, 0.1, 0.2)
+OUTSIDE_GRID = (0.9, 0.97, 0.99, 1.01)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,9 @@ def load_pages(devset: Path, types: tuple[str, ...] = ARTICLE_TYPES) -> list[Pag
         features, facts = page_features(lines)
         labels = label_lines(lines, truth["articleBody"])
         pages.append(
-            Page(truth_path.stem, text, truth["articleBody"], lines, features, facts.n_tokens, labels)
+            Page(
+                truth_path.stem, text, truth["articleBody"], lines, features, facts.n_tokens, labels
+            )
         )
     return pages
 
@@ -105,7 +108,7 @@ def fit(pages: list[Page], hidden: int) -> dict[str, npt.NDArray[np.float32]]:
     net = MLPClassifier(
         hidden_layer_sizes=(hidden,) if hidden else (),
         alpha=1e-3,
-        max_iter=300,
+        max_iter=MAX_ITER,
         early_stopping=False,
         random_state=SEED,
     )

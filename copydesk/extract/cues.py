@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from copydesk.extract.result import Removed, RemovedKind
+from copydesk.extract.text_words import load_stopwords
 
 # A line longer than this is prose, whatever words it contains.
 MAX_CUE_WORDS = 30
@@ -443,17 +444,43 @@ _MENTION_CUES: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...] = (
 _TRIM = r"[\s\W_]*"
 
 
-def _compile_line(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"{_TRIM}(?:{_alt(phrases)}){_TRIM}(?:\d+{_TRIM})?", re.I)
+def _compile_line(cues: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...]) -> re.Pattern[str]:
+    """One whole-line pattern; the named group that matched tells the cue."""
+    groups = "|".join(f"(?P<c{i}>{_alt(p)})" for i, (_, _, p) in enumerate(cues))
+    return re.compile(rf"{_TRIM}(?:{groups}){_TRIM}(?:\d+{_TRIM})?", re.I)
 
 
 def _compile_mention(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{_alt(phrases)})(?!\w)", re.I)
 
 
-_LINE_PATTERNS = tuple((k, r, _compile_line(p)) for k, r, p in _LINE_CUES)
+def _triggers() -> dict[str, frozenset[int]]:
+    """Word -> the mention cues (by index) whose phrases contain it.
+
+    A regex alternation costs tens of microseconds per line, so a mention pattern
+    runs only when the line has one of its words (a set look-up)."""
+    common = {word for words in load_stopwords().values() for word in words}
+    table: dict[str, set[int]] = {}
+    for i, (_, _, phrases) in enumerate(_MENTION_CUES):
+        for phrase in phrases:
+            plain = _REGEX_ESCAPE.sub(" ", phrase.lower())
+            variants = f"{plain} {_OPTIONAL_CHAR.sub('', plain)}"
+            for word in _TRIGGER_WORD.findall(variants):
+                if word not in common:
+                    table.setdefault(word, set()).add(i)
+    return {word: frozenset(kinds) for word, kinds in table.items()}
+
+
+_TRIGGER_WORD = re.compile(r"[^\W\d_]{3,}")
+_REGEX_ESCAPE = re.compile(r"\\[bBdswW]")
+_OPTIONAL_CHAR = re.compile(r"\w\?")
+_LINE_PATTERN = _compile_line(_LINE_CUES)
 _MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CUES)
-# Captions by structure of the credit: "(Photo: Jane Doe/Agency)" style tails.
+_TRIGGERS = _triggers()
+# Lines longer than this cannot be a whole-line cue ("Share this article" etc.).
+MAX_LINE_CUE_WORDS = 12
+_COPYRIGHT = "\u00a9"
+_FOOTER_CUE = next(i for i, (k, _, _) in enumerate(_MENTION_CUES) if k is RemovedKind.FOOTER)
 _BYLINE = re.compile(
     r"(?:by|von|par|por|di|door)\s+[A-ZÀ-Þ][\w'\u2019.-]+(?:\s+[A-ZÀ-Þ][\w'\u2019.-]+){0,3}"
     r"(?:\s*(?:,|and|und|et|y|&)\s*[A-ZÀ-Þ][\w'\u2019.-]+(?:\s+[A-ZÀ-Þ][\w'\u2019.-]+){0,3})*"
@@ -461,28 +488,38 @@ _BYLINE = re.compile(
     re.I,
 )
 _BYLINE_HEAD = re.compile(r"(?:by|von|par|por|di|door)\s", re.I)
+MAX_BYLINE_WORDS = 12
 
 
 def classify_boilerplate(line: str) -> tuple[RemovedKind, str] | None:
     """The kind and reason when `line`'s wording alone makes it boilerplate."""
     stripped = line.strip()
-    if not stripped:
+    words = _WORD.findall(stripped.lower())
+    if not words and not stripped:
         return None
-    words = len(_WORD.findall(stripped))
-    if words > MAX_CUE_WORDS:
+    if len(words) > MAX_CUE_WORDS:
         return None
-    for kind, reason, pattern in _LINE_PATTERNS:
-        if pattern.fullmatch(stripped):
+    if len(words) <= MAX_LINE_CUE_WORDS:
+        whole = _LINE_PATTERN.fullmatch(stripped)
+        if whole and whole.lastgroup:
+            kind, reason, _ = _LINE_CUES[int(whole.lastgroup[1:])]
             return kind, reason
-    if _BYLINE_HEAD.match(stripped) and _BYLINE.fullmatch(stripped) and words <= 12:
-        return RemovedKind.BYLINE, "author byline"
-    if words > MAX_MENTION_WORDS:
+        short = len(words) <= MAX_BYLINE_WORDS
+        if short and _BYLINE_HEAD.match(stripped) and _BYLINE.fullmatch(stripped):
+            return RemovedKind.BYLINE, "author byline"
+    if len(words) > MAX_MENTION_WORDS:
         return None
-    return _mention(stripped)
+    return _mention(stripped, words)
 
 
-def _mention(line: str) -> tuple[RemovedKind, str] | None:
-    for kind, reason, pattern in _MENTION_PATTERNS:
+def _mention(line: str, words: list[str]) -> tuple[RemovedKind, str] | None:
+    candidates: set[int] = set()
+    for word in words:
+        candidates.update(_TRIGGERS.get(word, ()))
+    if _COPYRIGHT in line:
+        candidates.add(_FOOTER_CUE)
+    for i in sorted(candidates):
+        kind, reason, pattern = _MENTION_PATTERNS[i]
         if pattern.search(line):
             return kind, reason
     return None
@@ -493,7 +530,7 @@ def cue_kind(line: str) -> RemovedKind | None:
     found = classify_boilerplate(line)
     if found is not None:
         return found[0]
-    hit = _mention(line)
+    hit = _mention(line, _WORD.findall(line.lower()))
     return hit[0] if hit else None
 
 
@@ -525,8 +562,7 @@ _GLUED_MARKERS = (
     "advertentie",
 )
 _GLUED_HEAD = re.compile(
-    rf"\s*({_alt(_GLUED_MARKERS)})(?:(?=[A-ZÀ-Þ\"\u201c\u2018'])|\s*[:|·•\u2014\u2013-]\s*|\s+(?=[A-ZÀ-Þ]))",
-    re.I,
+    rf"\s*((?i:{_alt(_GLUED_MARKERS)}))(?:(?=[A-ZÀ-Þ\"\u201c\u2018'])|\s*[:|·•\u2014\u2013-]\s*|\s+(?=[A-ZÀ-Þ]))",
 )
 # Sentence boundaries, including glued ones ("...end.Sign up") that copy-paste produces.
 _SENTENCE_END = re.compile(r"(?<=[.!?…:”\"»)])\s*(?=[A-ZÀ-Þ¿¡\"“«])")
@@ -581,3 +617,35 @@ def _split_tail(body: str) -> tuple[str, Removed] | None:
     if found is None or not head or not _looks_like_promo(tail):
         return None
     return head, Removed(tail, found[0], f"{found[1]} glued to a paragraph")
+
+
+# Cheap pre-checks for callers that scan many lines: `split_glued` can only change a
+# line that starts with one of these prefixes or whose lower-cased end holds a stem.
+GLUED_HEAD_PREFIXES = tuple(
+    form for marker in _GLUED_MARKERS for form in (marker, marker.capitalize(), marker.upper())
+)
+GLUED_TAIL_STEMS = (
+    "newsletter", "sign up", "subscri", "follow", "click", "read more", "abonn", "inscri",
+    "suscr", "síguen", "boletín", "weiterlesen", "lire aussi", "leer más",
+)  # fmt: skip
+
+# A comment section's heading: "59 Comments on “...”", "Leave a Reply", "Comments (3)",
+# "Post a Comment", "Kommentare", "Commentaires", "Comentarios", "Comments Filter:".
+_COMMENT_HEAD = re.compile(
+    r"^\d+\s+(?:comments?|responses?|replies|thoughts|kommentare?|commentaires?|comentarios?)\b"
+    r"|^(?:reader\s+)?(?:comments?|responses|replies|discussion|kommentare|leserkommentare"
+    r"|commentaires|comentarios|réactions)\s*(?:\(\d+\)|\d+)?\s*:?\s*$"
+    r"|\b(?:leave|post|add|write|load|show|view|read|see|join)\b.{0,20}\b(?:comments?|reply"
+    r"|discussion|conversation|kommentar\w*|commentaires?|comentarios?)\b"
+    r"|\b(?:laisser|écrire|ajouter)\s+un\s+commentaire|\b(?:deja|dejar|escribe)\s+un\s+comentario"
+    r"|\bkommentar\s+(?:schreiben|verfassen)|\bcomments?\s*(?:filter|policy|section)?\s*:",
+    re.I,
+)
+COMMENT_STEMS = ("comment", "kommentar", "coment", "respons", "repl", "discussion", "réaction")
+MAX_COMMENT_HEAD_WORDS = 15
+
+
+def is_comment_heading(line: str) -> bool:
+    """True for the heading that opens a reader-comment section."""
+    short = len(_WORD.findall(line)) <= MAX_COMMENT_HEAD_WORDS
+    return short and _COMMENT_HEAD.search(line.strip()) is not None

@@ -2,19 +2,28 @@
 
 Steps: split the page into lines; score every line with the shipped model on
 bulk features (`text_features`, `text_model`); keep the best contiguous run of
-content (`text_select`); then review the few lines at and around the article with
-the cue phrases (`cues`) - promos, captions, glued ads, bylines - pick the title,
-name the kind of every dropped line, and read the metadata (`text_meta`).
+content (`text_select`); cut a reader-comment section off as a unit; then review
+the few lines at and around the article with the cue phrases (`cues`) - promos,
+captions, glued ads, bylines - pick the title, name the kind of every dropped
+line, and read the metadata (`text_meta`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 import numpy.typing as npt
 
-from copydesk.extract.cues import classify_boilerplate, split_glued
+from copydesk.extract.cues import (
+    COMMENT_STEMS,
+    GLUED_HEAD_PREFIXES,
+    GLUED_TAIL_STEMS,
+    classify_boilerplate,
+    is_comment_heading,
+    split_glued,
+)
 from copydesk.extract.result import Extraction, Removed, RemovedKind
 from copydesk.extract.text_features import CUE_GROUP_NAMES, PageFacts, page_features, split_lines
 from copydesk.extract.text_meta import read_metadata
@@ -25,22 +34,31 @@ PATH = "text"
 EXTRACTOR = "copydesk-text"
 VERSION = "1"
 
-# Lines this close to the kept article are reviewed one by one with the cue phrases.
+Named = tuple[RemovedKind, str]
+
+# Lines this close to the start or end of the kept article are checked against the
+# cue phrases whatever their shape (promo banners, bylines, "Advertisement").
 REVIEW_MARGIN = 2
-# Lines up to this many tokens are checked against the cue phrases.
 REVIEW_MAX_TOKENS = 30
+# Inside the article a known cue phrase is dropped when the line is this short.
+INSIDE_REVIEW_TOKENS = 3
 # A caption: a kept line of at least this many tokens without final punctuation,
 # between two prose lines (a photo caption copied from between paragraphs).
-CAPTION_MIN_TOKENS = 10
+CAPTION_MIN_TOKENS = 14
 PROSE_TOKENS = 12
-# A headline: the page's first line, this many tokens, not ending with a full stop.
+# A headline: the page's first line, this many tokens, not ending with a full stop...
 TITLE_TOKENS = (3, 30)
-# ...and the article must start within this many lines after it.
+# ...with the article starting within this many lines after it.
 TITLE_GAP = 3
 # A banner head above a newsletter sentence ("Get our weekly briefing") is this short.
 BANNER_MAX_TOKENS = 12
+# A comment heading ends the article only after this many kept tokens of article.
+COMMENTS_AFTER_TOKENS = 50
+COMMENT_HEAD_TOKENS = 15
 # How many lines before the article are read for a byline or date.
 HEAD_LINES = 8
+# split_glued looks for a promo tail only in the last characters of a line.
+TAIL_CHARS = 160
 
 _GROUP_KINDS = {
     "ad": (RemovedKind.ADVERTISEMENT, "advertisement marker"),
@@ -52,20 +70,26 @@ _GROUP_KINDS = {
     "caption": (RemovedKind.CAPTION, "media label"),
 }
 _KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
-_BEFORE = (RemovedKind.NAVIGATION, "page header or menu before the article")
-_AFTER = (RemovedKind.FOOTER, "page footer after the article")
-_COMMENTS_AFTER = (RemovedKind.COMMENTS, "reader comments after the article")
-_INSIDE = (RemovedKind.OTHER, "low content score inside the article")
+# Zones of dropped lines that no cue names, merged into one span per run.
+_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS = range(6)
+_ZONE_KINDS: dict[int, Named] = {
+    _BEFORE: (RemovedKind.NAVIGATION, "page header or menu before the article"),
+    _AFTER: (RemovedKind.FOOTER, "page footer after the article"),
+    _INSIDE: (RemovedKind.OTHER, "low content score inside the article"),
+    _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
+}
 _FINAL = (".", "!", "?", "…", '"', "”", "’", "'", ")", "»")
+_LEAD_IN = (":", ",", ";", "-", "–", "—")
 
 
 @dataclass(frozen=True, slots=True)
 class _Page:
-    """The lines of one page and the model's verdicts on them."""
+    """The lines of one page, the model's verdicts, and the rules' named cuts."""
 
     lines: list[str]
     facts: PageFacts
     keep: npt.NDArray[np.bool_]
+    cut: dict[int, Named]
 
 
 def extract_text(text: str) -> Extraction:
@@ -80,19 +104,21 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         return Extraction(None, (), path=PATH, extractor=EXTRACTOR, extractor_version=VERSION)
     features, facts = page_features(lines)
     keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds)
-    page = _Page(lines, facts, keep.copy())
-    cut = _review(page)
-    title = _title(page, cut)
-    texts, glued = _split_glued(page, cut)
-    kept = [i for i in np.flatnonzero(page.keep).tolist() if i not in cut and i != title]
+    page = _Page(lines, facts, keep, {})
+    comments_at = _cut_comments(page)
+    _review(page)
+    title = _title(page)
+    texts, glued = _split_glued(page)
+    if title is not None:
+        page.keep[title] = False
+    kept = np.flatnonzero(page.keep).tolist()
     paragraphs = tuple(texts.get(i, lines[i]) for i in kept)
-    removed = _removed(page, cut, glued, title, kept)
     start = kept[0] if kept else 0
     head = lines[max(0, start - HEAD_LINES) : start + 1]
     return Extraction(
         title=lines[title] if title is not None else None,
         paragraphs=paragraphs,
-        removed=removed,
+        removed=_removed(page, glued, title, comments_at),
         metadata=read_metadata(head, paragraphs),
         path=PATH,
         extractor=EXTRACTOR,
@@ -100,77 +126,116 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     )
 
 
-def _review(page: _Page) -> dict[int, tuple[RemovedKind, str]]:
-    """Dropped lines at or around the article that a cue phrase or a rule names."""
+def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> list[int]:
+    """Which of `index` lines contain any stem (lower-cased), by one scan per stem."""
+    if not index:
+        return []
+    chosen = [lines[i] for i in index]
+    joined = "\n".join(chosen).lower()
+    ends = np.cumsum([len(s) + 1 for s in chosen])
+    hits: set[int] = set()
+    for stem in stems:
+        at = joined.find(stem)
+        while at >= 0:
+            row = int(np.searchsorted(ends, at, side="right"))
+            hits.add(row)
+            at = joined.find(stem, int(ends[row]))
+    return [index[row] for row in sorted(hits)]
+
+
+def _cut_comments(page: _Page) -> int | None:
+    """Drop everything from a comment-section heading on, once the article has begun."""
     kept = np.flatnonzero(page.keep)
     if len(kept) == 0:
-        return {}
+        return None
+    ntok = page.facts.n_tokens
+    after = np.arange(int(kept[0]) + 1, len(page.lines))
+    short = after[ntok[after] <= COMMENT_HEAD_TOKENS].tolist()
+    kept_tokens = np.cumsum(np.where(page.keep, ntok, 0.0))
+    for i in _lines_with(page.lines, short, COMMENT_STEMS):
+        if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(page.lines[i]):
+            page.keep[i:] = False
+            return i
+    return None
+
+
+def _review(page: _Page) -> None:
+    """Name and drop lines at or around the article that a cue phrase or a rule marks."""
+    kept = np.flatnonzero(page.keep)
+    if len(kept) == 0:
+        return
     n, ntok = len(page.lines), page.facts.n_tokens
-    lo, hi = max(0, int(kept[0]) - REVIEW_MARGIN), min(n, int(kept[-1]) + REVIEW_MARGIN + 1)
-    near = np.zeros(n, dtype=bool)
-    near[lo : int(kept[0])] = True
-    near[int(kept[-1]) + 1 : hi] = True
-    todo = np.flatnonzero((page.keep | near) & (ntok <= REVIEW_MAX_TOKENS)).tolist()
-    cut: dict[int, tuple[RemovedKind, str]] = {}
+    start, end = int(kept[0]), int(kept[-1])
+    edge = np.zeros(n, dtype=bool)
+    edge[max(0, start - REVIEW_MARGIN) : start + REVIEW_MARGIN + 1] = True
+    edge[max(0, end - REVIEW_MARGIN) : end + REVIEW_MARGIN + 1] = True
+    todo = np.flatnonzero(edge & (ntok <= REVIEW_MAX_TOKENS)).tolist()
     for i in todo:
         found = classify_boilerplate(page.lines[i])
         if found is not None:
-            cut[i] = found
-    _mark_captions(page, kept, cut)
-    _mark_banners(page, cut)
-    for i in cut:
+            page.cut[i] = found
+    # Inside the article a short line that is a known cue phrase ("Share", "Advertisement").
+    labels = page.keep & (page.facts.cue_group > 0) & (ntok <= INSIDE_REVIEW_TOKENS)
+    for i in np.flatnonzero(labels).tolist():
+        page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
+    _mark_captions(page, kept)
+    _mark_banners(page)
+    for i in page.cut:
         page.keep[i] = False
-    return cut
 
 
-def _mark_captions(
-    page: _Page, kept: npt.NDArray[np.int64], cut: dict[int, tuple[RemovedKind, str]]
-) -> None:
-    """A long unpunctuated line between two prose paragraphs is a photo caption."""
+def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """A long unpunctuated single-sentence line between two prose paragraphs is a caption.
+
+    Lead-ins to lists ("...as follows:") and lines holding several sentences are prose
+    cut by copy-paste, not captions, so they stay."""
     ntok, final = page.facts.n_tokens, page.facts.final
     prose = final & (ntok >= PROSE_TOKENS)
-    for a, b, c in zip(kept[:-2].tolist(), kept[1:-1].tolist(), kept[2:].tolist(), strict=True):
-        if not final[b] and ntok[b] >= CAPTION_MIN_TOKENS and prose[a] and prose[c]:
-            cut.setdefault(b, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
-
-
-def _mark_banners(page: _Page, cut: dict[int, tuple[RemovedKind, str]]) -> None:
-    """The short head line of a newsletter banner goes with the banner's sentence."""
-    for i, (kind, _) in sorted(cut.items()):
-        if kind is not RemovedKind.NEWSLETTER_PROMO or i == 0:
+    mid = kept[1:-1]
+    hit = ~final[mid] & (ntok[mid] >= CAPTION_MIN_TOKENS) & prose[kept[:-2]] & prose[kept[2:]]
+    for i in mid[hit].tolist():
+        line = page.lines[i]
+        if line.endswith(_LEAD_IN) or ". " in line:
             continue
+        page.cut.setdefault(i, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
+
+
+def _mark_banners(page: _Page) -> None:
+    """The short head line of a newsletter banner goes with the banner's sentence."""
+    for i, (kind, _) in sorted(page.cut.items()):
         head = i - 1
-        short = page.facts.n_tokens[head] <= BANNER_MAX_TOKENS
-        if short and not page.facts.final[head]:
-            cut[head] = (RemovedKind.NEWSLETTER_PROMO, "newsletter banner heading")
+        if kind is not RemovedKind.NEWSLETTER_PROMO or head < 0:
+            continue
+        if page.facts.n_tokens[head] <= BANNER_MAX_TOKENS and not page.facts.final[head]:
+            page.cut[head] = (RemovedKind.NEWSLETTER_PROMO, "newsletter banner heading")
 
 
-def _title(page: _Page, cut: dict[int, tuple[RemovedKind, str]]) -> int | None:
+def _title(page: _Page) -> int | None:
     """Index 0 when the page opens with a headline right above the article, else None."""
     kept = np.flatnonzero(page.keep)
-    first = page.lines[0]
-    tokens = page.facts.n_tokens[0]
-    if 0 in cut or not TITLE_TOKENS[0] <= tokens <= TITLE_TOKENS[1] or first.endswith("."):
-        return None
     later = kept[kept > 0]
-    if len(later) == 0 or later[0] > TITLE_GAP or classify_boilerplate(first) is not None:
+    first, tokens = page.lines[0], page.facts.n_tokens[0]
+    if 0 in page.cut or len(later) == 0 or later[0] > TITLE_GAP:
         return None
-    return 0
+    if not TITLE_TOKENS[0] <= tokens <= TITLE_TOKENS[1] or first.endswith("."):
+        return None
+    return 0 if classify_boilerplate(first) is None else None
 
 
-def _split_glued(
-    page: _Page, cut: dict[int, tuple[RemovedKind, str]]
-) -> tuple[dict[int, str], dict[int, tuple[Removed, ...]]]:
+def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, ...]]]:
     """Cut glued markers and promo tails off kept lines; drop a marked ad whole."""
     texts: dict[int, str] = {}
     glued: dict[int, tuple[Removed, ...]] = {}
-    for i in np.flatnonzero(page.keep).tolist():
-        line = page.lines[i]
-        split = split_glued(line)
+    kept = np.flatnonzero(page.keep).tolist()
+    lines = page.lines
+    heads = compress(kept, map(str.startswith, (lines[i] for i in kept), [GLUED_HEAD_PREFIXES] * len(kept)))  # fmt: skip
+    tails = _lines_with([s[-TAIL_CHARS:] for s in lines], kept, GLUED_TAIL_STEMS)
+    for i in sorted({*heads, *tails}):
+        split = split_glued(lines[i])
         if not split.before and not split.after:
             continue
         if split.before and not split.body.endswith(_FINAL):
-            cut[i] = (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
+            page.cut[i] = (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
             page.keep[i] = False
             continue
         texts[i] = split.body
@@ -178,43 +243,46 @@ def _split_glued(
     return texts, glued
 
 
+def _zones(page: _Page, title: int | None, comments_at: int | None) -> npt.NDArray[np.int64]:
+    """Per line: kept, named by a cue, or the zone of an unnamed dropped line."""
+    n = len(page.lines)
+    kept = np.flatnonzero(page.keep)
+    start, end = (int(kept[0]), int(kept[-1])) if len(kept) else (n, -1)
+    idx = np.arange(n)
+    zone = np.where(idx < start, _BEFORE, np.where(idx > end, _AFTER, _INSIDE))
+    if comments_at is not None:
+        zone[comments_at:] = _COMMENTS
+    zone[page.facts.cue_group > 0] = _NAMED
+    zone[list(page.cut)] = _NAMED
+    zone[page.keep] = _KEPT
+    if title is not None:
+        zone[title] = _KEPT
+    return zone
+
+
 def _removed(
     page: _Page,
-    cut: dict[int, tuple[RemovedKind, str]],
     glued: dict[int, tuple[Removed, ...]],
     title: int | None,
-    kept: list[int],
+    comments_at: int | None,
 ) -> tuple[Removed, ...]:
     """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
-    start, end = (kept[0], kept[-1]) if kept else (len(page.lines), -1)
+    zone = _zones(page, title, comments_at)
+    bounds = np.flatnonzero(np.diff(zone)) + 1
+    starts = [0, *bounds.tolist()]
+    stops = [*bounds.tolist(), len(zone)]
     out: list[Removed] = []
-    run: list[str] = []
-    run_kind: tuple[RemovedKind, str] | None = None
-    keep = page.keep
-    for i, line in enumerate(page.lines):
-        if i == title:
-            continue
-        if keep[i]:
-            out.extend(glued.get(i, ()))
-            continue
-        named = cut.get(i)
-        if named is None:
-            group = int(page.facts.cue_group[i])
-            named = _KIND_BY_GROUP[group - 1] if group else None
-        if named is not None:
-            _flush(out, run, run_kind)
-            run, run_kind = [], None
-            out.append(Removed(line, named[0], named[1]))
-            continue
-        where = _BEFORE if i < start else _AFTER if i > end else _INSIDE
-        if where != run_kind:
-            _flush(out, run, run_kind)
-            run, run_kind = [], where
-        run.append(line)
-    _flush(out, run, run_kind)
+    lines, groups = page.lines, page.facts.cue_group
+    for a, b in zip(starts, stops, strict=True):
+        kind = int(zone[a])
+        if kind == _KEPT:
+            for i in range(a, b):
+                out.extend(glued.get(i, ()))
+        elif kind == _NAMED:
+            for i in range(a, b):
+                named = page.cut.get(i) or _KIND_BY_GROUP[int(groups[i]) - 1]
+                out.append(Removed(lines[i], named[0], named[1]))
+        else:
+            named = _ZONE_KINDS[kind]
+            out.append(Removed("\n".join(lines[a:b]), named[0], named[1]))
     return tuple(out)
-
-
-def _flush(out: list[Removed], run: list[str], kind: tuple[RemovedKind, str] | None) -> None:
-    if run and kind is not None:
-        out.append(Removed("\n".join(run), kind[0], kind[1]))

@@ -41,7 +41,9 @@ _MONTHS = {
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # "June 3, 2024", "3 June 2024", "3. Juni 2024", "3 de junio de 2024", "2024-06-03".
 _DATES = (
-    re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
+    re.compile(
+        rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I
+    ),
     re.compile(
         rf"\b(?P<d>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?(?P<m>{_MONTH})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})",
         re.I,
@@ -52,7 +54,7 @@ _DATES = (
 _DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}?)(?:,\s*[\w .]{2,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s+\S"
 )
-LANGUAGE_SAMPLE = 160
+LANGUAGE_SAMPLE = 100
 
 
 def parse_authors(line: str) -> tuple[str, ...]:

@@ -1,0 +1,73 @@
+"""Throughput of the plain-text cleaner on one core, against the doing-nothing split.
+
+    python bench/text_speed.py [--devset PATH] [--repeat 3]
+
+Runs `extract_text` over every `text/` input of the dev set and prints documents
+per second, beside the placeholder path (split into paragraphs, keep everything)
+timed in the same process, and the ratio. The process is pinned to one CPU and
+BLAS to one thread, so the figure is what one worker core does.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from copydesk.extract import extract_text  # noqa: E402
+
+TARGET_DOCS_PER_SECOND = 1000
+_BLANK_RUN = re.compile(r"\n\s*\n|\n")
+
+
+def split_only(text: str) -> tuple[str, ...]:
+    """The old placeholder: every non-empty line, whitespace-normalised, kept."""
+    return tuple(" ".join(p.split()) for p in _BLANK_RUN.split(text) if p.strip())
+
+
+def best_rate(func: Callable[[str], object], docs: list[str], repeat: int) -> float:
+    """Best documents-per-second over `repeat` passes (after one warm-up call)."""
+    func(docs[0])
+    best = 0.0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for doc in docs:
+            func(doc)
+        best = max(best, len(docs) / (time.perf_counter() - started))
+    return best
+
+
+def main() -> None:
+    """Time both paths and print docs/s and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=ROOT.parent / "shared" / "devset")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    docs = [p.read_text(encoding="utf-8") for p in sorted((args.devset / "text").glob("*.txt"))]
+    size = sum(len(d) for d in docs) / len(docs)
+    print(f"{len(docs)} documents, mean {size / 1000:.1f} k characters")
+    base = best_rate(split_only, docs, args.repeat)
+    ours = best_rate(extract_text, docs, args.repeat)
+    print(f"baseline split-only (placeholder path): {base:8.0f} docs/s")
+    print(f"copydesk extract_text:                  {ours:8.0f} docs/s "
+          f"({1000 / ours:.2f} ms/doc)")  # fmt: skip
+    print(f"ratio extract_text / baseline: {ours / base:.3f} (baseline is {base / ours:.1f}x faster)")
+    verdict = "meets" if ours >= TARGET_DOCS_PER_SECOND else "MISSES"
+    print(f"target {TARGET_DOCS_PER_SECOND} docs/s on one core: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
