@@ -79,6 +79,37 @@ def run_trafilatura(pages: Sequence[Page]) -> HtmlReport:
     return _report(pages, scores, guesses)
 
 
+def run_metadata(pages: Sequence[Page]) -> tuple[MetaAccuracy, MetaAccuracy]:
+    """Title/author/date accuracy on the article pages: copydesk, then trafilatura."""
+    ours, base = [], []
+    for page in pages:
+        if not page.is_article:
+            continue
+        url = page.truth.get("url")
+        result = extract_html_with(page.html, url, DEFAULT)
+        meta = result.metadata
+        ours.append((MetaGuess(result.title, meta.authors, meta.published_at), page.truth))
+        doc = trafilatura.extract_metadata(page.html, default_url=url)
+        guess = MetaGuess(doc.title, trafilatura_authors(doc.author), doc.date)
+        base.append((guess, page.truth))
+    return score_metadata(ours), score_metadata(base)
+
+
+def print_metadata_accuracy(root: Path | None = None, limit: int | None = None) -> None:
+    """The HTML metadata section of `bench/quality.py`: accuracy beside trafilatura's."""
+    logging.disable(logging.WARNING)
+    ids = page_ids(root)
+    pages = list(load_pages(ids[:limit] if limit else ids, root))
+    ours, base = run_metadata(pages)
+    print("HTML metadata accuracy on articles (copydesk extract_html vs trafilatura):")
+    for field in ("title", "author", "date"):
+        n = getattr(ours, f"n_{field}")
+        print(
+            f"  {field:<7} copydesk {getattr(ours, field):.3f}  "
+            f"trafilatura {getattr(base, field):.3f}  ({n} pages with a true {field})"
+        )
+
+
 def _line(name: str, s: Summary) -> str:
     return f"  {name:<24} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  (n={s.pages})"
 
