@@ -84,9 +84,9 @@ def _result(
 def _body(tree: HtmlElement, url: str | None, settings: Settings) -> tuple[list[str], str]:
     """Body paragraphs and the path that produced them."""
     paragraphs = _trafilatura(tree, url, settings, recall=False)
-    if settings.fast and settings.full_below_chars:
-        if sum(map(len, paragraphs)) < settings.full_below_chars:
-            paragraphs = _trafilatura(tree, url, replace(settings, fast=False), recall=False)
+    short = sum(map(len, paragraphs)) < settings.full_below_chars
+    if settings.fast and short:
+        paragraphs = _trafilatura(tree, url, replace(settings, fast=False), recall=False)
     if sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
         return paragraphs, "trafilatura"
     recall = _trafilatura(tree, url, settings, recall=True)

@@ -182,7 +182,10 @@ def _modified(facts: PageFacts, now: datetime) -> datetime | None:
 
 
 def _searched_date(tree: HtmlElement, url: str | None, now: datetime) -> datetime | None:
-    """htmldate's quick search (its extensive mode costs more than the body extraction), for pages that declare no date."""
+    """htmldate's quick search, for pages that declare no date.
+
+    Its extensive mode finds a few more dates but costs more than the body extraction.
+    """
     found = find_date(
         tree,
         url=url,
