@@ -133,7 +133,7 @@ _NOT_NAMES = frozenset(
 _UI_TEXT = re.compile(
     r"\b(?:min(?:ute)?s?\s+read|read(?:ing)?\s+time|share|follow|subscribe|sign\s+up|"
     r"log\s?in|comments?|view\s+all|see\s+all|posts\s+by|more\s+from|click|http|www\.|"
-    r"says|wrote|bio|learn|about|menu|search|name)\b|[*:=<>{}#]",
+    r"says|wrote|bio|learn|about|menu|search|name|profile)\b|[*:=<>{}#]",
     re.I,
 )
 _MONTH_WORDS = frozenset(
@@ -164,6 +164,14 @@ _MONTH_WORDS = frozenset(
         "december",
     ]
 )
+# A declared author sometimes carries a role after a dash: "Jane Doe - Editorial Team".
+_DECLARED_PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+")
+# A visible byline may open with the date: "Dec 17, 2025 Jane Doe".
+_LEADING_DATE = re.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{4}|\d{1,2}\s+[a-z]+\.?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*",
+    re.I,
+)
 _MAX_NAME_CHARS = 80
 _MAX_NAME_WORDS = 6
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -176,10 +184,11 @@ def fold_name(value: str) -> str:
 
 def split_byline(value: str, *, visible: bool) -> list[str]:
     """Candidate names in a byline, lead-ins and trailing notes removed."""
-    chunks = [value.strip()]
+    chunks = _DECLARED_PARTS.split(value.strip())
     if visible:
         chunks = [
-            _TAIL.sub("", _LEAD_IN.sub("", c)) for c in _VISIBLE_PARTS.split(_GLUED.sub(" ", value))
+            _TAIL.sub("", _LEADING_DATE.sub("", _LEAD_IN.sub("", c)))
+            for c in _VISIBLE_PARTS.split(_GLUED.sub(" ", value))
         ]
     parts = [
         p.strip(" .,:;-\u2013\u2014'\"")
@@ -241,9 +250,12 @@ def clean_authors(
     persons = {fold_name(p) for p in people}
     names: dict[str, str] = {}
     for value in values:
+        # "By Clay": a one-word name is trusted in a visible byline only after a lead-in.
+        introduced = visible and bool(_LEAD_IN.match(value.strip()))
         for part in split_byline(value, visible=visible):
             person = fold_name(part) in persons
-            if is_plausible_name(part, sites, visible=visible, person=person):
+            strict = visible and not introduced
+            if is_plausible_name(part, sites, visible=strict, person=person):
                 names.setdefault(fold_name(part), _tidy_case(part))
     return tuple(names.values())
 

@@ -21,7 +21,8 @@ _SPACE = re.compile(r"\s+")
 _BYLINE_XPATH = XPath(
     "//*[@rel='author' or contains(@itemprop, 'author') or contains(@class, 'author') or "
     "contains(@class, 'Author') or contains(@class, 'byline') or contains(@class, 'Byline') or "
-    "contains(@class, 'writer')]"
+    "contains(@class, 'writer') or (self::a and (contains(@href, '/author/') or "
+    "contains(@href, '/authors/')))]"
 )
 _NOT_BYLINE_TAGS = frozenset({"meta", "link", "body", "html", "article", "main", "section"})
 # Author boxes inside comment threads name commenters, not the article's author.
