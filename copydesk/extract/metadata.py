@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import py3langid
 from courlan import normalize_url
 from htmldate import find_date
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from copydesk.extract.authors import clean_authors
@@ -75,6 +76,11 @@ MAX_TAGS = 30
 DATE_LINES = 12
 DATE_LINE_WORDS = 10
 _WORDY_DATE = re.compile(r"\d{4}")
+# The text nodes read after the headline when looking for its date.
+_FOLLOWING_TEXT = XPath(
+    "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+    "[position() <= 30]"
+)
 _LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.I)
 _PUBLISHED_TIME_HINT = re.compile(r"publish|pubdate|datepublished|created|posted", re.I)
 _MODIFIED_TIME_HINT = re.compile(r"modif|updat", re.I)
@@ -93,6 +99,7 @@ def page_metadata(
     published = (
         _published(facts, now)
         or _text_date(text, now)
+        or _date_after_headline(tree, now)
         or _searched_date(tree, canonical or url, now)
     )
     meta = Metadata(
@@ -168,6 +175,20 @@ def _published(facts: PageFacts, now: datetime) -> datetime | None:
 def _text_date(text: str, now: datetime) -> datetime | None:
     """A date printed on its own short line near the top of the body ("May 2, 2025")."""
     for line in text.split("\n")[:DATE_LINES]:
+        if len(line.split()) <= DATE_LINE_WORDS and _WORDY_DATE.search(line):
+            found = valid_date(line, now)
+            if found:
+                return found
+    return None
+
+
+def _date_after_headline(tree: HtmlElement, now: datetime) -> datetime | None:
+    """A short text holding a date just after the first `<h1>`, where templates print it."""
+    heading = next(tree.iter("h1"), None)
+    if heading is None:
+        return None
+    for piece in _FOLLOWING_TEXT(heading):
+        line = " ".join(str(piece).split())
         if len(line.split()) <= DATE_LINE_WORDS and _WORDY_DATE.search(line):
             found = valid_date(line, now)
             if found:
