@@ -153,3 +153,14 @@ def test_undeclared_language_is_detected_and_url_normalised() -> None:
     assert meta.canonical_url == "https://example.com/a"
     assert meta.published_at is None
     assert meta.authors == ()
+
+
+def test_date_printed_under_the_headline_is_found() -> None:
+    html = (
+        "<html><head><title>Tides</title></head><body><h1>How Tides Work</h1>"
+        "<div class='meta'><span>Oct 3, 2024</span></div><p>The moon pulls the sea.</p>"
+        "</body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.published_at is not None
+    assert meta.published_at.date().isoformat() == "2024-10-03"
