@@ -53,7 +53,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.disable(logging.WARNING)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    start_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pages = [(p.html, p.truth.get("url")) for p in load_pages()]
+    loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"RSS after imports {start_mb:.0f} MB, with the dev set's HTML loaded {loaded_mb:.0f} MB")
     timed = pages[:: args.sample] if args.sample else pages
     base = ours = 0.0
     for _ in range(args.rounds):
