@@ -32,7 +32,7 @@ TARGET_RATIO = 0.9
 
 
 def _cpu_seconds(
-    fn: Callable[[str, str | None], object], pages: Sequence[tuple[str, str]]
+    fn: Callable[[str, str | None], object], pages: Sequence[tuple[str, str | None]]
 ) -> float:
     start = time.process_time()
     for html, url in pages:

@@ -158,11 +158,9 @@ def _times(tree: HtmlElement) -> tuple[tuple[str, str], ...]:
     """(marker, datetime) pairs; the marker is the itemprop/class/pubdate hint, lowercased."""
     pairs = []
     for elem in _TIME_XPATH(tree):
-        hint = " ".join(
-            filter(
-                None,
-                (elem.get("itemprop"), elem.get("class"), "pubdate" in elem.attrib and "pubdate"),
-            )
-        )
+        marks = [elem.get("itemprop") or "", elem.get("class") or ""]
+        if "pubdate" in elem.attrib:
+            marks.append("pubdate")
+        hint = " ".join(m for m in marks if m)
         pairs.append((hint.lower(), squash(elem.get("datetime"))))
     return tuple(pairs)
