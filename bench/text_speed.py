@@ -15,12 +15,12 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import re  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,7 +64,9 @@ def main() -> None:
     print(f"baseline split-only (placeholder path): {base:8.0f} docs/s")
     print(f"copydesk extract_text:                  {ours:8.0f} docs/s "
           f"({1000 / ours:.2f} ms/doc)")  # fmt: skip
-    print(f"ratio extract_text / baseline: {ours / base:.3f} (baseline is {base / ours:.1f}x faster)")
+    print(
+        f"ratio extract_text / baseline: {ours / base:.3f} (baseline is {base / ours:.1f}x faster)"
+    )
     verdict = "meets" if ours >= TARGET_DOCS_PER_SECOND else "MISSES"
     print(f"target {TARGET_DOCS_PER_SECOND} docs/s on one core: {verdict}")
 

@@ -649,3 +649,29 @@ def is_comment_heading(line: str) -> bool:
     """True for the heading that opens a reader-comment section."""
     short = len(_WORD.findall(line)) <= MAX_COMMENT_HEAD_WORDS
     return short and _COMMENT_HEAD.search(line.strip()) is not None
+
+
+# A related-links heading: "Related", "Read this next", "More from ...", "Lesen Sie auch",
+# "À lire aussi", "Noticias relacionadas" (only the heading, not a sentence using it).
+_RELATED_HEAD = re.compile(
+    r"^(?:related(?:\s+\w+)?|read (?:this )?next|read more"
+    r"|more (?:stories|articles|news|from|on|in)"
+    r"\b.*|you (?:may|might) also (?:like|enjoy)|recommended(?: for you| reading| stories)?"
+    r"|most (?:popular|read|viewed)|trending(?: now| stories)?"
+    r"|latest (?:news|stories|posts|articles)"
+    r"|top stories|what to read next|up next|don'?t miss|further reading|see also|keep reading"
+    r"|lesen sie auch|mehr zum thema|das könnte sie auch interessieren|weitere artikel"
+    r"|à lire aussi|lire aussi|sur le même sujet|articles similaires|leer más|te puede interesar"
+    r"|noticias relacionadas|artículos relacionados|lo más leído)\s*:?$",
+    re.I,
+)
+RELATED_STEMS = (
+    "relat", "read", "more", "recommend", "popular", "trending", "latest", "top stories",
+    "next", "miss", "see also", "lesen", "thema", "interessieren", "weitere", "lire", "sujet",
+    "similaires", "leer", "interesar", "relacionad", "leído",
+)  # fmt: skip
+
+
+def is_related_heading(line: str) -> bool:
+    """True for the heading of a related-links or more-stories block."""
+    return _RELATED_HEAD.match(line.strip()) is not None

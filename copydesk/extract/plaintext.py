@@ -11,7 +11,7 @@ line, and read the metadata (`text_meta`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -20,8 +20,10 @@ from copydesk.extract.cues import (
     COMMENT_STEMS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
+    RELATED_STEMS,
     classify_boilerplate,
     is_comment_heading,
+    is_related_heading,
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
@@ -55,6 +57,8 @@ BANNER_MAX_TOKENS = 12
 # A comment heading ends the article only after this many kept tokens of article.
 COMMENTS_AFTER_TOKENS = 50
 COMMENT_HEAD_TOKENS = 15
+# A related-links heading ends the article only after this share of the kept tokens.
+RELATED_AFTER_SHARE = 0.75
 # How many lines before the article are read for a byline or date.
 HEAD_LINES = 8
 # split_glued looks for a promo tail only in the last characters of a line.
@@ -71,15 +75,18 @@ _GROUP_KINDS = {
 }
 _KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
 # Zones of dropped lines that no cue names, merged into one span per run.
-_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS = range(6)
+_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED = range(7)
+# Lines named by a cue-phrase group g get zone _GROUP_ZONE + g, so runs of one kind merge.
+_GROUP_ZONE = 10
 _ZONE_KINDS: dict[int, Named] = {
     _BEFORE: (RemovedKind.NAVIGATION, "page header or menu before the article"),
     _AFTER: (RemovedKind.FOOTER, "page footer after the article"),
     _INSIDE: (RemovedKind.OTHER, "low content score inside the article"),
     _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
+    _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
-_FINAL = (".", "!", "?", "…", '"', "”", "’", "'", ")", "»")
-_LEAD_IN = (":", ",", ";", "-", "–", "—")
+_FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
+_LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +112,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     features, facts = page_features(lines)
     keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds)
     page = _Page(lines, facts, keep, {})
-    comments_at = _cut_comments(page)
+    tail = _cut_comments(page)
     _review(page)
     title = _title(page)
     texts, glued = _split_glued(page)
@@ -118,7 +125,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     return Extraction(
         title=lines[title] if title is not None else None,
         paragraphs=paragraphs,
-        removed=_removed(page, glued, title, comments_at),
+        removed=_removed(page, glued, title, tail),
         metadata=read_metadata(head, paragraphs),
         path=PATH,
         extractor=EXTRACTOR,
@@ -143,8 +150,12 @@ def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> l
     return [index[row] for row in sorted(hits)]
 
 
-def _cut_comments(page: _Page) -> int | None:
-    """Drop everything from a comment-section heading on, once the article has begun."""
+def _cut_comments(page: _Page) -> tuple[int, int] | None:
+    """Drop a reader-comment section (or a late related-links block) as a unit.
+
+    A comment heading ends the article once the article has begun; a related-links
+    heading only when most of the kept text lies before it, since such boxes also sit
+    inside articles."""
     kept = np.flatnonzero(page.keep)
     if len(kept) == 0:
         return None
@@ -152,10 +163,15 @@ def _cut_comments(page: _Page) -> int | None:
     after = np.arange(int(kept[0]) + 1, len(page.lines))
     short = after[ntok[after] <= COMMENT_HEAD_TOKENS].tolist()
     kept_tokens = np.cumsum(np.where(page.keep, ntok, 0.0))
-    for i in _lines_with(page.lines, short, COMMENT_STEMS):
-        if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(page.lines[i]):
+    late = kept_tokens[-1] * RELATED_AFTER_SHARE
+    for i in _lines_with(page.lines, short, COMMENT_STEMS + RELATED_STEMS):
+        line = page.lines[i]
+        if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(line):
             page.keep[i:] = False
-            return i
+            return i, _COMMENTS
+        if kept_tokens[i] >= late and is_related_heading(line):
+            page.keep[i:] = False
+            return i, _RELATED
     return None
 
 
@@ -174,6 +190,12 @@ def _review(page: _Page) -> None:
         found = classify_boilerplate(page.lines[i])
         if found is not None:
             page.cut[i] = found
+    # A dropped line by the article that opens with a glued marker ("AdvertisementThe...").
+    for i in np.flatnonzero(edge & ~page.keep).tolist():
+        if page.lines[i].startswith(GLUED_HEAD_PREFIXES) and split_glued(page.lines[i]).before:
+            page.cut.setdefault(
+                i, (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
+            )
     # Inside the article a short line that is a known cue phrase ("Share", "Advertisement").
     labels = page.keep & (page.facts.cue_group > 0) & (ntok <= INSIDE_REVIEW_TOKENS)
     for i in np.flatnonzero(labels).tolist():
@@ -228,8 +250,10 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     glued: dict[int, tuple[Removed, ...]] = {}
     kept = np.flatnonzero(page.keep).tolist()
     lines = page.lines
-    heads = compress(kept, map(str.startswith, (lines[i] for i in kept), [GLUED_HEAD_PREFIXES] * len(kept)))  # fmt: skip
-    tails = _lines_with([s[-TAIL_CHARS:] for s in lines], kept, GLUED_TAIL_STEMS)
+    starts = map(str.startswith, (lines[i] for i in kept), repeat(GLUED_HEAD_PREFIXES))
+    heads = compress(kept, starts)
+    ends = [lines[i][-TAIL_CHARS:] for i in kept]
+    tails = [kept[j] for j in _lines_with(ends, list(range(len(kept))), GLUED_TAIL_STEMS)]
     for i in sorted({*heads, *tails}):
         split = split_glued(lines[i])
         if not split.before and not split.after:
@@ -243,16 +267,17 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     return texts, glued
 
 
-def _zones(page: _Page, title: int | None, comments_at: int | None) -> npt.NDArray[np.int64]:
+def _zones(page: _Page, title: int | None, tail: tuple[int, int] | None) -> npt.NDArray[np.int64]:
     """Per line: kept, named by a cue, or the zone of an unnamed dropped line."""
     n = len(page.lines)
     kept = np.flatnonzero(page.keep)
     start, end = (int(kept[0]), int(kept[-1])) if len(kept) else (n, -1)
     idx = np.arange(n)
     zone = np.where(idx < start, _BEFORE, np.where(idx > end, _AFTER, _INSIDE))
-    if comments_at is not None:
-        zone[comments_at:] = _COMMENTS
-    zone[page.facts.cue_group > 0] = _NAMED
+    if tail is not None:
+        zone[tail[0] :] = tail[1]
+    groups = page.facts.cue_group
+    zone = np.where(groups > 0, _GROUP_ZONE + groups, zone)
     zone[list(page.cut)] = _NAMED
     zone[page.keep] = _KEPT
     if title is not None:
@@ -264,25 +289,25 @@ def _removed(
     page: _Page,
     glued: dict[int, tuple[Removed, ...]],
     title: int | None,
-    comments_at: int | None,
+    tail: tuple[int, int] | None,
 ) -> tuple[Removed, ...]:
     """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
-    zone = _zones(page, title, comments_at)
+    zone = _zones(page, title, tail)
     bounds = np.flatnonzero(np.diff(zone)) + 1
     starts = [0, *bounds.tolist()]
     stops = [*bounds.tolist(), len(zone)]
     out: list[Removed] = []
-    lines, groups = page.lines, page.facts.cue_group
+    lines = page.lines
     for a, b in zip(starts, stops, strict=True):
         kind = int(zone[a])
         if kind == _KEPT:
             for i in range(a, b):
                 out.extend(glued.get(i, ()))
         elif kind == _NAMED:
-            for i in range(a, b):
-                named = page.cut.get(i) or _KIND_BY_GROUP[int(groups[i]) - 1]
-                out.append(Removed(lines[i], named[0], named[1]))
+            out.extend(Removed(lines[i], *page.cut[i]) for i in range(a, b))
         else:
-            named = _ZONE_KINDS[kind]
+            named = (
+                _ZONE_KINDS[kind] if kind < _GROUP_ZONE else _KIND_BY_GROUP[kind - _GROUP_ZONE - 1]
+            )
             out.append(Removed("\n".join(lines[a:b]), named[0], named[1]))
     return tuple(out)

@@ -19,6 +19,7 @@ from itertools import compress, repeat
 import numpy as np
 import numpy.typing as npt
 
+from copydesk.extract.text_select import best_run
 from copydesk.extract.text_words import CUE_LINES, load_stopwords
 
 Array = npt.NDArray[np.float32]
@@ -56,10 +57,11 @@ def _byte_tables() -> tuple[npt.NDArray[np.uint8], Bools, Bools]:
         elif ch == "\n":
             classes[byte] = _NL
     final = np.zeros(256, dtype=bool)
-    # ASCII closers, plus the last UTF-8 byte of … ” ’ » (E2 80 A6, E2 80 9D, E2 80 99, C2 BB).
+    # ASCII closers, plus the last UTF-8 byte of the ellipsis, right quotes and » (U+2026,
+    # U+201D, U+2019, U+00BB: E2 80 A6, E2 80 9D, E2 80 99, C2 BB).
     final[[ord(c) for c in ".!?\"')]"] + [0xA6, 0x9D, 0x99, 0xBB]] = True
     bullet = np.zeros(256, dtype=bool)
-    # "-", "*", and the lead byte of •, – and — (E2).
+    # "-", "*", and the lead byte of •, en dash and em dash (E2).
     bullet[[ord("-"), ord("*"), 0xE2]] = True
     return classes, final, bullet
 
@@ -82,7 +84,7 @@ def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], tuple[tuple[str, ..
 # How many of a language's commonest words are counted per line (each costs one pass).
 STOP_PROBES = 3
 # Characters of the page sampled to pick its language for the stop-word counts.
-LANGUAGE_SAMPLE = 3000
+LANGUAGE_SAMPLE = 1500
 STOP_LANGUAGES, _STOP_MASKS, _PROBES = _stop_tables()
 _LANG_BITS = np.array([1 << i for i in range(len(STOP_LANGUAGES))], dtype=np.int64)
 
@@ -90,7 +92,9 @@ CUE_GROUP_NAMES = tuple(name for name, _ in CUE_LINES)
 _CUE_LOOKUP = {phrase: i + 1 for i, (_, phrases) in enumerate(CUE_LINES) for phrase in phrases}
 # Lines up to this many tokens are looked up as whole cue lines ("Share", "12 Comments").
 CUE_MAX_TOKENS = 6
-_CUE_TRIM = " \t0123456789.,:;!?|·•-–—»«›‹>()[]{}\"'“”‘’*#/\\+=_~"
+_CUE_TRIM = (
+    " \t0123456789.,:;!?|·•-\u2013\u2014»«\u203a\u2039>()[]{}\"'\u201c\u201d\u2018\u2019*#/\\+=_~"
+)
 _COMMENTS = CUE_GROUP_NAMES.index("comments") + 1
 
 # Context windows (in lines) for running means, and the "prose line" definition used
@@ -100,6 +104,8 @@ _RADII = np.array(WINDOWS)[:, None]
 PROSE_TOKENS = 12
 LONG_LINE_TOKENS = 25
 SHORT_DIGIT_TOKENS = 8
+# Share of prose a stretch of lines needs to count as the page's main prose block.
+RUN_PROSE_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +144,8 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     raw = np.frombuffer(page.encode("utf-8"), dtype=np.uint8)
     cls = np.take(_CLASS, raw)
     is_nl = cls == _NL
-    counts = np.bincount(np.cumsum(is_nl) * _N_CLASSES + cls, minlength=n * _N_CLASSES)
-    counts = counts.reshape(n, _N_CLASSES).astype(np.float32)
+    flat = np.bincount(np.cumsum(is_nl) * _N_CLASSES + cls, minlength=n * _N_CLASSES)
+    counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
     breaks = np.flatnonzero(is_nl)
     last = raw[np.append(breaks, len(raw)) - 1]
     first = raw[np.insert(breaks + 1, 0, 0)]
@@ -199,6 +205,9 @@ def _assemble(
     before = np.cumsum(mass) - mass
     after = mass.sum() - np.cumsum(mass)
     idx = np.arange(n, dtype=np.float32)
+    # Where the page's main prose block lies: the best run of prose-weighted lines.
+    start, end = best_run(ntok * (prose - RUN_PROSE_SHARE))
+    run_gap = np.maximum(np.maximum(start - idx, idx - (end - 1)), 0.0)
     comment_head = cue == _COMMENTS
     after_comments = np.maximum.accumulate(comment_head) & ~comment_head
     base = np.stack(
@@ -211,7 +220,7 @@ def _assemble(
             (np.cumsum(ntok) - ntok / 2) / total, idx / max(n - 1, 1),
             np.full(n, np.log1p(total)), ntok / ntok.max(), before / total, after / total,
             np.log1p(before), np.log1p(after), after_comments,
-            np.log1p(np.minimum(idx, n - 1 - idx)),
+            np.log1p(np.minimum(idx, n - 1 - idx)), run_gap == 0, np.log1p(run_gap),
         ],
         axis=1,
     ).astype(np.float32)  # fmt: skip
@@ -226,6 +235,7 @@ _BASE_NAMES = (
     "ends_colon", "bullet", "short_with_digits", "chars_per_tok", "long_line", "cue_line",
     "tok_pos", "line_pos", "page_log_tokens", "rel_len", "prose_before", "prose_after",
     "log_prose_before", "log_prose_after", "after_comments", "log_edge_distance",
+    "in_prose_run", "log_prose_run_gap",
 )  # fmt: skip
 FEATURE_NAMES: tuple[str, ...] = (
     *_BASE_NAMES,

@@ -52,7 +52,8 @@ _DATES = (
 )
 # "WASHINGTON (AP) — ...", "LONDON, June 3 (Reuters) - ...", "PARIS — ...".
 _DATELINE = re.compile(
-    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}?)(?:,\s*[\w .]{2,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s+\S"
+    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,40}?)(?:,\s*[\w .]{2,30}?)?\s*(?:\([^)]{1,30}\))?"
+    r"\s*[\u2014\u2013-]\s+\S"
 )
 LANGUAGE_SAMPLE = 100
 

@@ -1,4 +1,4 @@
-"""The shipped line classifier: a small neural network evaluated with plain numpy.
+"""The shipped line classifier: a linear model or small network, evaluated with numpy.
 
 The weights (`text_model.npz`, built by `bench/train_text_model.py`) are read once
 at import; inference is a standardisation, one or two matrix products and a
@@ -23,23 +23,23 @@ MODEL_FILE = "text_model.npz"
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
-    """Standardisation, dense layers (ReLU between them) and the selection cut-offs."""
+    """Dense layers (ReLU between them; the first folds in the standardisation) and
+    the selection cut-offs."""
 
-    mean: Array
-    scale: Array
     weights: tuple[Array, ...]
     biases: tuple[Array, ...]
     thresholds: Thresholds
 
     def predict(self, features: Array) -> Array:
         """Content probability of each row of `features`."""
-        hidden = (features - self.mean) / self.scale
+        hidden = features
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             hidden = hidden @ w + b
             if i < last:
                 np.maximum(hidden, 0.0, out=hidden)
-        return (1.0 / (1.0 + np.exp(-np.clip(hidden[:, 0], -30.0, 30.0)))).astype(np.float32)
+        prob: Array = (1.0 / (1.0 + np.exp(-np.clip(hidden[:, 0], -30.0, 30.0)))).astype(np.float32)
+        return prob
 
 
 def load_model(data: dict[str, npt.NDArray[np.float32]]) -> LineModel:
@@ -50,11 +50,15 @@ def load_model(data: dict[str, npt.NDArray[np.float32]]) -> LineModel:
         raise ValueError(msg)
     layers = int(data["layers"])
     cut = data["thresholds"]
+    mean, scale = data["mean"].astype(np.float64), data["scale"].astype(np.float64)
+    weights = [data[f"w{i}"].astype(np.float64) for i in range(layers)]
+    biases = [data[f"b{i}"].astype(np.float64) for i in range(layers)]
+    # (x - mean) / scale @ w + b  ==  x @ (w / scale) + (b - (mean / scale) @ w)
+    biases[0] = biases[0] - (mean / scale) @ weights[0]
+    weights[0] = weights[0] / scale[:, None]
     return LineModel(
-        mean=data["mean"].astype(np.float32),
-        scale=data["scale"].astype(np.float32),
-        weights=tuple(data[f"w{i}"].astype(np.float32) for i in range(layers)),
-        biases=tuple(data[f"b{i}"].astype(np.float32) for i in range(layers)),
+        weights=tuple(w.astype(np.float32) for w in weights),
+        biases=tuple(b.astype(np.float32) for b in biases),
         thresholds=Thresholds(float(cut[0]), float(cut[1]), float(cut[2])),
     )
 

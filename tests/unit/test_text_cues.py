@@ -67,7 +67,11 @@ def test_prose_is_not_boilerplate(line: str) -> None:
 
 
 GLUED_HEADS = [
-    ("AdvertisementThe new model arrives in May.", "Advertisement", "The new model arrives in May."),
+    (
+        "AdvertisementThe new model arrives in May.",
+        "Advertisement",
+        "The new model arrives in May.",
+    ),
     ("AnzeigeDas neue Modell kommt im Mai.", "Anzeige", "Das neue Modell kommt im Mai."),
     ("Publicité Le nouveau modèle arrive en mai.", "Publicité", "Le nouveau modèle arrive en mai."),
     ("PublicidadEl nuevo modelo llega en mayo.", "Publicidad", "El nuevo modelo llega en mayo."),
