@@ -173,6 +173,78 @@ _LEADING_DATE = re.compile(
     re.I,
 )
 _MAX_NAME_CHARS = 80
+_PERSON_NAME_WORDS = range(2, 4)
+# Words that make a name an organisation's or a brand's, not a person's.
+_ORG_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "your",
+        "my",
+        "our",
+        "inc",
+        "llc",
+        "ltd",
+        "co",
+        "company",
+        "corp",
+        "group",
+        "media",
+        "news",
+        "team",
+        "staff",
+        "blog",
+        "online",
+        "digital",
+        "agency",
+        "marketing",
+        "studio",
+        "studios",
+        "lab",
+        "labs",
+        "care",
+        "bank",
+        "social",
+        "construction",
+        "services",
+        "solutions",
+        "magazine",
+        "journal",
+        "times",
+        "post",
+        "daily",
+        "weekly",
+        "network",
+        "foundation",
+        "institute",
+        "university",
+        "college",
+        "school",
+        "center",
+        "centre",
+        "club",
+        "shop",
+        "store",
+        "travel",
+        "health",
+        "dental",
+        "insurance",
+        "law",
+        "legal",
+        "partners",
+        "consulting",
+        "capital",
+        "fitness",
+        "homes",
+        "home",
+        "design",
+        "tech",
+        "technologies",
+        "software",
+        "systems",
+    ]
+)
 _MAX_NAME_WORDS = 6
 _NON_ALNUM = re.compile(r"[\W_]+")
 
@@ -235,7 +307,20 @@ def is_plausible_name(
     key = fold_name(name)
     if person:  # declared a Person: a blogger may share the site's name
         return bool(key)
-    return bool(key) and all(key != fold_name(site) for site in site_names if site)
+    if any(key == fold_name(site) for site in site_names if site):
+        # The site's own name is no byline, unless the site is named after its author.
+        return _looks_like_person(words)
+    return bool(key)
+
+
+def _looks_like_person(words: list[str]) -> bool:
+    """Two or three capitalised words, none of them a brand or organisation word."""
+    if len(words) not in _PERSON_NAME_WORDS:
+        return False
+    if any(not w[:1].isupper() or (w.isupper() and len(w) > 1) for w in words):
+        return False
+    bare = (w.lower().rstrip(".,").removesuffix("'s").removesuffix("\u2019s") for w in words)
+    return not any(w in _ORG_WORDS for w in bare)
 
 
 def clean_authors(

@@ -53,9 +53,24 @@ def test_visible_bylines_lose_dates_and_ui_text(raw: str, expected: tuple[str, .
     assert clean_authors([raw], SITES, visible=True) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "site", "expected"),
+    [
+        ("Jane Doe", "Jane Doe", ("Jane Doe",)),  # a personal site named after its author
+        ("Harbour Dental Care", "Harbour Dental Care", ()),
+        ("USA TODAY", "USA TODAY", ()),
+        ("Example", "Example", ()),
+        ("The Daily Tide", "The Daily Tide", ()),
+    ],
+)
+def test_site_name_is_an_author_only_for_a_personal_site(
+    raw: str, site: str, expected: tuple[str, ...]
+) -> None:
+    assert clean_authors([raw], [site]) == expected
+
+
 def test_declared_person_may_share_the_site_name() -> None:
-    assert clean_authors(["Jane Doe"], ["Jane Doe"], people=["Jane Doe"]) == ("Jane Doe",)
-    assert clean_authors(["Jane Doe"], ["Jane Doe"]) == ()
+    assert clean_authors(["Tide"], ["Tide"], people=["Tide"]) == ("Tide",)
 
 
 @pytest.mark.parametrize(
