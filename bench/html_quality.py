@@ -32,6 +32,7 @@ SETTINGS = {
     "precision": Settings(favor_precision=True),
     "recall": Settings(favor_recall=True),
     "fast": Settings(fast=True),
+    "fast-first": Settings(fast=True, full_below_chars=1200),
     "no-tables": Settings(include_tables=False),
 }
 
