@@ -7,7 +7,8 @@ precision, recall and F1 with `bench.metric` for:
 
 - text input: copydesk `extract_text`; the text unchanged; trafilatura and jusText on
   the lines wrapped as `<p>`;
-- HTML input: copydesk `extract_html`; plain `trafilatura.extract`.
+- HTML input: copydesk `extract_html`; plain `trafilatura.extract`; then title, author
+  and date accuracy on articles beside trafilatura's metadata (`bench/html_quality.py`).
 
 then the worst pages of copydesk's text path (id, P, R) so errors can be read.
 The HTML part lives in `html_systems()` / `score_html()` so it can be extended
@@ -196,6 +197,10 @@ def main() -> None:
     else:
         scores = [_score_one(w) for w in work]
     report(pages, scores, args.worst)
+    if not args.no_html:
+        from bench.html_quality import print_metadata_accuracy
+
+        print_metadata_accuracy(args.devset, args.limit)
     print(f"{len(pages)} pages in {time.perf_counter() - started:.0f} s")
 
 

@@ -1,22 +1,132 @@
-"""HTML extraction (placeholder: plain trafilatura)."""
+"""HTML extraction: trafilatura for the body, copydesk's own pass for residue and metadata.
+
+Trafilatura is called without its metadata (copydesk reads metadata itself, faster and
+validated) and without comments. When it finds nothing or too little, its recall mode
+is tried, then copydesk's text cleaner on the page's visible text; `Extraction.path`
+names the path taken. Trafilatura's internal caches are not thread-safe: callers running
+extractions in threads must serialise them (the worker uses processes).
+"""
 
 from __future__ import annotations
 
-import trafilatura
+from dataclasses import dataclass, replace
 
-from copydesk.extract.result import Extraction
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from copydesk.extract.html_residue import remove_residue
+from copydesk.extract.metadata import page_metadata
+from copydesk.extract.plaintext import extract_text
+from copydesk.extract.result import Extraction, Metadata, Removed
+
+EXTRACTOR = "copydesk-html"
+# Below this many characters of body the page is treated as a trafilatura failure.
+MIN_BODY_CHARS = 250
+# Visible text is only worth cleaning when it holds more than a menu's worth of words.
+MIN_VISIBLE_CHARS = 200
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The trafilatura options copydesk uses (chosen by measurement, see bench/)."""
+
+    favor_precision: bool = False
+    favor_recall: bool = False
+    fast: bool = False
+    include_tables: bool = True
+    # Run trafilatura's fast mode first and its full mode (which compares against
+    # readability and jusText) only when the fast body is shorter than this; 0: always full.
+    full_below_chars: int = 0
+
+
+DEFAULT = Settings()
 
 
 def extract_html(html: str, url: str | None = None) -> Extraction:
-    """Extract the main text of a page with trafilatura's defaults."""
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, as_dict=True)
-    if not doc or not doc.get("text"):
-        return Extraction(title=None, paragraphs=(), path="trafilatura", extractor="trafilatura")
-    paragraphs = tuple(p.strip() for p in doc["text"].split("\n") if p.strip())
+    """The article in an HTML page: clean paragraphs, what was removed, and metadata."""
+    return extract_html_with(html, url, DEFAULT)
+
+
+def extract_html_with(html: str, url: str | None, settings: Settings) -> Extraction:
+    """`extract_html` with explicit trafilatura settings (for the benchmarks)."""
+    tree = load_html(html) if html and html.strip() else None
+    if tree is None:
+        return Extraction(title=None, paragraphs=(), path="empty", extractor=EXTRACTOR)
+    body, path = _body(tree, url, settings)
+    title, meta = page_metadata(tree, url, "\n".join(body))
+    if path == "text-cleaner":
+        cleaned_text = extract_text("\n".join(body))
+        return _result(title, cleaned_text.paragraphs, cleaned_text.removed, meta, path)
+    cleaned = remove_residue(body, title, meta.authors)
+    return _result(title, cleaned.paragraphs, cleaned.removed, meta, path)
+
+
+def _result(
+    title: str | None,
+    paragraphs: tuple[str, ...],
+    removed: tuple[Removed, ...],
+    meta: Metadata,
+    path: str,
+) -> Extraction:
     return Extraction(
-        title=doc.get("title"),
+        title=title,
         paragraphs=paragraphs,
-        path="trafilatura",
-        extractor="trafilatura",
-        extractor_version=trafilatura.__version__,
+        removed=removed,
+        metadata=meta,
+        path=path,
+        extractor=EXTRACTOR,
+        extractor_version=f"trafilatura {trafilatura.__version__}",
     )
+
+
+def _body(tree: HtmlElement, url: str | None, settings: Settings) -> tuple[list[str], str]:
+    """Body paragraphs and the path that produced them."""
+    paragraphs = _trafilatura(tree, url, settings, recall=False)
+    short = sum(map(len, paragraphs)) < settings.full_below_chars
+    if settings.fast and short:
+        paragraphs = _trafilatura(tree, url, replace(settings, fast=False), recall=False)
+    if sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
+        return paragraphs, "trafilatura"
+    recall = _trafilatura(tree, url, settings, recall=True)
+    if sum(map(len, recall)) >= MIN_BODY_CHARS:
+        return recall, "trafilatura-recall"
+    visible = _visible_lines(tree)
+    if sum(map(len, visible)) >= MIN_VISIBLE_CHARS:
+        return visible, "text-cleaner"
+    best = recall if sum(map(len, recall)) > sum(map(len, paragraphs)) else paragraphs
+    return best, "trafilatura" if best is paragraphs else "trafilatura-recall"
+
+
+def _trafilatura(
+    tree: HtmlElement, url: str | None, settings: Settings, *, recall: bool
+) -> list[str]:
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        favor_precision=settings.favor_precision and not recall,
+        favor_recall=settings.favor_recall or recall,
+        fast=settings.fast,
+        include_tables=settings.include_tables,
+        with_metadata=False,
+    )
+    text = getattr(doc, "text", None) or ""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _visible_lines(tree: HtmlElement) -> list[str]:
+    """The page's visible text, one line per text block, as a reader would copy it."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    lines: list[str] = []
+    for elem in root.iter():
+        if elem.tag in _INVISIBLE or not isinstance(elem.tag, str):
+            continue
+        if any(a.tag in _INVISIBLE for a in elem.iterancestors()):
+            continue
+        for piece in (elem.text, elem.tail):
+            if piece and piece.strip():
+                lines.append(" ".join(piece.split()))
+    return lines

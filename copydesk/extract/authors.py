@@ -1,0 +1,352 @@
+"""Cleaning and validating author names.
+
+Bylines arrive as "By Jane Doe", "Jane Doe, Senior Editor", "Jane Doe and John Roe",
+"5 Minute Read", a date, a Twitter handle, the site's own name or "Staff". Users of other
+extractors keep reporting those as authors; here a name must look like a person's or a
+named organisation's, and never be the site itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from copydesk.extract.dates import parse_date
+
+# Lead-ins before a name: "By", "Written by", "Author:", "Posted by".
+_LEAD_IN = re.compile(
+    r"^(?:(?:written|posted|published|words|story|text|article|reviewed)\s+by|by|von|par|por|"
+    r"door|di|author|authors|autor|auteur|written|byline)(?:\s*[:\-\u2013\u2014]\s*|\s+)",
+    re.I,
+)
+# Visible bylines often glue a date or update note to the name ("Jane DoeDec 18, 2025").
+_GLUED = re.compile(
+    r"(?<=[a-z])(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*\d|"
+    r"Last\b|Updated\b|Published\b|Posted\b)"
+)
+# Visible bylines separate name, date and reading time with dots, bullets or bars.
+_VISIBLE_PARTS = re.compile(r"\s*[|\u2022\u00b7/]\s*|\s+[-\u2013\u2014]\s*|\s*[-\u2013\u2014]\s+")
+# Trailing dates and update notes glued to a visible byline ("Jane Doe Last updated May 2").
+_TAIL = re.compile(
+    r"\s*(?:\b(?:last\s+)?updated\b|\bpublished\b|\bposted\b|\bon\b|\bsays\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*\d|"
+    r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b"
+    r"|\d).*$",
+    re.I,
+)
+# Hard separators between several people in one byline.
+_SPLIT = re.compile(r"\s*(?:;|\||,)\s*")
+# "and" joins two people only when both sides look like whole names (not "Drug Evaluation
+# and Research"), checked in `_split_and`.
+_AND = re.compile(r"\s+(?:and|und|et|y|e|&)\s+", re.I)
+_PERSON_WORDS = range(2, 5)
+# Academic and professional post-nominals that follow a name after a comma.
+_CREDENTIAL = re.compile(
+    r"^(?:ph\.?\s?d|m\.?d|r\.?d|r\.?n|d\.?o|mba|msc?|bsc?|ba|ma|jr|sr|ii|iii|iv|"
+    r"facs|faclm|cpa|esq|lcsw|mph|cscs)\.?$",
+    re.I,
+)
+# Words that mark a job title or a non-name; a part holding one is a role, not a person.
+ROLE_WORDS = frozenset(
+    [
+        "editor",
+        "editors",
+        "editorial",
+        "writer",
+        "writers",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "contributor",
+        "contributors",
+        "columnist",
+        "staff",
+        "team",
+        "admin",
+        "administrator",
+        "webmaster",
+        "newsroom",
+        "desk",
+        "expert",
+        "dietitian",
+        "nutritionist",
+        "director",
+        "manager",
+        "founder",
+        "ceo",
+        "cto",
+        "producer",
+        "programmer",
+        "specialist",
+        "consultant",
+        "analyst",
+        "journalist",
+        "intern",
+        "host",
+        "anchor",
+        "photographer",
+        "photo",
+        "photos",
+        "illustrator",
+        "former",
+        "senior",
+        "junior",
+        "chief",
+        "head",
+        "lead",
+        "associate",
+        "assistant",
+        "managing",
+        "executive",
+        "deputy",
+    ]
+)
+# Whole values that are never a byline.
+_NOT_NAMES = frozenset(
+    [
+        "anonymous",
+        "unknown",
+        "guest",
+        "author",
+        "authors",
+        "admin",
+        "administrator",
+        "staff",
+        "editor",
+        "editors",
+        "user",
+        "null",
+        "none",
+        "undefined",
+        "share",
+        "follow",
+        "read",
+        "more",
+        "comments",
+        "home",
+        "news",
+        "blog",
+    ]
+)
+# Fragments that reveal interface text rather than a name ("5 Minute Read", "Share this").
+_UI_TEXT = re.compile(
+    r"\b(?:min(?:ute)?s?\s+read|read(?:ing)?\s+time|share|follow|subscribe|sign\s+up|"
+    r"log\s?in|comments?|view\s+all|see\s+all|posts\s+by|more\s+from|click|http|www\.|"
+    r"says|wrote|bio|learn|about|menu|search|name|profile)\b|[*:=<>{}#]",
+    re.I,
+)
+_MONTH_WORDS = frozenset(
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+# A declared author sometimes carries a role after a dash: "Jane Doe - Editorial Team".
+_DECLARED_PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+")
+# A visible byline may open with the date: "Dec 17, 2025 Jane Doe".
+_LEADING_DATE = re.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{4}|\d{1,2}\s+[a-z]+\.?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*",
+    re.I,
+)
+_MAX_NAME_CHARS = 80
+_PERSON_NAME_WORDS = range(2, 4)
+# Words that make a name an organisation's or a brand's, not a person's.
+_ORG_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "your",
+        "my",
+        "our",
+        "inc",
+        "llc",
+        "ltd",
+        "co",
+        "company",
+        "corp",
+        "group",
+        "media",
+        "news",
+        "team",
+        "staff",
+        "blog",
+        "online",
+        "digital",
+        "agency",
+        "marketing",
+        "studio",
+        "studios",
+        "lab",
+        "labs",
+        "care",
+        "bank",
+        "social",
+        "construction",
+        "services",
+        "solutions",
+        "magazine",
+        "journal",
+        "times",
+        "post",
+        "daily",
+        "weekly",
+        "network",
+        "foundation",
+        "institute",
+        "university",
+        "college",
+        "school",
+        "center",
+        "centre",
+        "club",
+        "shop",
+        "store",
+        "travel",
+        "health",
+        "dental",
+        "insurance",
+        "law",
+        "legal",
+        "partners",
+        "consulting",
+        "capital",
+        "fitness",
+        "homes",
+        "home",
+        "design",
+        "tech",
+        "technologies",
+        "software",
+        "systems",
+    ]
+)
+_MAX_NAME_WORDS = 6
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def fold_name(value: str) -> str:
+    """A comparison key: NFKC, casefolded, letters and digits only."""
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", value).casefold())
+
+
+def split_byline(value: str, *, visible: bool) -> list[str]:
+    """Candidate names in a byline, lead-ins and trailing notes removed."""
+    chunks = _DECLARED_PARTS.split(value.strip())
+    if visible:
+        chunks = [
+            _TAIL.sub("", _LEADING_DATE.sub("", _LEAD_IN.sub("", c)))
+            for c in _VISIBLE_PARTS.split(_GLUED.sub(" ", value))
+        ]
+    parts = [
+        p.strip(" .,:;-\u2013\u2014'\"")
+        for chunk in chunks
+        for p in _SPLIT.split(_LEAD_IN.sub("", chunk.strip()))
+    ]
+    names: list[str] = []
+    for part in parts:
+        if part and not all(_CREDENTIAL.match(w) for w in part.split()):
+            names.extend(_split_and(_drop_initials(_LEAD_IN.sub("", part))))
+    return names
+
+
+def _drop_initials(name: str) -> str:
+    """Avatar initials read before a name ("JD Jane Doe") are dropped."""
+    first, _, rest = name.partition(" ")
+    initials = "".join(w[0] for w in rest.split() if w[:1].isupper())
+    return rest if first.isupper() and first == initials else name
+
+
+def _split_and(part: str) -> list[str]:
+    pieces = _AND.split(part)
+    if len(pieces) > 1 and all(len(p.split()) in _PERSON_WORDS for p in pieces):
+        return pieces
+    return [part]
+
+
+def is_plausible_name(
+    name: str, site_names: Iterable[str], *, visible: bool, person: bool = False
+) -> bool:
+    """Whether a cleaned value can be an author: not a role, date, UI text, handle or the site."""
+    words = name.split()
+    if not words or len(name) > _MAX_NAME_CHARS or len(words) > _MAX_NAME_WORDS:
+        return False
+    lowered = [w.strip(".,()").lower() for w in words]
+    if name.lower() in _NOT_NAMES or any(w in ROLE_WORDS for w in lowered):
+        return False
+    if _UI_TEXT.search(name) or "@" in name or "/" in name or any(c.isdigit() for c in name):
+        return False
+    if len(words) == 1 and (visible or lowered[0] in _MONTH_WORDS or not name[0].isupper()):
+        return False
+    if parse_date(name) is not None:
+        return False
+    key = fold_name(name)
+    if person:  # declared a Person: a blogger may share the site's name
+        return bool(key)
+    if any(key == fold_name(site) for site in site_names if site):
+        # The site's own name is no byline, unless the site is named after its author.
+        return _looks_like_person(words)
+    return bool(key)
+
+
+def _looks_like_person(words: list[str]) -> bool:
+    """Two or three capitalised words, none of them a brand or organisation word."""
+    if len(words) not in _PERSON_NAME_WORDS:
+        return False
+    if any(not w[:1].isupper() or (w.isupper() and len(w) > 1) for w in words):
+        return False
+    bare = (w.lower().rstrip(".,").removesuffix("'s").removesuffix("\u2019s") for w in words)
+    return not any(w in _ORG_WORDS for w in bare)
+
+
+def clean_authors(
+    values: Iterable[str],
+    site_names: Iterable[str],
+    *,
+    visible: bool = False,
+    people: Iterable[str] = (),
+) -> tuple[str, ...]:
+    """Valid, de-duplicated names from raw byline values (`people`: declared Persons)."""
+    sites = tuple(site_names)
+    persons = {fold_name(p) for p in people}
+    names: dict[str, str] = {}
+    for value in values:
+        # "By Clay": a one-word name is trusted in a visible byline only after a lead-in.
+        introduced = visible and bool(_LEAD_IN.match(value.strip()))
+        for part in split_byline(value, visible=visible):
+            person = fold_name(part) in persons
+            strict = visible and not introduced
+            if is_plausible_name(part, sites, visible=strict, person=person):
+                names.setdefault(fold_name(part), _tidy_case(part))
+    return tuple(names.values())
+
+
+def _tidy_case(name: str) -> str:
+    """Title-case names written all in upper or lower case; keep mixed case as given."""
+    if name.isupper() or name.islower():
+        return " ".join(w[:1].upper() + w[1:].lower() for w in name.split())
+    return name

@@ -1,0 +1,274 @@
+"""Turning a page's declared metadata into validated `Metadata` and a headline.
+
+Sources, best first: JSON-LD, OpenGraph and other `<meta>` tags, then visible markup
+(`<h1>`, bylines, `<time>`), then htmldate's quick search for a date the page does not
+declare. Every value is validated (see `authors.py`, `dates.py`, `titles.py`) and the
+raw values found are kept beside the cleaned ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import py3langid
+from courlan import normalize_url
+from htmldate import find_date
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from copydesk.extract.authors import clean_authors
+from copydesk.extract.dates import valid_date
+from copydesk.extract.page_facts import PageFacts, collect_facts
+from copydesk.extract.result import Metadata
+from copydesk.extract.titles import choose_title
+
+# Meta keys that carry the publication date, in order of trust.
+PUBLISHED_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "published_time",
+    "publish-date",
+    "publishdate",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "citation_publication_date",
+    "citation_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "date",
+)
+MODIFIED_KEYS = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+)
+AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+)
+SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
+DESCRIPTION_KEYS = ("description", "og:description", "twitter:description", "dc.description")
+IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "image")
+TAG_KEYS = ("article:tag", "news_keywords", "keywords")
+SECTION_KEYS = ("article:section", "category", "parsely-section")
+LICENSE_KEYS = ("license", "dcterms.license", "dc.rights.license")
+LANGUAGE_KEYS = ("content-language", "language", "dc.language", "og:locale")
+# Enough text for a confident language guess; more only costs time.
+LANGUAGE_SAMPLE_CHARS = 2000
+MAX_TAGS = 30
+# A body line that states the date: within the first lines, and short.
+DATE_LINES = 12
+DATE_LINE_WORDS = 10
+_WORDY_DATE = re.compile(r"\d{4}")
+# The text nodes read after the headline when looking for its date.
+_FOLLOWING_TEXT = XPath(
+    "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+    "[position() <= 30]"
+)
+_LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.I)
+_PUBLISHED_TIME_HINT = re.compile(r"publish|pubdate|datepublished|created|posted", re.I)
+_MODIFIED_TIME_HINT = re.compile(r"modif|updat", re.I)
+
+
+def page_metadata(
+    tree: HtmlElement, url: str | None, text: str, now: datetime | None = None
+) -> tuple[str | None, Metadata]:
+    """The headline and metadata of a parsed page; `text` is its extracted body."""
+    now = now or datetime.now(UTC)
+    facts = collect_facts(tree)
+    canonical = _canonical(facts, url)
+    sites = _site_names(facts, canonical or url)
+    sitename = next((s for s in (facts.first(*SITE_KEYS), facts.ld.site_name) if s), None)
+    sitename = sitename or facts.ld.publisher
+    published = (
+        _published(facts, now)
+        or _text_date(text, now)
+        or _date_after_headline(tree, now)
+        or _searched_date(tree, canonical or url, now)
+    )
+    meta = Metadata(
+        authors=_authors(facts),
+        published_at=published,
+        modified_at=_modified(facts, now),
+        sitename=sitename,
+        language=_language(facts, text),
+        description=facts.ld.description or facts.first(*DESCRIPTION_KEYS),
+        canonical_url=canonical,
+        categories=_unique(facts.ld.section or _meta_values(facts, SECTION_KEYS)),
+        tags=_tags(facts),
+        image=_absolute(facts.first(*IMAGE_KEYS) or facts.ld.image, canonical or url),
+        license=facts.ld.license or facts.first(*LICENSE_KEYS) or _first(facts.license_links),
+        raw=_raw(facts),
+    )
+    declared = [
+        t
+        for t in (facts.ld.headline, facts.first("og:title", "twitter:title"), facts.title_tag)
+        if t
+    ]
+    return choose_title(facts.h1, declared, sites), meta
+
+
+def _first(values: Iterable[str]) -> str | None:
+    return next(iter(values), None)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def _meta_values(facts: PageFacts, keys: Iterable[str]) -> list[str]:
+    return [v for key in keys for v in facts.meta.get(key, ())]
+
+
+def _site_names(facts: PageFacts, url: str | None) -> list[str]:
+    """Every name the site goes by, including its host name, to keep it out of bylines."""
+    names = [*_meta_values(facts, SITE_KEYS), facts.ld.site_name, facts.ld.publisher]
+    names.append((facts.first("twitter:site") or "").lstrip("@"))
+    host = (urlsplit(url).hostname or "") if url else ""
+    host = host.removeprefix("www.")
+    if host:
+        names.extend([host, host.split(".")[0], ".".join(host.split(".")[-2:])])
+        names.append(host.split(".")[-2] if host.count(".") >= 1 else host)
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def _authors(facts: PageFacts) -> tuple[str, ...]:
+    # Only the names the site declares for itself: a blogger's host name is often their own.
+    sites = [*_meta_values(facts, SITE_KEYS), facts.ld.site_name or ""]
+    sites.append((facts.first("twitter:site") or "").lstrip("@"))
+    ld = clean_authors(facts.ld.authors, sites, people=facts.ld.people)
+    if ld and (facts.ld.people or not facts.bylines):
+        return ld
+    declared = [v for v in _meta_values(facts, AUTHOR_KEYS) if not v.startswith("http")]
+    found = ld or clean_authors(declared, sites)
+    # Visible bylines: the first one that holds a name; later ones are often comments.
+    # An untyped or organisation author in JSON-LD yields to a person named in a byline.
+    for byline in facts.bylines:
+        visible = clean_authors([byline], sites, visible=True)
+        if visible:
+            return visible if not found or ld else found
+    return found
+
+
+def _published(facts: PageFacts, now: datetime) -> datetime | None:
+    values = [facts.ld.published, *_meta_values(facts, PUBLISHED_KEYS)]
+    values += [v for hint, v in facts.times if _PUBLISHED_TIME_HINT.search(hint)]
+    return next((d for v in values if (d := valid_date(v, now))), None)
+
+
+def _text_date(text: str, now: datetime) -> datetime | None:
+    """A date printed on its own short line near the top of the body ("May 2, 2025")."""
+    for line in text.split("\n")[:DATE_LINES]:
+        if len(line.split()) <= DATE_LINE_WORDS and _WORDY_DATE.search(line):
+            found = valid_date(line, now)
+            if found:
+                return found
+    return None
+
+
+def _date_after_headline(tree: HtmlElement, now: datetime) -> datetime | None:
+    """A short text holding a date just after the first `<h1>`, where templates print it."""
+    heading = next(tree.iter("h1"), None)
+    if heading is None:
+        return None
+    for piece in _FOLLOWING_TEXT(heading):
+        line = " ".join(str(piece).split())
+        if len(line.split()) <= DATE_LINE_WORDS and _WORDY_DATE.search(line):
+            found = valid_date(line, now)
+            if found:
+                return found
+    return None
+
+
+def _modified(facts: PageFacts, now: datetime) -> datetime | None:
+    values = [facts.ld.modified, *_meta_values(facts, MODIFIED_KEYS)]
+    values += [v for hint, v in facts.times if _MODIFIED_TIME_HINT.search(hint)]
+    return next((d for v in values if (d := valid_date(v, now))), None)
+
+
+def _searched_date(tree: HtmlElement, url: str | None, now: datetime) -> datetime | None:
+    """htmldate's quick search, for pages that declare no date.
+
+    Its extensive mode finds a few more dates but costs more than the body extraction.
+    """
+    found = find_date(
+        tree,
+        url=url,
+        extensive_search=False,
+        original_date=True,
+        outputformat="%Y-%m-%d",
+        max_date=now.strftime("%Y-%m-%d"),
+    )
+    return valid_date(found, now) if found else None
+
+
+def _language(facts: PageFacts, text: str) -> str | None:
+    declared = facts.ld.language or facts.html_lang or facts.first(*LANGUAGE_KEYS)
+    match = _LANG_CODE.match(declared or "")
+    if match:
+        return match.group(1).lower()
+    if not text.strip():
+        return None
+    code, _score = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
+    return str(code)
+
+
+def _canonical(facts: PageFacts, url: str | None) -> str | None:
+    for candidate in (facts.canonical, facts.first("og:url"), facts.ld.url, url):
+        absolute = _absolute(candidate, url)
+        if absolute:
+            try:
+                return normalize_url(absolute)
+            except ValueError:
+                continue
+    return None
+
+
+def _absolute(value: str | None, base: str | None) -> str | None:
+    if not value:
+        return None
+    absolute = urljoin(base, value) if base else value
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
+def _tags(facts: PageFacts) -> tuple[str, ...]:
+    values = list(facts.meta.get("article:tag", ())) or list(facts.ld.keywords)
+    if not values:
+        values = [k for v in _meta_values(facts, TAG_KEYS[1:]) for k in v.split(",")]
+    return _unique(values)[:MAX_TAGS]
+
+
+def _raw(facts: PageFacts) -> tuple[tuple[str, str], ...]:
+    """The values as found, before validation, under their source names."""
+    ld = facts.ld
+    pairs = [
+        ("title", facts.title_tag),
+        ("h1", " || ".join(facts.h1)),
+        ("ld:headline", ld.headline),
+        ("ld:author", "; ".join(ld.authors)),
+        ("ld:datePublished", ld.published),
+        ("ld:dateModified", ld.modified),
+        ("ld:publisher", ld.publisher),
+        ("byline", " || ".join(facts.bylines)),
+        ("canonical", facts.canonical),
+        ("html:lang", facts.html_lang),
+    ]
+    keys = (*AUTHOR_KEYS, *PUBLISHED_KEYS, *MODIFIED_KEYS, *SITE_KEYS, "og:title", "og:url")
+    pairs += [(key, " || ".join(facts.meta[key])) for key in keys if key in facts.meta]
+    return tuple((k, v) for k, v in pairs if v)

@@ -1,0 +1,166 @@
+"""Collecting the raw metadata a page declares: meta tags, JSON-LD, `<title>`, headings, links.
+
+Nothing here judges a value; `metadata.py` validates and chooses. Keeping the raw
+values apart lets the result carry them for auditing (`Metadata.raw`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from copydesk.extract.jsonld import LdArticle, parse_blocks, read_article
+
+_SPACE = re.compile(r"\s+")
+# Elements that name an article's author in visible markup, by microdata, rel or class.
+# Plain `contains()` keeps this one pass cheap; `_is_byline_node` then filters in Python.
+_BYLINE_XPATH = XPath(
+    "//*[@rel='author' or contains(@itemprop, 'author') or contains(@class, 'author') or "
+    "contains(@class, 'Author') or contains(@class, 'byline') or contains(@class, 'Byline') or "
+    "contains(@class, 'writer') or (self::a and (contains(@href, '/author/') or "
+    "contains(@href, '/authors/')))]"
+)
+_NOT_BYLINE_TAGS = frozenset({"meta", "link", "body", "html", "article", "main", "section"})
+# Author boxes inside comment threads name commenters, not the article's author.
+_COMMENT_CLASS = re.compile(r"comment", re.I)
+_MAX_ANCESTORS = 12
+# `<time>` elements marked as the publication or update time.
+_TIME_XPATH = XPath("//time[@datetime]")
+_MAX_BYLINE_NODES = 12
+# Tags that end a line of visible text, so words either side must not run together.
+_BREAKING_TAGS = frozenset({"br", "div", "p", "li"})
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+_MAX_BYLINE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """Every candidate value found in a page, unvalidated."""
+
+    title_tag: str | None
+    meta: dict[str, tuple[str, ...]]
+    ld: LdArticle
+    h1: tuple[str, ...]
+    canonical: str | None
+    html_lang: str | None
+    license_links: tuple[str, ...]
+    bylines: tuple[str, ...]
+    times: tuple[tuple[str, str], ...]
+
+    def first(self, *keys: str) -> str | None:
+        """The first non-empty meta value under any of the keys, in key order."""
+        for key in keys:
+            values = self.meta.get(key)
+            if values:
+                return values[0]
+        return None
+
+
+def squash(text: str | None) -> str:
+    """Entities decoded (CMSs double-escape `&amp;#038;`), whitespace collapsed, stripped."""
+    if text and "&" in text:
+        text = html.unescape(text)
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def _heading_text(elem: HtmlElement) -> str:
+    """Visible text of a heading, with `<br>` and child blocks read as spaces."""
+    parts: list[str] = []
+    _append_text(elem, parts)
+    return squash("".join(parts))
+
+
+def _append_text(elem: HtmlElement, parts: list[str]) -> None:
+    parts.append(elem.text or "")
+    for child in elem:
+        if child.tag in _BREAKING_TAGS:
+            parts.append(" ")
+        if isinstance(child.tag, str) and child.tag not in _INVISIBLE_TAGS:
+            _append_text(child, parts)
+        if child.tag in _BREAKING_TAGS:
+            parts.append(" ")
+        parts.append(child.tail or "")
+
+
+def collect_facts(tree: HtmlElement) -> PageFacts:
+    """Read every metadata source of a parsed page."""
+    title = tree.find(".//title")
+    blocks = [s.text or "" for s in tree.iterfind(".//script[@type='application/ld+json']")]
+    ld = read_article(parse_blocks(blocks))
+    return PageFacts(
+        title_tag=squash(title.text_content()) or None if title is not None else None,
+        meta=_meta_tags(tree),
+        ld=ld,
+        h1=tuple(t for h in tree.iter("h1") if (t := _heading_text(h))),
+        canonical=_link(tree, "canonical"),
+        html_lang=squash(tree.get("lang") or tree.get("xml:lang")) or None,
+        license_links=_license_links(tree),
+        # Searching visible bylines is the costliest read; a declared Person makes it moot.
+        bylines=() if ld.people else _bylines(tree),
+        times=_times(tree),
+    )
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for elem in tree.iter("meta"):
+        key = elem.get("property") or elem.get("name") or elem.get("itemprop")
+        key = key or elem.get("http-equiv")
+        content = squash(elem.get("content"))
+        if key and content:
+            found.setdefault(key.strip().lower(), []).append(content)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _link(tree: HtmlElement, rel: str) -> str | None:
+    for elem in tree.iter("link"):
+        if rel in (elem.get("rel") or "").lower().split() and elem.get("href"):
+            return squash(elem.get("href"))
+    return None
+
+
+def _license_links(tree: HtmlElement) -> tuple[str, ...]:
+    links = [
+        squash(elem.get("href"))
+        for elem in tree.iter("a", "link")
+        if "license" in (elem.get("rel") or "").lower().split() and elem.get("href")
+    ]
+    return tuple(dict.fromkeys(links))
+
+
+def _bylines(tree: HtmlElement) -> tuple[str, ...]:
+    texts: list[str] = []
+    nodes = [e for e in _BYLINE_XPATH(tree) if _is_byline_node(e)]
+    for elem in nodes[:_MAX_BYLINE_NODES]:
+        text = squash(elem.get("content") or " ".join(elem.itertext()))
+        if text and len(text) <= _MAX_BYLINE_CHARS:
+            texts.append(text)
+    return tuple(dict.fromkeys(texts))
+
+
+def _is_byline_node(elem: HtmlElement) -> bool:
+    if elem.tag in _NOT_BYLINE_TAGS:
+        return False
+    for depth, ancestor in enumerate(elem.iterancestors()):
+        if depth >= _MAX_ANCESTORS:
+            break
+        marks = f"{ancestor.get('id', '')} {ancestor.get('class', '')}"
+        if _COMMENT_CLASS.search(marks):
+            return False
+    return True
+
+
+def _times(tree: HtmlElement) -> tuple[tuple[str, str], ...]:
+    """(marker, datetime) pairs; the marker is the itemprop/class/pubdate hint, lowercased."""
+    pairs = []
+    for elem in _TIME_XPATH(tree):
+        marks = [elem.get("itemprop") or "", elem.get("class") or ""]
+        if "pubdate" in elem.attrib:
+            marks.append("pubdate")
+        hint = " ".join(m for m in marks if m)
+        pairs.append((hint.lower(), squash(elem.get("datetime"))))
+    return tuple(pairs)

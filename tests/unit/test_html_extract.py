@@ -1,0 +1,82 @@
+"""Residue removal and fallback paths of `extract_html`."""
+
+from __future__ import annotations
+
+import pytest
+
+from copydesk.extract import RemovedKind, extract_html
+from copydesk.extract import html as html_module
+from copydesk.extract.html_residue import remove_residue
+
+BODY = " ".join(
+    f"Sentence {i} explains how the tide rises and falls along the long northern coast."
+    for i in range(12)
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Advertisement", RemovedKind.ADVERTISEMENT),
+        ("Sign up for our newsletter", RemovedKind.NEWSLETTER_PROMO),
+        ("Photo: Jane Roe/Getty Images", RemovedKind.CAPTION),
+        ("Updated: March 5, 2025", RemovedKind.DATELINE),
+        ("5 min read", RemovedKind.DATELINE),
+        ("Jane Doe", RemovedKind.BYLINE),
+    ],
+)
+def test_residue_lines_are_removed_with_kind(line: str, kind: RemovedKind) -> None:
+    cleaned = remove_residue([BODY, line, BODY + " More."], "Tides", ["Jane Doe"])
+    assert cleaned.paragraphs == (BODY, BODY + " More.")
+    assert [r.kind for r in cleaned.removed] == [kind]
+    assert cleaned.removed[0].reason
+
+
+def test_repeated_headline_and_bio_box_are_removed() -> None:
+    bio = "Jane Doe is a science writer who has covered the oceans for ten years."
+    cleaned = remove_residue(["How Tides Work", BODY, bio], "How Tides Work", ["Jane Doe"])
+    assert cleaned.paragraphs == (BODY,)
+    assert {r.reason for r in cleaned.removed} == {
+        "headline repeated as body text",
+        "author bio box",
+    }
+
+
+def test_prose_mentioning_the_author_is_kept() -> None:
+    line = "Jane Doe said the tide was the highest she had seen in a decade of watching."
+    assert remove_residue([BODY, line], None, ["Jane Doe"]).paragraphs == (BODY, line)
+
+
+def _page(body: str) -> str:
+    return f"<html><head><title>Tides</title></head><body>{body}</body></html>"
+
+
+def test_article_page_takes_the_trafilatura_path() -> None:
+    html = _page(f"<article><h1>Tides</h1><p>{BODY}</p><p>Advertisement</p><p>{BODY}</p></article>")
+    result = extract_html(html, "https://example.com/tides")
+    assert result.path == "trafilatura"
+    assert result.title == "Tides"
+    assert "Advertisement" not in result.paragraphs
+    assert any(r.kind is RemovedKind.ADVERTISEMENT for r in result.removed)
+
+
+def test_text_only_in_a_footer_is_found_by_recall_mode() -> None:
+    result = extract_html(_page(f"<footer><p>{BODY}</p></footer>"))
+    assert result.path == "trafilatura-recall"
+    assert result.text == BODY
+
+
+def test_visible_text_fallback_when_trafilatura_finds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Simulate a page trafilatura fails on: both of its modes return no document.
+    monkeypatch.setattr(html_module.trafilatura, "bare_extraction", lambda *a, **k: None)
+    result = extract_html(_page(f"<div><p>{BODY}</p><p>{BODY} Again.</p></div>"))
+    assert result.path == "text-cleaner"
+    assert BODY in result.text
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html></html>"])
+def test_empty_input_gives_an_empty_extraction(html: str) -> None:
+    result = extract_html(html)
+    assert result.paragraphs == ()

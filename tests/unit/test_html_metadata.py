@@ -1,0 +1,181 @@
+"""Table-driven tests of HTML metadata: authors, dates, titles, JSON-LD and OpenGraph."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from trafilatura.utils import load_html
+
+from copydesk.extract.authors import clean_authors
+from copydesk.extract.dates import parse_date, valid_date
+from copydesk.extract.metadata import page_metadata
+from copydesk.extract.titles import choose_title, strip_site_name
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+SITES = ["Example News", "example.com"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe", ("Jane Doe",)),
+        ("Jane Doe, Ph.D.", ("Jane Doe",)),
+        ("Jane Doe and John Roe", ("Jane Doe", "John Roe")),
+        ("Center for Drug Evaluation and Research", ("Center for Drug Evaluation and Research",)),
+        ("Staff", ()),
+        ("Editorial Team", ()),
+        ("5 Minute Read", ()),
+        ("March 5, 2025", ()),
+        ("2024-01-02", ()),
+        ("Example News", ()),
+        ("@janedoe", ()),
+        ("https://example.com/authors/jane", ()),
+        ("JANE DOE", ("Jane Doe",)),
+    ],
+)
+def test_declared_authors_are_validated(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw], SITES) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe | March 5, 2025 | 4 min read", ("Jane Doe",)),
+        ("Jane DoeDec 18, 2025", ("Jane Doe",)),
+        ("JD Jane Doe Last updated on 17 December 2025", ("Jane Doe",)),
+        ("Posted by Jane Doe on Friday", ("Jane Doe",)),
+        ("Florence says", ()),
+        ("Name *", ()),
+    ],
+)
+def test_visible_bylines_lose_dates_and_ui_text(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw], SITES, visible=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "site", "expected"),
+    [
+        ("Jane Doe", "Jane Doe", ("Jane Doe",)),  # a personal site named after its author
+        ("Harbour Dental Care", "Harbour Dental Care", ()),
+        ("USA TODAY", "USA TODAY", ()),
+        ("Example", "Example", ()),
+        ("The Daily Tide", "The Daily Tide", ()),
+    ],
+)
+def test_site_name_is_an_author_only_for_a_personal_site(
+    raw: str, site: str, expected: tuple[str, ...]
+) -> None:
+    assert clean_authors([raw], [site]) == expected
+
+
+def test_declared_person_may_share_the_site_name() -> None:
+    assert clean_authors(["Tide"], ["Tide"], people=["Tide"]) == ("Tide",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "day"),
+    [
+        ("2025-03-05T10:00:00Z", "2025-03-05"),
+        ("2025-03-05T23:30:00-05:00", "2025-03-05"),
+        ("2025-03-05", "2025-03-05"),
+        ("Wed, 05 Mar 2025 10:00:00 +0000", "2025-03-05"),
+        ("March 5, 2025", "2025-03-05"),
+        ("5th March 2025", "2025-03-05"),
+        ("20250305", "2025-03-05"),
+    ],
+)
+def test_dates_parse_timezone_aware(raw: str, day: str) -> None:
+    parsed = parse_date(raw)
+    assert parsed is not None and parsed.tzinfo is not None
+    assert parsed.date().isoformat() == day
+
+
+@pytest.mark.parametrize("raw", ["1970-01-01", "1990-12-31", "2030-06-01", "not a date", ""])
+def test_dates_outside_the_web_era_are_dropped(raw: str) -> None:
+    assert valid_date(raw, NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("How Tides Work | Example News", "How Tides Work"),
+        ("How Tides Work - example.com", "How Tides Work"),
+        ("Example News — How Tides Work", "How Tides Work"),
+        ("How Tides Work | Science | Example News", "How Tides Work | Science"),
+        ("Tides - A Primer", "Tides - A Primer"),
+    ],
+)
+def test_site_name_is_cut_from_titles(title: str, expected: str) -> None:
+    assert strip_site_name(title, SITES) == expected
+
+
+@pytest.mark.parametrize(
+    ("h1", "declared", "expected"),
+    [
+        (["How Tides Work"], ["How Tides Work | Example News"], "How Tides Work"),
+        (["Example News", "How Tides Work"], ["How Tides Work | Example News"], "How Tides Work"),
+        ([], ["How Tides Work | Example News"], "How Tides Work"),
+        (["How Tides Work Posted on May 2, 2024 by Jane"], ["How Tides Work"], "How Tides Work"),
+        (["Why the Moon Pulls"], ["Tides explained - Example News"], "Why the Moon Pulls"),
+    ],
+)
+def test_headline_choice(h1: list[str], declared: list[str], expected: str) -> None:
+    assert choose_title(h1, declared, SITES) == expected
+
+
+PAGE = """<html lang="en-GB"><head>
+<title>How Tides Work | Example News</title>
+<meta property="og:site_name" content="Example News">
+<meta property="og:title" content="How Tides Work">
+<meta property="og:image" content="/img/tide.jpg">
+<meta name="description" content="Why the sea rises twice a day.">
+<meta property="article:tag" content="ocean"><meta property="article:tag" content="moon">
+<link rel="canonical" href="https://www.example.com/science/tides/?utm_source=x">
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "NewsArticle", "headline": "How Tides Work",
+  "datePublished": "2025-03-05T08:00:00+01:00",
+  "dateModified": "2025-03-06T09:00:00+01:00", "author": {"@id": "#jane"},
+  "articleSection": "Science", "license": "https://creativecommons.org/licenses/by/4.0/"},
+ {"@type": "Person", "@id": "#jane", "name": "Jane Doe"}]}</script>
+</head><body><h1>How Tides Work</h1><p>The moon pulls the sea.</p></body></html>"""
+
+
+def test_page_metadata_reads_json_ld_and_opengraph() -> None:
+    title, meta = page_metadata(load_html(PAGE), "https://example.com/x", "", NOW)
+    assert title == "How Tides Work"
+    assert meta.authors == ("Jane Doe",)
+    assert meta.published_at == datetime.fromisoformat("2025-03-05T08:00:00+01:00")
+    assert meta.modified_at is not None and meta.modified_at.day == 6
+    assert meta.sitename == "Example News"
+    assert meta.language == "en"
+    assert meta.canonical_url == "https://www.example.com/science/tides/"
+    assert meta.image == "https://www.example.com/img/tide.jpg"
+    assert meta.description == "Why the sea rises twice a day."
+    assert meta.categories == ("Science",)
+    assert meta.tags == ("ocean", "moon")
+    assert meta.license == "https://creativecommons.org/licenses/by/4.0/"
+    raw = dict(meta.raw)
+    assert raw["title"] == "How Tides Work | Example News"
+    assert raw["ld:author"] == "Jane Doe"
+
+
+def test_undeclared_language_is_detected_and_url_normalised() -> None:
+    html = "<html><head><title>Die Gezeiten</title></head><body><p>x</p></body></html>"
+    text = "Der Mond zieht das Meer an, und deshalb steigt das Wasser zweimal am Tag."
+    _, meta = page_metadata(load_html(html), "HTTPS://Example.com/a?utm_source=y", text, NOW)
+    assert meta.language == "de"
+    assert meta.canonical_url == "https://example.com/a"
+    assert meta.published_at is None
+    assert meta.authors == ()
+
+
+def test_date_printed_under_the_headline_is_found() -> None:
+    html = (
+        "<html><head><title>Tides</title></head><body><h1>How Tides Work</h1>"
+        "<div class='meta'><span>Oct 3, 2024</span></div><p>The moon pulls the sea.</p>"
+        "</body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.published_at is not None
+    assert meta.published_at.date().isoformat() == "2024-10-03"
