@@ -15,11 +15,6 @@ from copydesk.cli import main
 from tests.support import SEEDS
 
 HTML = "<html><head><title>T</title></head><body><article><p>{}</p></article></body></html>"
-# The placeholder copydesk/extract/html.py passes trafilatura's deprecated `as_dict=True`;
-# its owner is replacing it. Only that one warning is tolerated, only in the HTML tests.
-TRAFILATURA_AS_DICT = pytest.mark.filterwarnings(
-    "ignore:.as_dict. will be removed:DeprecationWarning"
-)
 PARAGRAPH = "A paragraph of article text that is long enough for the extractor to keep it."
 
 
@@ -39,7 +34,6 @@ def test_seeds_give_one_line_each() -> None:
         assert isinstance(line["removed"], list) and isinstance(line["metadata"], dict)
 
 
-@TRAFILATURA_AS_DICT
 def test_html_gz_and_bad_files(tmp_path: Path) -> None:
     page = tmp_path / "page.html.gz"
     page.write_bytes(gzip.compress(HTML.format(PARAGRAPH).encode()))
@@ -53,7 +47,6 @@ def test_html_gz_and_bad_files(tmp_path: Path) -> None:
     assert lines[2]["path"] == str(missing) and "FileNotFoundError" in lines[2]["error"]
 
 
-@TRAFILATURA_AS_DICT
 def test_folder_is_expanded(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("First.\n\nSecond.", encoding="utf-8")
     (tmp_path / "sub").mkdir()
