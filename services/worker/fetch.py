@@ -12,6 +12,7 @@ if given, sees one `FetchRecord` per call whatever the outcome.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import hashlib
 import logging
@@ -81,7 +82,8 @@ class FetchedPage:
     encoding: str
     bytes: int
     elapsed_ms: int
-    content: bytes = field(default=b"", repr=False)
+    # builtins.bytes: the `bytes` field above shadows the type name inside this class.
+    content: builtins.bytes = field(default=b"", repr=False)
     etag: str | None = None
     last_modified: str | None = None
     redirects: tuple[str, ...] = ()
