@@ -224,6 +224,8 @@ def _request(
             state.status = resp.status_code
             if resp.status_code in REDIRECT_STATUSES and "location" in resp.headers:
                 return urljoin(url, resp.headers["location"])
+            if 300 <= resp.status_code < 400 and resp.status_code != NOT_MODIFIED:
+                raise FetchFailed(f"HTTP {resp.status_code} without a usable Location", url=url)
             _raise_for_status(resp, url)
             _precheck_type(resp, policy, url)
             body = _read_body(resp, policy, deadline, url, state)
@@ -232,6 +234,8 @@ def _request(
         raise FetchRetryable(f"timed out ({type(exc).__name__})", url=url) from exc
     except httpx.DecodingError as exc:
         raise FetchFailed(f"undecodable response body: {exc}", url=url) from exc
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise FetchFailed(f"invalid URL: {exc}", url=url) from exc
     except httpx.TransportError as exc:
         raise FetchRetryable(f"connection failed: {exc or type(exc).__name__}", url=url) from exc
 
