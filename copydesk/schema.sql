@@ -1,0 +1,108 @@
+-- copydesk schema: the public contract for downstream readers.
+--
+-- This file is the only definition of the tables. `copydesk db migrate` and `copydesk up`
+-- apply it at every start, so every statement is idempotent (IF NOT EXISTS, or guarded by a
+-- catalog check): running it twice changes nothing. Change it deliberately and note each change.
+--
+-- Readers may rely on:
+--   * ingest_jobs: one row per submitted item; status moves queued -> running -> done | failed
+--     (running -> queued again when a transient failure is retried).
+--   * documents: one row per distinct body (content_sha256 is unique); re-ingesting the same
+--     body points the new job at the existing document instead of adding a row.
+--   * JSON columns hold arrays/objects as documented below (CHECK constraints enforce the type).
+
+CREATE TABLE IF NOT EXISTS ingest_jobs (
+    id           uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+    -- Jobs submitted in one POST /v1/documents:batch share a batch id; NULL for single posts.
+    batch_id     uuid,
+    kind         text        NOT NULL CHECK (kind IN ('url', 'text', 'html')),
+    status       text        NOT NULL DEFAULT 'queued'
+                             CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    -- The submitted URL (kind url), or the optional page URL given with pasted HTML.
+    input_url    text,
+    -- The pasted text or HTML (kinds text and html); NULL for kind url.
+    input_body   text,
+    -- Why the job failed (status failed), or why the last attempt failed before a retry.
+    error        text,
+    attempts     integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    -- Last status change; a sweeper re-enqueues jobs whose queued/running state is stale.
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    started_at   timestamptz,
+    finished_at  timestamptz,
+    -- The stored document (status done). Several jobs may point at one document.
+    document_id  bigint,
+    CONSTRAINT ingest_jobs_input_matches_kind CHECK (
+        (kind = 'url' AND input_url IS NOT NULL AND input_body IS NULL)
+        OR (kind IN ('text', 'html') AND input_body IS NOT NULL)
+    ),
+    CONSTRAINT ingest_jobs_done_has_document CHECK (status <> 'done' OR document_id IS NOT NULL),
+    CONSTRAINT ingest_jobs_failed_has_error CHECK (status <> 'failed' OR error IS NOT NULL)
+);
+
+CREATE INDEX IF NOT EXISTS ingest_jobs_open_idx
+    ON ingest_jobs (updated_at) WHERE status IN ('queued', 'running');
+CREATE INDEX IF NOT EXISTS ingest_jobs_batch_idx ON ingest_jobs (batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ingest_jobs_document_idx ON ingest_jobs (document_id);
+
+CREATE TABLE IF NOT EXISTS documents (
+    id                 bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- The job that first stored this body; later jobs with the same body point here too.
+    job_id             uuid        REFERENCES ingest_jobs (id) ON DELETE SET NULL,
+    source_kind        text        NOT NULL CHECK (source_kind IN ('url', 'text', 'html')),
+    -- The URL that was submitted (or given with pasted HTML); NULL for pasted text.
+    source_url         text,
+    -- Where the fetch ended after redirects; NULL when nothing was fetched.
+    final_url          text,
+    -- The page's own canonical URL (link rel=canonical, og:url), if it names one.
+    canonical_url      text,
+    title              text,
+    -- The body: `paragraphs` joined by blank lines.
+    text               text        NOT NULL,
+    -- JSON array of strings, in reading order.
+    paragraphs         jsonb       NOT NULL CHECK (jsonb_typeof(paragraphs) = 'array'),
+    -- JSON array of {"text", "kind", "reason"}: what the cleaner cut and why.
+    removed            jsonb       NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(removed) = 'array'),
+    authors            text[]      NOT NULL DEFAULT '{}',
+    published_at       timestamptz,
+    modified_at        timestamptz,
+    sitename           text,
+    -- ISO 639-1 code, e.g. 'en'.
+    language           text,
+    description        text,
+    -- Other metadata as a JSON object (categories, tags, image, license, dateline, raw values).
+    metadata           jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metadata) = 'object'),
+    -- Hex SHA-256 of the whitespace-folded, NFC-normalised body (copydesk.extract.fingerprint).
+    content_sha256     text        NOT NULL UNIQUE CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
+    -- Number of \w+ tokens in `text`.
+    word_count         integer     NOT NULL CHECK (word_count >= 0),
+    extractor          text        NOT NULL,
+    extractor_version  text        NOT NULL DEFAULT '',
+    -- Which extraction path produced it, e.g. 'text', 'trafilatura'.
+    extraction_path    text        NOT NULL DEFAULT '',
+    created_at         timestamptz NOT NULL DEFAULT now(),
+    -- When a stored field last changed.
+    updated_at         timestamptz NOT NULL DEFAULT now(),
+    -- When a job last produced this same body (equals created_at until it is seen again).
+    last_seen_at       timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX IF NOT EXISTS documents_published_at_idx ON documents (published_at);
+CREATE INDEX IF NOT EXISTS documents_language_idx ON documents (language);
+CREATE INDEX IF NOT EXISTS documents_sitename_idx ON documents (sitename);
+CREATE INDEX IF NOT EXISTS documents_canonical_url_idx ON documents (canonical_url);
+CREATE INDEX IF NOT EXISTS documents_created_at_idx ON documents (created_at);
+
+-- The two tables reference each other; the second foreign key is added once the other table
+-- exists. PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS, hence the catalog check.
+DO $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM pg_constraint WHERE conname = 'ingest_jobs_document_id_fkey'
+    ) THEN
+        ALTER TABLE ingest_jobs
+            ADD CONSTRAINT ingest_jobs_document_id_fkey
+            FOREIGN KEY (document_id) REFERENCES documents (id) ON DELETE SET NULL;
+    END IF;
+END
+$$;
