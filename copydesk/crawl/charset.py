@@ -64,10 +64,10 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
         if decoded is not None:
             return decoded, "utf-8"
     for candidate in (header_charset(content_type), declared_charset(body)):
-        name = _codec_name(candidate)
-        decoded = _try_decode(body, name) if name else None
-        if decoded is not None and name is not None:
-            return decoded, name
+        codec = _codec_name(candidate)
+        decoded = _try_decode(body, codec) if codec else None
+        if decoded is not None and codec is not None:
+            return decoded, codec
     if body.isascii():
         return body.decode("ascii"), "ascii"
     return _guess(body)

@@ -16,7 +16,7 @@ FEED_LINK_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+xml"}
 )
 # Anchors that usually point at a feed when a page has no <link rel="alternate">.
-_FEEDLIKE_HREF = re.compile(r"(?:/feed/?$|/rss/?$|\.rss$|\.atom$|/atom\.xml$|/rss\.xml$)", re.I)
+_FEEDLIKE_HREF = re.compile(r"(?:/feed/?$|/rss/?$|\.rss$|\.atom$|/(?:atom|rss|feed)\.xml$)", re.I)
 # Guess from the URL alone (used when the body does not settle it).
 _SITEMAPLIKE_URL = re.compile(r"sitemap[^/]*\.xml(?:\.gz)?(?:$|\?)", re.I)
 

@@ -23,7 +23,7 @@ _PARSER_OPTIONS = {
 
 def parse_xml(body: bytes) -> etree._Element | None:
     """The root element of `body`, or None when it is not XML at all."""
-    parser = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]  # lxml stubs lag
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(body.lstrip(), parser)
     except etree.XMLSyntaxError:
@@ -36,7 +36,7 @@ def local_name(element: etree._Element) -> str:
     tag = element.tag
     if not isinstance(tag, str):
         return ""
-    return etree.QName(tag).localname.lower()
+    return str(etree.QName(tag).localname).lower()
 
 
 def children(element: etree._Element, name: str) -> Iterator[etree._Element]:

@@ -12,6 +12,7 @@ if given, sees one `FetchRecord` per call whatever the outcome.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import hashlib
 import logging
@@ -81,7 +82,8 @@ class FetchedPage:
     encoding: str
     bytes: int
     elapsed_ms: int
-    content: bytes = field(default=b"", repr=False)
+    # builtins.bytes: the `bytes` field above shadows the type name inside this class.
+    content: builtins.bytes = field(default=b"", repr=False)
     etag: str | None = None
     last_modified: str | None = None
     redirects: tuple[str, ...] = ()
@@ -222,6 +224,8 @@ def _request(
             state.status = resp.status_code
             if resp.status_code in REDIRECT_STATUSES and "location" in resp.headers:
                 return urljoin(url, resp.headers["location"])
+            if 300 <= resp.status_code < 400 and resp.status_code != NOT_MODIFIED:
+                raise FetchFailed(f"HTTP {resp.status_code} without a usable Location", url=url)
             _raise_for_status(resp, url)
             _precheck_type(resp, policy, url)
             body = _read_body(resp, policy, deadline, url, state)
@@ -230,6 +234,8 @@ def _request(
         raise FetchRetryable(f"timed out ({type(exc).__name__})", url=url) from exc
     except httpx.DecodingError as exc:
         raise FetchFailed(f"undecodable response body: {exc}", url=url) from exc
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise FetchFailed(f"invalid URL: {exc}", url=url) from exc
     except httpx.TransportError as exc:
         raise FetchRetryable(f"connection failed: {exc or type(exc).__name__}", url=url) from exc
 

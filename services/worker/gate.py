@@ -11,7 +11,13 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from copydesk.errors import FetchFailed, FetchRetryable
-from services.worker.fetch import PAGE_TYPES, BeforeRequest, FetchPolicy, fetch_page
+from services.worker.fetch import (
+    PAGE_TYPES,
+    BeforeRequest,
+    FetchPolicy,
+    Recorder,
+    fetch_page,
+)
 from services.worker.politeness import HostLimiter
 from services.worker.robots import (
     ROBOTS_MAX_BYTES,
@@ -52,13 +58,15 @@ class RequestGate:
         self._limiter.wait_turn(_host(url), rules.crawl_delay(self._agent))
 
 
-def robots_fetcher(policy: FetchPolicy, limiter: HostLimiter) -> RobotsFetcher:
+def robots_fetcher(
+    policy: FetchPolicy, limiter: HostLimiter, record: Recorder | None = None
+) -> RobotsFetcher:
     """A RobotsFetcher using the safe fetcher (and the host's politeness slot)."""
     robots_policy = replace(policy, allowed_types=ROBOTS_TYPES, max_bytes=4 * ROBOTS_MAX_BYTES)
 
     def fetch(url: str) -> tuple[int, str]:
         try:
-            page = fetch_page(url, robots_policy, before_request=_polite(limiter))
+            page = fetch_page(url, robots_policy, before_request=_polite(limiter), record=record)
         except FetchRetryable as exc:
             return exc.status or UNREACHABLE, ""
         except FetchFailed as exc:

@@ -86,7 +86,11 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
 
 def check_url(url: str, policy: NetworkPolicy) -> None:
     """Refuse non-http(s) schemes, credentials and blocked literal IP hosts."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # parsing the port raises on garbage such as ":99999"
+    except ValueError as exc:
+        raise BlockedAddress(f"malformed URL: {exc}", url=url) from exc
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         raise BlockedAddress(f"scheme {parts.scheme or '(none)'!r} is not allowed", url=url)
     if parts.username is not None or parts.password is not None:

@@ -128,6 +128,7 @@ def test_detect_kind(body: bytes, content_type: str, url: str, kind: SourceKind)
         ("https://x/news-sitemap.xml.gz", SourceKind.SITEMAP),
         ("https://x/feed/", SourceKind.FEED),
         ("https://x/rss.xml", SourceKind.FEED),
+        ("https://x/feed.xml", SourceKind.FEED),
         ("https://x/", None),
     ],
 )

@@ -91,3 +91,11 @@ def test_one_private_address_among_public_ones_is_refused() -> None:
 def test_vetted_addresses_returns_what_was_checked() -> None:
     resolved = vetted_addresses("ok.example", 80, NetworkPolicy(), lambda h, p: ["8.8.4.4"])
     assert resolved == ["8.8.4.4"]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/", "http://example.com:99999/", "http://exa mple.com:x/"]
+)
+def test_check_url_refuses_malformed(url: str) -> None:
+    with pytest.raises(BlockedAddress, match="malformed"):
+        check_url(url, NetworkPolicy())
