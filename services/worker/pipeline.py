@@ -211,8 +211,11 @@ _COLUMN_METADATA = frozenset(
 
 
 def _extra_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """The metadata without a column of its own, empty values dropped, tuples as lists."""
     return {
-        k: v for k, v in meta.items() if k not in _COLUMN_METADATA and v not in (None, (), [], {})
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in meta.items()
+        if key not in _COLUMN_METADATA and value not in (None, (), [], {})
     }
 
 

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 def register_tasks(app: Celery, ctx: WorkerContext) -> None:
     """Define the tasks on `app`, bound to the process's context."""
 
-    @app.task(name=TASK_PROCESS, bind=True, max_retries=None)
+    @app.task(name=TASK_PROCESS, bind=True, max_retries=None)  # type: ignore[untyped-decorator]  # celery is untyped
     def process_job(self: Task[Any, Any], job_id: str) -> None:
         job_uuid = UUID(job_id)
         try:
@@ -31,7 +31,7 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         if result.outcome is pipeline.Outcome.RETRY:
             raise self.retry(countdown=result.retry_in)
 
-    @app.task(name=TASK_SWEEP)
+    @app.task(name=TASK_SWEEP)  # type: ignore[untyped-decorator]  # celery is untyped
     def sweep_stale_jobs() -> None:
         requeue, failed = pipeline.sweep_stale_jobs(ctx.pool(), ctx.settings)
         for job_id in requeue:
