@@ -100,7 +100,7 @@ def check_url(url: str, policy: NetworkPolicy) -> None:
         raise BlockedAddress("URL has no host", url=url)
     literal = _parse_ip(host)
     if literal is not None and not policy.permits(literal):
-        raise BlockedAddress(f"address {literal} is not public", url=url)
+        raise BlockedAddress(f"address {literal} is non-public", url=url)
 
 
 def _parse_ip(host: str) -> IPAddress | None:

@@ -281,7 +281,7 @@ def test_refused_redirects_fail_the_job(
     job_id = _post_url(api, site.url(path))
     job = _job(api, job_id, crawl_worker)
     assert job["status"] == "failed" and job["attempts"] == 1
-    reason = "redirects" if path == "/redirect/5" else "not public"
+    reason = "redirects" if path == "/redirect/5" else "non-public"
     assert reason in job["error"]
     ((status, error),) = _fetch_log(conn, job_id)
     assert status == 302 and error is not None and reason in error

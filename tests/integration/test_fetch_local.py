@@ -78,12 +78,12 @@ def test_refuses_more_than_five_redirects(site: Site) -> None:
 def test_guard_refuses_redirect_to_private_address(site: Site, path: str) -> None:
     before = len(site.log.requests)
     records: list[FetchRecord] = []
-    with pytest.raises(BlockedAddress, match="not public"):
+    with pytest.raises(BlockedAddress, match="non-public"):
         fetch_page(site.url(path), GUARDED, record=records.append)
     # Only the first hop reached the site; the private hop was never requested.
     assert site.log.paths()[before:] == [path]
     assert records[0].status == 302
-    assert records[0].error is not None and "not public" in records[0].error
+    assert records[0].error is not None and "non-public" in records[0].error
 
 
 def test_guard_refuses_loopback_by_default(site: Site) -> None:
