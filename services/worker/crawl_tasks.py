@@ -22,14 +22,14 @@ def register_crawl_tasks(app: Celery, ctx: WorkerContext) -> None:
     """Define the crawl tasks on `app`, bound to the process's context."""
     queue = ctx.settings.queue
 
-    @app.task(name=TASK_DISPATCH_SOURCES)
+    @app.task(name=TASK_DISPATCH_SOURCES)  # type: ignore[untyped-decorator]  # celery is untyped
     def dispatch_due_sources() -> None:
         claimed = crawl.dispatch_due_sources(ctx.pool(), ctx.settings.crawl_dispatch_batch)
         for source_id, run_id in claimed:
             app.send_task(TASK_CRAWL_SOURCE, args=[run_id], queue=queue)
             logger.info("crawl_enqueued", extra={"source_id": source_id, "run_id": run_id})
 
-    @app.task(name=TASK_CRAWL_SOURCE)
+    @app.task(name=TASK_CRAWL_SOURCE)  # type: ignore[untyped-decorator]  # celery is untyped
     def crawl_source(run_id: int) -> None:
         try:
             result = crawl.crawl_source(ctx.pool(), web_client(ctx.settings), run_id)
