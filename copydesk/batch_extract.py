@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from copydesk.charset import sniff_charset
 from copydesk.extract import extract_html, extract_text
 
 Kind = Literal["text", "html"]
@@ -26,7 +27,6 @@ _SNIFF_BYTES = 2048
 _LOOKS_HTML = re.compile(
     rb"^\s*(?:\xef\xbb\xbf)?\s*<(?:!doctype|html|head|body|div|p|article)\b", re.I
 )
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 # Redraw the progress line at most this often (seconds).
 _PROGRESS_INTERVAL = 0.2
 
@@ -69,9 +69,9 @@ def decode(data: bytes, kind: Kind) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if kind == "html" and (match := _META_CHARSET.search(data[:_SNIFF_BYTES])):
+    if kind == "html" and (declared := sniff_charset(data)):
         try:
-            return data.decode(match.group(1).decode("ascii", "ignore"), errors="replace")
+            return data.decode(declared, errors="replace")
         except LookupError:  # a charset name Python does not know
             pass
     return data.decode("utf-8", errors="replace")

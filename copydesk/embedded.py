@@ -11,7 +11,9 @@ calling user, also on a Unix socket only (no TCP port).
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from copydesk import queries
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "copydesk"
+# pgserver's record of the processes using a server (a JSON list of pids) in its data folder.
+_HANDLE_FILE = ".handle_pids.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +48,39 @@ def start_postgres(data_dir: Path) -> EmbeddedServer:
 
     pgdata = (data_dir / "postgres").resolve()
     pgdata.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(pgdata)
     server = get_server(pgdata, cleanup_mode="stop")
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
         if not queries.database_exists(conn, DATABASE_NAME):
             queries.create_database(conn, DATABASE_NAME)
     return EmbeddedServer(url=server.get_uri(DATABASE_NAME), where=pgdata, stop=server.cleanup)
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop processes that no longer exist from pgserver's list of the server's users.
+
+    pgserver stops PostgreSQL when its last user (a pid in `.handle_pids.json`) lets go. A
+    `copydesk up` that was killed outright never removed its pid, and then no later run
+    would ever be the last one, so the server would keep running after every Ctrl-C.
+    """
+    handles = pgdata / _HANDLE_FILE
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _is_running(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def start_redis(data_dir: Path) -> EmbeddedServer:

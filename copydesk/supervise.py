@@ -2,7 +2,7 @@
 
 `copydesk up` (and `api`, `worker`, `beat`) start uvicorn and celery as children rather
 than importing them, so each keeps its own process, signals and logs. Children get their
-own session, so a terminal's Ctrl-C reaches only us; we then stop them in order.
+own session, so a terminal's Ctrl-C reaches only us; we then stop them all.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from types import FrameType
 STOP_GRACE_SECONDS = 20.0
 _POLL_SECONDS = 0.2
 _PR_SET_PDEATHSIG = 1
+# Ctrl-C, `kill`/`docker stop`, and a closed terminal all mean: stop everything cleanly.
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +67,8 @@ class Supervisor:
             )
 
     def wait(self) -> int:
-        """Block until SIGINT/SIGTERM or a child exits; stop everything; return an exit code."""
-        previous = {
-            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)
-        }
+        """Block until a stop signal or a child exits; stop everything; return an exit code."""
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in _STOP_SIGNALS}
         code = 0
         try:
             while not self._stopping:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import secrets
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -18,7 +17,6 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-import redis
 from psycopg.conninfo import make_conninfo
 
 from copydesk import db, queries
@@ -26,13 +24,14 @@ from copydesk.settings import Settings
 from tests.support import (
     DEFAULT_TEST_DATABASE_URL,
     DEFAULT_TEST_REDIS_URL,
-    JOB_TIMEOUT,
     PageServer,
     Service,
     api_process,
+    delete_queue,
     settings_env,
     start_service,
     stop_process,
+    wait_for_job,
 )
 
 
@@ -100,15 +99,7 @@ def worker(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield service
     finally:
         stop_process(service.proc)
-        _delete_queue(settings)
-
-
-def _delete_queue(settings: Settings) -> None:
-    """Leave nothing of this run's queue in the shared Redis."""
-    assert settings.redis_url is not None
-    client = redis.Redis.from_url(settings.redis_url)
-    client.delete(settings.queue, f"_kombu.binding.{settings.queue}")
-    client.close()
+        delete_queue(settings)
 
 
 @pytest.fixture(scope="session")
@@ -122,16 +113,12 @@ def client(api_server: Service, worker: Service) -> Iterator[httpx.Client]:
 def wait_job(worker: Service) -> Callable[[httpx.Client, str], dict[str, Any]]:
     """A function that polls a job until it is done or failed and returns its JSON."""
 
+    def describe() -> str:
+        state = "exited" if worker.proc.poll() is not None else "running"
+        return f"worker {state}:\n{worker.log.read_text()[-4000:]}"
+
     def wait(http: httpx.Client, job_id: str) -> dict[str, Any]:
-        deadline = time.monotonic() + JOB_TIMEOUT
-        while time.monotonic() < deadline:
-            job: dict[str, Any] = http.get(f"/v1/jobs/{job_id}").raise_for_status().json()
-            if job["status"] in ("done", "failed"):
-                return job
-            if worker.proc.poll() is not None:
-                pytest.fail(f"worker exited:\n{worker.log.read_text()[-4000:]}")
-            time.sleep(0.1)
-        pytest.fail(f"job {job_id} still {job['status']}:\n{worker.log.read_text()[-4000:]}")
+        return wait_for_job(http, job_id, describe)
 
     return wait
 

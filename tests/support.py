@@ -8,13 +8,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import redis
 
 from copydesk.settings import Settings
 
@@ -28,17 +30,52 @@ JOB_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
 
 
+def child_env(variables: dict[str, str]) -> dict[str, str]:
+    """This process's environment without COPYDESK_* variables, plus `variables`.
+
+    The children import this checkout's code whether or not it is pip-installed.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env | variables
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """The process environment that gives a child process exactly these settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-    for key, value in settings.model_dump().items():
-        if value is not None:
-            env[f"COPYDESK_{key.upper()}"] = (
-                str(value).lower() if isinstance(value, bool) else str(value)
-            )
-    # The children import this checkout's code whether or not it is pip-installed.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
+    return child_env(
+        {
+            f"COPYDESK_{key.upper()}": str(value).lower() if isinstance(value, bool) else str(value)
+            for key, value in settings.model_dump().items()
+            if value is not None
+        }
+    )
+
+
+def delete_queue(settings: Settings) -> None:
+    """Leave nothing of a test queue in the shared Redis."""
+    assert settings.redis_url is not None
+    client = redis.Redis.from_url(settings.redis_url)
+    # The list of messages, and the binding records kombu keeps for the queue.
+    client.delete(
+        settings.queue,
+        f"_kombu.binding.{settings.queue}",
+        f"_kombu.binding_permanent.{settings.queue}",
+    )
+    client.close()
+
+
+def wait_for_job(
+    http: httpx.Client, job_id: str, describe: Callable[[], str] = lambda: ""
+) -> dict[str, Any]:
+    """Poll a job until it is done or failed; fail the test with `describe()` on timeout."""
+    deadline = time.monotonic() + JOB_TIMEOUT
+    job: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        job = http.get(f"/v1/jobs/{job_id}").raise_for_status().json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    pytest.fail(f"job {job_id} still {job.get('status')}:\n{describe()}")
 
 
 def free_port() -> int:

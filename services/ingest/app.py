@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from copydesk import __version__, db
-from copydesk.logs import configure_logging
 from copydesk.settings import Settings
 from services.ingest.problems import install_problem_handlers
 from services.ingest.resources import Resources, create_sender
@@ -35,10 +34,3 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(router)
     app.include_router(source_router)
     return app
-
-
-def create_app_from_env() -> FastAPI:
-    """Uvicorn factory: read the settings once, at process start."""
-    settings = Settings()
-    configure_logging(settings.log_level, component="ingest")
-    return create_app(settings)

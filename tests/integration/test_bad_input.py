@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from copydesk.settings import Settings
-from tests.support import Service, api_process
+from tests.support import Service, api_process, delete_queue
 
 pytestmark = pytest.mark.integration
 
@@ -44,10 +44,7 @@ def idle_api(
     log = tmp_path_factory.mktemp("idle-api") / "api.log"
     with api_process(idle_settings, log) as service:
         yield service
-    assert idle_settings.redis_url is not None
-    client = redis.Redis.from_url(idle_settings.redis_url)
-    client.delete(idle_settings.queue, f"_kombu.binding.{idle_settings.queue}")
-    client.close()
+    delete_queue(idle_settings)
 
 
 @pytest.fixture

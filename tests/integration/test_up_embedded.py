@@ -6,34 +6,27 @@ is served by the second, and Ctrl-C (SIGINT) stops every child and both servers.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import time
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.support import (
-    JOB_TIMEOUT,
-    REPO,
     Service,
+    child_env,
     free_port,
     start_service,
     stop_process,
+    wait_for_job,
     wait_healthy,
 )
 
 pytestmark = pytest.mark.integration
-
-
-def _embedded_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-    env["COPYDESK_DATA_DIR"] = str(data_dir)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
 
 
 class _Up:
@@ -50,7 +43,7 @@ class _Up:
         log = self.folder / f"up-{self.runs}.log"
         args = ["up", "--port", str(port), "--concurrency", "1"]
         self.service = start_service(
-            args, _embedded_env(self.folder / "data"), log, cwd=self.folder
+            args, child_env({"COPYDESK_DATA_DIR": str(self.folder / "data")}), log, cwd=self.folder
         )
         base_url = f"http://127.0.0.1:{port}"
         wait_healthy(base_url, self.service.proc, log)
@@ -82,22 +75,12 @@ def _stop_leftover_postgres(pgdata: Path) -> None:
         os.kill(pid, signal.SIGINT)  # PostgreSQL's "fast shutdown"
 
 
-def _wait_done(http: httpx.Client, job_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + JOB_TIMEOUT
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = http.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    pytest.fail(f"job {job_id} not finished")
-
-
 def test_up_embedded_keeps_data_across_restarts(up: _Up, tmp_path: Path) -> None:
     text = "Embedded mode stores this paragraph.\n\nAnd keeps it after a restart."
     with httpx.Client(base_url=up.start(), timeout=10) as http:
         accepted = http.post("/v1/documents", json={"text": text})
         assert accepted.status_code == 202
-        job = _wait_done(http, accepted.json()["job_id"])
+        job = wait_for_job(http, accepted.json()["job_id"])
         assert job["status"] == "done", job
         document = http.get(f"/v1/documents/{job['document_id']}").json()
     assert up.interrupt() == 0
@@ -106,12 +89,23 @@ def test_up_embedded_keeps_data_across_restarts(up: _Up, tmp_path: Path) -> None
     assert not (data / "postgres" / "postmaster.pid").exists(), "PostgreSQL still running"
     assert _no_children_left(tmp_path)
 
+    # A run killed outright (kill -9) leaves its pid in pgserver's list of server users;
+    # the next run must still stop PostgreSQL when it ends.
+    (data / "postgres" / ".handle_pids.json").write_text(json.dumps([_dead_pid()]))
     with httpx.Client(base_url=up.start(), timeout=10) as http:
         again = http.get(f"/v1/documents/{job['document_id']}")
         assert again.status_code == 200
         assert again.json()["content_sha256"] == document["content_sha256"]
         assert http.get(f"/v1/jobs/{job['job_id']}").json()["status"] == "done"
     assert up.interrupt() == 0
+    assert not (data / "postgres" / "postmaster.pid").exists(), "PostgreSQL still running"
+    assert _no_children_left(tmp_path)
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def _no_children_left(folder: Path) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from copydesk.batch_extract import detect_kind, run_extract
+from copydesk.batch_extract import decode, detect_kind, run_extract
 from copydesk.cli import main
 from tests.support import SEEDS
 
@@ -85,3 +85,11 @@ def test_stdin_through_main(
     assert main(["extract", "--jsonl", "-"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert json.loads(line)["paragraphs"] == ["Line one.", "Line two."]
+
+
+def test_html_declaring_a_legacy_charset_is_decoded(tmp_path: Path) -> None:
+    page = tmp_path / "latin.html"
+    html = '<html><head><meta charset="windows-1252"></head><body><p>Café déjà vu</p></body>'
+    page.write_bytes(html.encode("cp1252"))
+    assert "Café déjà vu" in decode(page.read_bytes(), "html")
+    assert decode("naïve".encode(), "text") == "naïve"
