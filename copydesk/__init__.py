@@ -1,3 +1,3 @@
-"""copydesk: clean article text and metadata from URLs, pasted text or HTML, stored in PostgreSQL."""
+"""copydesk: clean article text and metadata from URLs, text or HTML, stored in PostgreSQL."""
 
 __version__ = "0.1.0"

@@ -2,7 +2,9 @@
 
     CopydeskError
     ├── InvalidInput        bad request data; the API answers 4xx, nothing is queued
+    │   └── PayloadTooLarge ... because it is over a size limit (413)
     ├── JobNotFound         no such job or document id
+    │   └── SourceNotFound  no such crawl source
     ├── FetchFailed         a page could not be fetched
     │   └── FetchRetryable  ... but trying again later may work (timeout, 429, 5xx)
     ├── ExtractionFailed    the page held no article text we could keep
@@ -32,8 +34,20 @@ class InvalidInput(CopydeskError):
     """The input is not something copydesk can ingest."""
 
 
+class PayloadTooLarge(InvalidInput):
+    """The request is larger than copydesk accepts."""
+
+    def __init__(self, message: str | None = None, *, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class JobNotFound(CopydeskError):
     """No job or document has that id."""
+
+
+class SourceNotFound(JobNotFound):
+    """No crawl source has that id."""
 
 
 class FetchFailed(CopydeskError):

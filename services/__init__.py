@@ -1,0 +1,1 @@
+"""The deployable services: `ingest` (HTTP API) and `worker` (Celery)."""

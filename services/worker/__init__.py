@@ -1,0 +1,1 @@
+"""The Celery worker: processes ingest jobs from their rows and stores documents."""

@@ -1,0 +1,45 @@
+"""PostgreSQL connections: one pool per process, and applying schema.sql."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TypeAlias
+
+import psycopg
+from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool
+
+from copydesk import queries
+from copydesk.settings import Settings
+
+Pool: TypeAlias = "ConnectionPool[psycopg.Connection[TupleRow]]"
+
+# Seconds to wait for the first connection before giving up on a misconfigured URL.
+POOL_OPEN_TIMEOUT = 15.0
+
+
+def read_schema() -> str:
+    """The text of schema.sql, read from the installed package (the root file links to it)."""
+    return resources.files("copydesk").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def create_pool(settings: Settings) -> Pool:
+    """Open the process's connection pool and wait until one connection works."""
+    pool: Pool = ConnectionPool(
+        settings.require_database_url(),
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+        timeout=settings.db_pool_timeout,
+        open=False,
+        name="copydesk",
+    )
+    pool.open(wait=True, timeout=POOL_OPEN_TIMEOUT)
+    return pool
+
+
+def apply_schema(database_url: str) -> None:
+    """Apply schema.sql; safe to run again and from several processes at once."""
+    with psycopg.connect(database_url) as conn:
+        queries.lock_schema(conn)
+        # The whole file in one simple-protocol call: it holds DDL and a DO block, no values.
+        conn.execute(read_schema().encode())

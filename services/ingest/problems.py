@@ -1,0 +1,87 @@
+"""The one place errors become HTTP answers: `application/problem+json` (RFC 9457).
+
+Routes raise copydesk errors; the handlers here choose the status and write the body
+(`type`, `title`, `status`, `detail`). Nothing else builds error responses.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+import psycopg_pool
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from copydesk.errors import (
+    CopydeskError,
+    DatabaseUnavailable,
+    InvalidInput,
+    JobNotFound,
+    PayloadTooLarge,
+)
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+_TYPE_PREFIX = "urn:copydesk:problem:"
+
+# Most specific first: the first class an error is an instance of decides.
+_STATUS: tuple[tuple[type[CopydeskError], int, str, str], ...] = (
+    (PayloadTooLarge, 413, "payload-too-large", "Payload too large"),
+    (InvalidInput, 422, "invalid-input", "Invalid input"),
+    (JobNotFound, 404, "not-found", "Not found"),
+    (DatabaseUnavailable, 503, "unavailable", "Service unavailable"),
+)
+
+
+def problem(status: int, slug: str, title: str, detail: str) -> JSONResponse:
+    """A problem+json response."""
+    body = {"type": _TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _copydesk_error(request: Request, exc: Exception) -> JSONResponse:
+    for cls, status, slug, title in _STATUS:
+        if isinstance(exc, cls):
+            logger.info(
+                "request_rejected",
+                extra={"status": status, "path": request.url.path, "detail": str(exc)},
+            )
+            return problem(status, slug, title, str(exc))
+    return _unexpected(request, exc)
+
+
+def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("database_unavailable", extra={"path": request.url.path, "error": str(exc)})
+    return problem(503, "unavailable", "Service unavailable", "the database cannot be reached")
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    slug = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
+    title = "Not found" if exc.status_code == 404 else "HTTP error"
+    return problem(exc.status_code, slug, title, str(exc.detail))
+
+
+def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+    return problem(422, "invalid-input", "Invalid input", detail)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("request_failed", extra={"path": request.url.path})
+    return problem(500, "internal", "Internal error", "an unexpected error occurred")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+    app.add_exception_handler(CopydeskError, _copydesk_error)
+    app.add_exception_handler(psycopg.OperationalError, _database_down)
+    app.add_exception_handler(psycopg_pool.PoolTimeout, _database_down)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(Exception, _unexpected)

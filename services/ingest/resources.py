@@ -1,0 +1,37 @@
+"""What request handlers share: settings, the DB pool and the task sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from celery import Celery
+from fastapi import Request
+
+from copydesk.db import Pool
+from copydesk.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """Opened once per process in the app's lifespan."""
+
+    settings: Settings
+    pool: Pool
+    sender: Celery
+
+
+def create_sender(settings: Settings) -> Celery:
+    """A Celery app used only to send tasks by name; it loads no task code."""
+    sender = Celery("copydesk-ingest", broker=settings.require_redis_url(), set_as_current=False)
+    sender.conf.update(
+        task_default_queue=settings.queue,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+    )
+    return sender
+
+
+def get_resources(request: Request) -> Resources:
+    """FastAPI dependency: the process's resources."""
+    resources: Resources = request.app.state.resources
+    return resources

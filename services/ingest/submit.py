@@ -1,0 +1,43 @@
+"""Accepting work: write the job rows, commit, then enqueue each job by task name."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from uuid import UUID
+
+from copydesk import queries
+from copydesk.models import NewJob
+from copydesk.task_names import TASK_PROCESS
+from services.ingest.resources import Resources
+
+logger = logging.getLogger(__name__)
+
+# A broker hiccup must not hold the request for long: the row is committed already, and the
+# beat sweeper re-enqueues any job still queued after `stale_job_seconds`.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.5, "interval_max": 1}
+
+
+def submit_jobs(res: Resources, jobs: Sequence[NewJob], batch_id: UUID | None = None) -> list[UUID]:
+    """Store the jobs in one transaction, then enqueue them; returns their ids."""
+    with res.pool.connection() as conn:
+        job_ids = queries.insert_jobs(conn, jobs, batch_id)
+    # The connection block committed: a worker can now always find the row.
+    for job_id, job in zip(job_ids, jobs, strict=True):
+        _enqueue(res, job_id, str(job.kind))
+    return job_ids
+
+
+def _enqueue(res: Resources, job_id: UUID, kind: str) -> None:
+    try:
+        res.sender.send_task(
+            TASK_PROCESS,
+            args=[str(job_id)],
+            queue=res.settings.queue,
+            retry=True,
+            retry_policy=_PUBLISH_RETRY,
+        )
+    except Exception as exc:  # boundary: the job stays queued and the sweeper retries it
+        logger.error("enqueue_failed", extra={"job_id": str(job_id), "error": repr(exc)})
+        return
+    logger.info("job_enqueued", extra={"job_id": str(job_id), "kind": kind})

@@ -1,0 +1,241 @@
+"""Processing one job, as plain functions the Celery tasks call (and tests can call).
+
+A job runs from its row: claim it (queued -> running), fetch if it is a URL, extract,
+upsert the document by body hash and mark the job done, all keyed on ids so a task
+that runs twice does no harm. Transient fetch failures put the job back in the queue
+until `job_max_attempts`; every other failure marks it failed with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from copydesk import queries
+from copydesk.db import Pool
+from copydesk.errors import CopydeskError, ExtractionFailed, FetchRetryable
+from copydesk.extract import Extraction, extract_html, extract_text
+from copydesk.extract.fingerprint import content_sha256
+from copydesk.models import Document, Job, JobKind, JobStatus
+from copydesk.settings import Settings
+from services.worker.fetch import FetchedPage, FetchPolicy, fetch_page
+from services.worker.webclient import JobPage, web_client
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+")
+# Longest retry delay we schedule, whatever the backoff or a server's Retry-After says.
+MAX_RETRY_DELAY = 300.0
+# Jobs looked at per sweep; the next sweep takes the rest.
+SWEEP_BATCH = 500
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    FAILED = "failed"
+    RETRY = "retry"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    """What happened to a job, and when to try again for `Outcome.RETRY`."""
+
+    outcome: Outcome
+    retry_in: float = 0.0
+    document_id: int | None = None
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The fetch policy the settings describe."""
+    return FetchPolicy(
+        connect_timeout=settings.fetch_connect_timeout,
+        read_timeout=settings.fetch_read_timeout,
+        total_timeout=settings.fetch_total_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        user_agent=settings.effective_user_agent,
+        allow_private_networks=settings.allow_private_networks,
+    )
+
+
+def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
+    """Process one job end to end; errors a caller must see are recorded on the row first."""
+    with pool.connection() as conn:
+        job = queries.claim_job(conn, job_id, settings.stale_job_seconds)
+    if job is None:
+        logger.info("job_skipped", extra={"job_id": str(job_id)})
+        return JobResult(Outcome.SKIPPED)
+    started = time.monotonic()
+    logger.info("job_started", extra={"job_id": str(job_id), "attempt": job.attempts})
+    fetched: JobPage | None = None
+    try:
+        if job.kind is JobKind.URL:
+            assert job.url is not None  # the CHECK constraint guarantees it
+            fetched = web_client(settings).fetch_for_job(pool, job.url, job.id)
+            if fetched.unchanged_document_id is not None:
+                return _done_unchanged(pool, job, fetched.unchanged_document_id)
+        document = build_document(job, settings, fetched.page if fetched else None)
+    except FetchRetryable as exc:
+        return _retry_or_fail(pool, settings, job, exc)
+    except CopydeskError as exc:
+        fail_job(pool, job.id, str(exc))
+        return JobResult(Outcome.FAILED)
+    with pool.connection() as conn:
+        document_id = queries.upsert_document(conn, document)
+        if fetched is not None:
+            queries.set_url_document(conn, fetched.state_key, document_id)
+        queries.mark_job_done(conn, job.id, document_id)
+    logger.info(
+        "document_stored",
+        extra={
+            "job_id": str(job.id),
+            "document_id": document_id,
+            "url": job.url,
+            "words": document.word_count,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+        },
+    )
+    return JobResult(Outcome.DONE, document_id=document_id)
+
+
+def _done_unchanged(pool: Pool, job: Job, document_id: int) -> JobResult:
+    """A 304 or an identical body: the job points at the stored document, nothing new."""
+    with pool.connection() as conn:
+        queries.mark_job_done(conn, job.id, document_id)
+    logger.info(
+        "document_unchanged",
+        extra={"job_id": str(job.id), "document_id": document_id, "url": job.url},
+    )
+    return JobResult(Outcome.DONE, document_id=document_id)
+
+
+def fail_job(pool: Pool, job_id: UUID, error: str) -> None:
+    """Mark a job failed with its reason."""
+    with pool.connection() as conn:
+        queries.mark_job_failed(conn, job_id, error)
+    logger.warning("job_failed", extra={"job_id": str(job_id), "error": error})
+
+
+def _retry_or_fail(pool: Pool, settings: Settings, job: Job, exc: FetchRetryable) -> JobResult:
+    if job.attempts >= settings.job_max_attempts:
+        fail_job(pool, job.id, f"{exc} (gave up after {job.attempts} attempts)")
+        return JobResult(Outcome.FAILED)
+    delay = exc.retry_after or settings.retry_base_delay * 2 ** (job.attempts - 1)
+    with pool.connection() as conn:
+        queries.mark_job_queued(conn, job.id, str(exc))
+    logger.info("job_retry", extra={"job_id": str(job.id), "error": str(exc), "delay_s": delay})
+    return JobResult(Outcome.RETRY, retry_in=min(delay, MAX_RETRY_DELAY))
+
+
+def build_document(job: Job, settings: Settings, page: FetchedPage | None = None) -> Document:
+    """Fetch (for URLs, unless `page` is given) and extract; raises CopydeskError on failure."""
+    if job.kind is JobKind.URL:
+        assert job.url is not None  # the CHECK constraint guarantees it
+        if page is None:
+            page = fetch_page(job.url, fetch_policy(settings))
+        logger.info(
+            "page_fetched",
+            extra={
+                "job_id": str(job.id),
+                "url": job.url,
+                "bytes": page.bytes,
+                "status": page.status,
+                "duration_ms": round(page.elapsed_ms, 1),
+            },
+        )
+        extraction = _extract(page.text, page.content_type == "text/plain", page.final_url)
+    else:
+        assert job.body is not None  # the CHECK constraint guarantees it
+        extraction = _extract(job.body, job.kind is JobKind.TEXT, job.url)
+    return to_document(job, extraction, page)
+
+
+def _extract(body: str, is_text: bool, url: str | None) -> Extraction:
+    return extract_text(body) if is_text else extract_html(body, url=url)
+
+
+def count_words(text: str) -> int:
+    """Number of `\\w+` tokens, the word_count stored with each document."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def to_document(job: Job, extraction: Extraction, page: FetchedPage | None) -> Document:
+    """The row to store for an extraction; refuses one with no body text."""
+    if not extraction.paragraphs:
+        raise ExtractionFailed("no article text could be extracted")
+    data = extraction.to_dict()
+    meta = extraction.metadata
+    text = extraction.text
+    return Document(
+        job_id=job.id,
+        source_kind=job.kind,
+        source_url=job.url,
+        final_url=page.final_url if page else None,
+        canonical_url=meta.canonical_url,
+        title=extraction.title,
+        text=text,
+        paragraphs=extraction.paragraphs,
+        removed=tuple(data["removed"]),
+        authors=meta.authors,
+        published_at=meta.published_at,
+        modified_at=meta.modified_at,
+        sitename=meta.sitename,
+        language=meta.language,
+        description=meta.description,
+        metadata=_extra_metadata(data["metadata"]),
+        content_sha256=content_sha256(extraction.paragraphs),
+        word_count=count_words(text),
+        extractor=extraction.extractor,
+        extractor_version=extraction.extractor_version,
+        extraction_path=extraction.path,
+    )
+
+
+# Metadata kept in columns of their own; the rest goes to the jsonb `metadata` column.
+_COLUMN_METADATA = frozenset(
+    {
+        "authors",
+        "published_at",
+        "modified_at",
+        "sitename",
+        "language",
+        "description",
+        "canonical_url",
+    }
+)
+
+
+def _extra_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """The metadata without a column of its own, empty values dropped, tuples as lists."""
+    return {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in meta.items()
+        if key not in _COLUMN_METADATA and value not in (None, (), [], {})
+    }
+
+
+def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[UUID]]:
+    """Find jobs stuck queued or running; return (to re-enqueue, marked failed).
+
+    A lost broker message leaves a job queued, a killed worker leaves it running. Both are
+    re-enqueued (claim_job makes a duplicate delivery harmless) until the attempts run out.
+    """
+    requeue: list[UUID] = []
+    failed: list[UUID] = []
+    with pool.connection() as conn:
+        for job_id in queries.stale_job_ids(conn, settings.stale_job_seconds, SWEEP_BATCH):
+            job = queries.get_job(conn, job_id)
+            if job is None:
+                continue
+            if job.status is JobStatus.RUNNING and job.attempts >= settings.job_max_attempts:
+                queries.mark_job_failed(conn, job_id, "the worker was lost on every attempt")
+                failed.append(job_id)
+            else:
+                queries.mark_job_queued(conn, job_id, job.error)
+                requeue.append(job_id)
+    return requeue, failed

@@ -1,0 +1,86 @@
+"""Jobs whose message was lost or whose worker died are picked up again by beat's sweeper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+from uuid import UUID
+
+import httpx
+import psycopg
+import pytest
+
+from copydesk import db, queries
+from copydesk.models import JobKind, NewJob
+from copydesk.settings import Settings
+from services.worker.pipeline import sweep_stale_jobs
+from tests.support import Service, settings_env, start_service, stop_process
+
+pytestmark = pytest.mark.integration
+
+WaitJob = Callable[[httpx.Client, str], dict[str, Any]]
+
+
+def _insert_stale(conn: psycopg.Connection[Any], job: NewJob, status: str, attempts: int) -> UUID:
+    """A job row that was never enqueued (or whose worker vanished) an hour ago."""
+    (job_id,) = queries.insert_jobs(conn, [job])
+    conn.execute(
+        """
+        UPDATE ingest_jobs
+        SET status = %(status)s, attempts = %(attempts)s,
+            updated_at = now() - interval '1 hour',
+            started_at = CASE WHEN %(status)s = 'running' THEN now() - interval '1 hour' END
+        WHERE id = %(id)s
+        """,
+        {"id": job_id, "status": status, "attempts": attempts},
+    )
+    return job_id
+
+
+@pytest.fixture
+def pool(settings: Settings) -> Iterator[db.Pool]:
+    pool = db.create_pool(settings)
+    yield pool
+    pool.close()
+
+
+def test_sweep_requeues_lost_jobs_and_fails_exhausted_ones(
+    pool: db.Pool, settings: Settings, conn: psycopg.Connection[Any]
+) -> None:
+    lost = _insert_stale(conn, NewJob(JobKind.TEXT, body="lost message"), "queued", 0)
+    died = _insert_stale(conn, NewJob(JobKind.TEXT, body="dead worker"), "running", 1)
+    spent = _insert_stale(
+        conn, NewJob(JobKind.TEXT, body="dead every time"), "running", settings.job_max_attempts
+    )
+    fresh = queries.insert_jobs(conn, [NewJob(JobKind.TEXT, body="just posted")])[0]
+    requeue, failed = sweep_stale_jobs(pool, settings)
+    assert {lost, died} <= set(requeue) and fresh not in requeue
+    assert spent in failed and spent not in requeue
+    rows = dict(
+        conn.execute(
+            "SELECT id, status FROM ingest_jobs WHERE id = ANY(%(ids)s)",
+            {"ids": [lost, died, spent, fresh]},
+        ).fetchall()
+    )
+    assert rows == {lost: "queued", died: "queued", spent: "failed", fresh: "queued"}
+    # Swept jobs are fresh again: a second sweep right away finds nothing of them.
+    again, _ = sweep_stale_jobs(pool, settings)
+    assert lost not in again and died not in again
+
+
+def test_beat_gets_a_lost_job_done(
+    settings: Settings,
+    client: httpx.Client,
+    wait_job: WaitJob,
+    conn: psycopg.Connection[Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    job_id = _insert_stale(conn, NewJob(JobKind.TEXT, body="Nobody enqueued me."), "queued", 0)
+    beat_settings = settings.model_copy(update={"sweep_interval_seconds": 0.5})
+    log = tmp_path_factory.mktemp("beat") / "beat.log"
+    beat: Service = start_service(["beat"], settings_env(beat_settings), log)
+    try:
+        job = wait_job(client, str(job_id))
+    finally:
+        stop_process(beat.proc)
+    assert job["status"] == "done", (job, log.read_text()[-3000:])
