@@ -6,6 +6,7 @@
     copydesk beat                                         Celery beat (the stale-job sweeper)
     copydesk db migrate                                   apply schema.sql
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
+    copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
 
 Services run as child processes; this module never imports them.
 """
@@ -18,6 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from copydesk.settings import Settings
+from copydesk.sources_cli import add_sources_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--input", choices=["auto", "text", "html"], default="auto")
     extract.set_defaults(handler=_cmd_extract)
+    add_sources_parser(sub)
     return parser
 
 

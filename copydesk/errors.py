@@ -4,6 +4,7 @@
     ├── InvalidInput        bad request data; the API answers 4xx, nothing is queued
     │   └── PayloadTooLarge ... because it is over a size limit (413)
     ├── JobNotFound         no such job or document id
+    │   └── SourceNotFound  no such crawl source
     ├── FetchFailed         a page could not be fetched
     │   └── FetchRetryable  ... but trying again later may work (timeout, 429, 5xx)
     ├── ExtractionFailed    the page held no article text we could keep
@@ -43,6 +44,10 @@ class PayloadTooLarge(InvalidInput):
 
 class JobNotFound(CopydeskError):
     """No job or document has that id."""
+
+
+class SourceNotFound(JobNotFound):
+    """No crawl source has that id."""
 
 
 class FetchFailed(CopydeskError):

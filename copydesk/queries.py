@@ -7,6 +7,7 @@ go through `psycopg.sql.Identifier`. Callers own transactions: these functions n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,17 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from copydesk.crawl.discover import SourceKind
+from copydesk.crawl.records import (
+    CrawlRun,
+    FetchLogEntry,
+    NewSource,
+    RunStatus,
+    RunTotals,
+    Source,
+    SourceChanges,
+    UrlState,
+)
 from copydesk.models import Document, Job, JobKind, JobStatus, NewJob
 
 # An arbitrary fixed key: every process applying schema.sql takes this lock first, so two
@@ -259,3 +271,418 @@ def get_document(conn: Conn, document_id: int) -> Document | None:
 def ping(conn: Conn) -> None:
     """A round trip to the server (health checks)."""
     conn.execute("SELECT 1")
+
+
+# --- Crawling: sources, crawl runs, URL state, fetch log -------------------------------------
+
+_SOURCE_COLUMNS = """
+    id, url, kind, interval_seconds, enabled, include_patterns, exclude_patterns, next_run_at,
+    consecutive_failures, last_error, last_run_at, last_success_at, created_at, updated_at
+"""
+_RUN_COLUMNS = """
+    id, source_id, status, created_at, started_at, finished_at, urls_found, urls_new,
+    urls_failed, error
+"""
+# Backoff of a failing source: interval * 2^failures, at most this many doublings.
+_MAX_SOURCE_BACKOFF_DOUBLINGS = 6
+
+
+def _source(row: dict[str, Any]) -> Source:
+    return Source(
+        **{
+            **row,
+            "kind": SourceKind(row["kind"]) if row["kind"] else None,
+            "include_patterns": tuple(row["include_patterns"]),
+            "exclude_patterns": tuple(row["exclude_patterns"]),
+        }
+    )
+
+
+def _run(row: dict[str, Any]) -> CrawlRun:
+    return CrawlRun(**{**row, "status": RunStatus(row["status"])})
+
+
+def insert_source(conn: Conn, new: NewSource) -> Source | None:
+    """Add a source, due at once; None if one with that URL exists."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                INSERT INTO sources (url, kind, interval_seconds, enabled, include_patterns,
+                                     exclude_patterns)
+                VALUES (%(url)s, %(kind)s, %(interval)s, %(enabled)s, %(include)s, %(exclude)s)
+                ON CONFLICT (url) DO NOTHING
+                RETURNING {}
+                """
+            ).format(sql.SQL(_SOURCE_COLUMNS)),
+            {
+                "url": new.url,
+                "kind": str(new.kind) if new.kind else None,
+                "interval": new.interval_seconds,
+                "enabled": new.enabled,
+                "include": list(new.include_patterns),
+                "exclude": list(new.exclude_patterns),
+            },
+        )
+        row = cur.fetchone()
+    return _source(row) if row else None
+
+
+def get_source(conn: Conn, source_id: int) -> Source | None:
+    """The source with that id, or None."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL("SELECT {} FROM sources WHERE id = %(id)s").format(sql.SQL(_SOURCE_COLUMNS)),
+            {"id": source_id},
+        )
+        row = cur.fetchone()
+    return _source(row) if row else None
+
+
+def list_sources(conn: Conn) -> list[Source]:
+    """All sources, oldest first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(sql.SQL("SELECT {} FROM sources ORDER BY id").format(sql.SQL(_SOURCE_COLUMNS)))
+        return [_source(row) for row in cur.fetchall()]
+
+
+def update_source(conn: Conn, source_id: int, changes: SourceChanges) -> Source | None:
+    """Apply a partial update; None if there is no such source."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                UPDATE sources SET
+                    kind = COALESCE(%(kind)s, kind),
+                    interval_seconds = COALESCE(%(interval)s, interval_seconds),
+                    enabled = COALESCE(%(enabled)s, enabled),
+                    include_patterns = COALESCE(%(include)s, include_patterns),
+                    exclude_patterns = COALESCE(%(exclude)s, exclude_patterns),
+                    updated_at = now()
+                WHERE id = %(id)s
+                RETURNING {}
+                """
+            ).format(sql.SQL(_SOURCE_COLUMNS)),
+            {
+                "id": source_id,
+                "kind": str(changes.kind) if changes.kind else None,
+                "interval": changes.interval_seconds,
+                "enabled": changes.enabled,
+                "include": _optional_list(changes.include_patterns),
+                "exclude": _optional_list(changes.exclude_patterns),
+            },
+        )
+        row = cur.fetchone()
+    return _source(row) if row else None
+
+
+def _optional_list(values: tuple[str, ...] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
+def delete_source(conn: Conn, source_id: int) -> bool:
+    """Remove a source (its runs go with it); False if there was none."""
+    cur = conn.execute("DELETE FROM sources WHERE id = %(id)s", {"id": source_id})
+    return cur.rowcount > 0
+
+
+def set_source_kind(conn: Conn, source_id: int, kind: SourceKind) -> None:
+    """Store the kind the first crawl detected."""
+    conn.execute(
+        "UPDATE sources SET kind = %(kind)s, updated_at = now() WHERE id = %(id)s",
+        {"id": source_id, "kind": str(kind)},
+    )
+
+
+def claim_due_sources(conn: Conn, limit: int) -> list[tuple[int, int]]:
+    """Claim enabled sources whose next_run_at has passed: [(source_id, run_id)].
+
+    Rows are locked with SKIP LOCKED and moved one interval ahead in the same statement,
+    so concurrent dispatchers never claim a source twice for one interval; each claim
+    inserts its queued crawl_runs row in the same transaction.
+    """
+    rows = conn.execute(
+        """
+        WITH due AS (
+            SELECT id FROM sources
+            WHERE enabled AND next_run_at <= now()
+            ORDER BY next_run_at
+            LIMIT %(limit)s
+            FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+            UPDATE sources s
+            SET next_run_at = now() + make_interval(secs => s.interval_seconds),
+                last_run_at = now(), updated_at = now()
+            FROM due WHERE s.id = due.id
+            RETURNING s.id
+        )
+        INSERT INTO crawl_runs (source_id)
+        SELECT id FROM claimed
+        RETURNING source_id, id
+        """,
+        {"limit": limit},
+    ).fetchall()
+    return [(int(r[0]), int(r[1])) for r in rows]
+
+
+def insert_crawl_run(conn: Conn, source_id: int) -> int:
+    """A queued run for a crawl requested by hand (`sources run`); returns its id."""
+    conn.execute(
+        "UPDATE sources SET last_run_at = now(), updated_at = now() WHERE id = %(id)s",
+        {"id": source_id},
+    )
+    row = conn.execute(
+        "INSERT INTO crawl_runs (source_id) VALUES (%(id)s) RETURNING id", {"id": source_id}
+    ).fetchone()
+    assert row is not None  # INSERT ... RETURNING always returns the row
+    return int(row[0])
+
+
+def start_crawl_run(conn: Conn, run_id: int) -> CrawlRun | None:
+    """queued -> running; None if the run is not queued (a redelivered task)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                UPDATE crawl_runs SET status = 'running', started_at = now()
+                WHERE id = %(id)s AND status = 'queued'
+                RETURNING {}
+                """
+            ).format(sql.SQL(_RUN_COLUMNS)),
+            {"id": run_id},
+        )
+        row = cur.fetchone()
+    return _run(row) if row else None
+
+
+def finish_crawl_run(conn: Conn, run_id: int, totals: RunTotals, error: str | None) -> None:
+    """Record a run's counts; failed when `error` is set. Updates its source's health."""
+    row = conn.execute(
+        """
+        UPDATE crawl_runs
+        SET status = CASE WHEN %(error)s::text IS NULL THEN 'done' ELSE 'failed' END,
+            finished_at = now(), urls_found = %(found)s, urls_new = %(new)s,
+            urls_failed = %(failed)s, error = %(error)s
+        WHERE id = %(id)s
+        RETURNING source_id
+        """,
+        {
+            "id": run_id,
+            "found": totals.found,
+            "new": totals.new,
+            "failed": totals.failed,
+            "error": error,
+        },
+    ).fetchone()
+    if row is None:
+        return
+    if error is None:
+        conn.execute(
+            """
+            UPDATE sources SET consecutive_failures = 0, last_error = NULL,
+                               last_success_at = now(), updated_at = now()
+            WHERE id = %(id)s
+            """,
+            {"id": row[0]},
+        )
+        return
+    conn.execute(
+        """
+        UPDATE sources
+        SET consecutive_failures = consecutive_failures + 1, last_error = %(error)s,
+            next_run_at = now() + make_interval(
+                secs => interval_seconds * power(2, least(consecutive_failures + 1, %(cap)s))),
+            updated_at = now()
+        WHERE id = %(id)s
+        """,
+        {"id": row[0], "error": error, "cap": _MAX_SOURCE_BACKOFF_DOUBLINGS},
+    )
+
+
+def list_crawl_runs(conn: Conn, source_id: int, limit: int) -> list[CrawlRun]:
+    """A source's most recent runs, newest first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                SELECT {} FROM crawl_runs WHERE source_id = %(id)s
+                ORDER BY created_at DESC, id DESC LIMIT %(limit)s
+                """
+            ).format(sql.SQL(_RUN_COLUMNS)),
+            {"id": source_id, "limit": limit},
+        )
+        return [_run(row) for row in cur.fetchall()]
+
+
+def get_crawl_run(conn: Conn, run_id: int) -> CrawlRun | None:
+    """The run with that id, or None."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL("SELECT {} FROM crawl_runs WHERE id = %(id)s").format(sql.SQL(_RUN_COLUMNS)),
+            {"id": run_id},
+        )
+        row = cur.fetchone()
+    return _run(row) if row else None
+
+
+def remember_urls(
+    conn: Conn, source_id: int, found: Sequence[tuple[str, datetime | None]]
+) -> list[str]:
+    """Record URLs a source listed; returns those never seen before, in input order.
+
+    Seen ones only get last_seen_at moved. Concurrent crawls listing the same URL are
+    safe: ON CONFLICT lets exactly one of them insert it.
+    """
+    new: list[str] = []
+    with conn.cursor() as cur:
+        for url, published in found:
+            cur.execute(
+                """
+                INSERT INTO url_state (url, source_id, published_at)
+                VALUES (%(url)s, %(source)s, %(published)s)
+                ON CONFLICT (url) DO UPDATE SET last_seen_at = now()
+                RETURNING (xmax = 0) AS inserted
+                """,
+                {"url": url, "source": source_id, "published": published},
+            )
+            row = cur.fetchone()
+            if row is not None and row[0]:
+                new.append(url)
+    return new
+
+
+def insert_source_jobs(conn: Conn, source_id: int, urls: Sequence[str]) -> list[UUID]:
+    """Queued url jobs for a source's new URLs (linked from url_state); returns their ids."""
+    ids: list[UUID] = []
+    for url in urls:
+        row = conn.execute(
+            """
+            WITH job AS (
+                INSERT INTO ingest_jobs (kind, input_url, source_id)
+                VALUES ('url', %(url)s, %(source)s)
+                RETURNING id
+            )
+            UPDATE url_state SET job_id = job.id FROM job WHERE url_state.url = %(url)s
+            RETURNING job.id
+            """,
+            {"url": url, "source": source_id},
+        ).fetchone()
+        if row is not None:
+            ids.append(row[0])
+    return ids
+
+
+def get_url_state(conn: Conn, url: str) -> UrlState | None:
+    """Validators and body hash stored for a URL, or None if never fetched."""
+    row = conn.execute(
+        """
+        SELECT url, etag, last_modified, body_sha256, document_id
+        FROM url_state WHERE url = %(url)s
+        """,
+        {"url": url},
+    ).fetchone()
+    return UrlState(*row) if row else None
+
+
+def record_url_fetch(
+    conn: Conn,
+    url: str,
+    status: int,
+    etag: str | None,
+    last_modified: str | None,
+    body_sha256: str | None,
+) -> None:
+    """Store a 200's validators and body hash for the next conditional re-fetch."""
+    conn.execute(
+        """
+        INSERT INTO url_state (url, etag, last_modified, body_sha256, last_status,
+                               last_fetched_at)
+        VALUES (%(url)s, %(etag)s, %(lm)s, %(sha)s, %(status)s, now())
+        ON CONFLICT (url) DO UPDATE SET
+            etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
+            body_sha256 = EXCLUDED.body_sha256, last_status = EXCLUDED.last_status,
+            last_fetched_at = now()
+        """,
+        {"url": url, "etag": etag, "lm": last_modified, "sha": body_sha256, "status": status},
+    )
+
+
+def mark_url_unchanged(conn: Conn, url: str, status: int) -> int | None:
+    """A 304 or same-hash re-fetch: move last_seen_at (URL and its document); its document id."""
+    row = conn.execute(
+        """
+        UPDATE url_state
+        SET last_seen_at = now(), last_fetched_at = now(), last_status = %(status)s
+        WHERE url = %(url)s
+        RETURNING document_id
+        """,
+        {"url": url, "status": status},
+    ).fetchone()
+    document_id = row[0] if row else None
+    if document_id is not None:
+        conn.execute(
+            "UPDATE documents SET last_seen_at = now() WHERE id = %(id)s", {"id": document_id}
+        )
+    return document_id
+
+
+def set_url_document(conn: Conn, url: str, document_id: int) -> None:
+    """Remember which document a URL's body produced."""
+    conn.execute(
+        "UPDATE url_state SET document_id = %(doc)s WHERE url = %(url)s",
+        {"url": url, "doc": document_id},
+    )
+
+
+def insert_fetch_log(
+    conn: Conn,
+    record: FetchLogEntry,
+) -> None:
+    """Append one fetch to fetch_log."""
+    conn.execute(
+        """
+        INSERT INTO fetch_log (url, final_url, status, bytes, elapsed_ms, error, job_id,
+                               source_id, run_id)
+        VALUES (%(url)s, %(final_url)s, %(status)s, %(bytes)s, %(elapsed_ms)s, %(error)s,
+                %(job_id)s, %(source_id)s, %(run_id)s)
+        """,
+        {
+            "url": record.url,
+            "final_url": record.final_url,
+            "status": record.status,
+            "bytes": record.bytes,
+            "elapsed_ms": record.elapsed_ms,
+            "error": record.error,
+            "job_id": record.job_id,
+            "source_id": record.source_id,
+            "run_id": record.run_id,
+        },
+    )
+
+
+def make_sources_due(conn: Conn, source_id: int | None) -> list[int]:
+    """Make one enabled source (or every one, for None) due now; the ids made due."""
+    rows = conn.execute(
+        """
+        UPDATE sources SET next_run_at = now(), updated_at = now()
+        WHERE enabled AND (%(id)s::bigint IS NULL OR id = %(id)s)
+        RETURNING id
+        """,
+        {"id": source_id},
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def fail_lost_runs(conn: Conn, older_than_seconds: int) -> int:
+    """Fail runs queued or running for too long (lost message, killed worker); how many."""
+    cur = conn.execute(
+        """
+        UPDATE crawl_runs
+        SET status = 'failed', finished_at = now(),
+            error = 'lost: no worker finished this run in time'
+        WHERE status IN ('queued', 'running')
+          AND created_at < now() - make_interval(secs => %(age)s)
+        """,
+        {"age": older_than_seconds},
+    )
+    return cur.rowcount

@@ -106,3 +106,125 @@ BEGIN
     END IF;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Crawling: sources (feeds, sitemaps, homepages) crawled on a schedule, their runs, per-URL
+-- fetch state for conditional re-fetching, and a log of every HTTP fetch.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS sources (
+    id                    bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    url                   text        NOT NULL UNIQUE,
+    -- NULL until the first crawl detects it (when it was not given and the URL did not tell).
+    kind                  text        CHECK (kind IN ('feed', 'sitemap', 'homepage')),
+    interval_seconds      integer     NOT NULL DEFAULT 900 CHECK (interval_seconds > 0),
+    enabled               boolean     NOT NULL DEFAULT true,
+    include_patterns      text[]      NOT NULL DEFAULT '{}',
+    exclude_patterns      text[]      NOT NULL DEFAULT '{}',
+    next_run_at           timestamptz NOT NULL DEFAULT now(),
+    consecutive_failures  integer     NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+    last_error            text,
+    last_run_at           timestamptz,
+    last_success_at       timestamptz,
+    created_at            timestamptz NOT NULL DEFAULT now(),
+    updated_at            timestamptz NOT NULL DEFAULT now()
+);
+
+COMMENT ON TABLE sources IS
+    'Feeds, sitemaps and homepages crawled every interval_seconds for new article URLs.';
+COMMENT ON COLUMN sources.kind IS
+    'feed (RSS/Atom), sitemap (urlset or index, gzip allowed) or homepage (its feeds are '
+    'discovered); NULL until the first crawl detects it.';
+COMMENT ON COLUMN sources.include_patterns IS
+    'Regular expressions; a found URL is kept only if one matches (all kept when empty).';
+COMMENT ON COLUMN sources.exclude_patterns IS
+    'Regular expressions; a found URL matching any of them is dropped.';
+COMMENT ON COLUMN sources.next_run_at IS
+    'When the source is next due; moved forward when a dispatcher claims it, and further '
+    'after failures (exponential backoff).';
+COMMENT ON COLUMN sources.consecutive_failures IS
+    'Runs failed in a row; 0 after a successful run.';
+COMMENT ON COLUMN sources.last_error IS 'Why the last run failed; NULL once a run succeeds.';
+
+CREATE INDEX IF NOT EXISTS sources_due_idx ON sources (next_run_at) WHERE enabled;
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source_id     bigint      NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    status        text        NOT NULL DEFAULT 'queued'
+                              CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    started_at    timestamptz,
+    finished_at   timestamptz,
+    urls_found    integer     NOT NULL DEFAULT 0 CHECK (urls_found >= 0),
+    urls_new      integer     NOT NULL DEFAULT 0 CHECK (urls_new >= 0),
+    urls_failed   integer     NOT NULL DEFAULT 0 CHECK (urls_failed >= 0),
+    error         text
+);
+
+COMMENT ON TABLE crawl_runs IS 'One row per crawl of a source (scheduled or run by hand).';
+COMMENT ON COLUMN crawl_runs.urls_found IS
+    'Distinct article URLs the source listed (after normalisation and include/exclude).';
+COMMENT ON COLUMN crawl_runs.urls_new IS
+    'Of those, URLs never seen before: each became an ingest job.';
+COMMENT ON COLUMN crawl_runs.urls_failed IS
+    'Feeds or sitemaps of the source that could not be fetched or parsed in this run.';
+
+CREATE INDEX IF NOT EXISTS crawl_runs_source_idx ON crawl_runs (source_id, created_at);
+
+ALTER TABLE ingest_jobs
+    ADD COLUMN IF NOT EXISTS source_id bigint REFERENCES sources (id) ON DELETE SET NULL;
+COMMENT ON COLUMN ingest_jobs.source_id IS
+    'The source whose crawl found this URL; NULL for jobs submitted through the API.';
+
+CREATE TABLE IF NOT EXISTS url_state (
+    -- Normalised (courlan) URL: the key URLs are deduplicated on.
+    url             text        PRIMARY KEY,
+    source_id       bigint      REFERENCES sources (id) ON DELETE SET NULL,
+    first_seen_at   timestamptz NOT NULL DEFAULT now(),
+    last_seen_at    timestamptz NOT NULL DEFAULT now(),
+    published_at    timestamptz,
+    job_id          uuid        REFERENCES ingest_jobs (id) ON DELETE SET NULL,
+    etag            text,
+    last_modified   text,
+    body_sha256     text        CHECK (body_sha256 ~ '^[0-9a-f]{64}$'),
+    last_status     integer,
+    last_fetched_at timestamptz,
+    document_id     bigint      REFERENCES documents (id) ON DELETE SET NULL
+);
+
+COMMENT ON TABLE url_state IS
+    'Every article URL copydesk has seen (listed by a source or fetched for a job).';
+COMMENT ON COLUMN url_state.last_seen_at IS
+    'Last time a source listed the URL or a re-fetch found it unchanged (304 or same body).';
+COMMENT ON COLUMN url_state.published_at IS
+    'Publication date given by the feed or news sitemap, if any.';
+COMMENT ON COLUMN url_state.etag IS 'ETag of the last 200 answer, sent as If-None-Match.';
+COMMENT ON COLUMN url_state.last_modified IS
+    'Last-Modified of the last 200 answer, sent as If-Modified-Since.';
+COMMENT ON COLUMN url_state.body_sha256 IS
+    'Hex SHA-256 of the last fetched body bytes; an equal hash means unchanged.';
+COMMENT ON COLUMN url_state.document_id IS 'The document last stored from this URL.';
+
+CREATE TABLE IF NOT EXISTS fetch_log (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    fetched_at  timestamptz NOT NULL DEFAULT now(),
+    url         text        NOT NULL,
+    -- Where redirects ended (or the hop that failed).
+    final_url   text,
+    -- HTTP status of the last answer; NULL when none came (timeout, refused address).
+    status      integer,
+    bytes       integer     NOT NULL DEFAULT 0,
+    elapsed_ms  integer     NOT NULL DEFAULT 0,
+    error       text,
+    -- What the fetch was for; no foreign keys, so the log outlives what it describes.
+    job_id      uuid,
+    source_id   bigint,
+    run_id      bigint
+);
+
+COMMENT ON TABLE fetch_log IS 'Every HTTP fetch copydesk made, successful or not (append-only).';
+COMMENT ON COLUMN fetch_log.error IS 'Why the fetch failed; NULL on success (including 304).';
+
+CREATE INDEX IF NOT EXISTS fetch_log_url_idx ON fetch_log (url, fetched_at);
+CREATE INDEX IF NOT EXISTS fetch_log_job_idx ON fetch_log (job_id) WHERE job_id IS NOT NULL;

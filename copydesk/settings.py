@@ -44,6 +44,21 @@ class Settings(BaseSettings):
     user_agent: str = ""
     # Off by default: fetching 127.0.0.1 or 10.x from a server is how SSRF happens.
     allow_private_networks: bool = False
+    # Comma-separated CIDRs reachable even with the guard on ("10.1.0.0/16,127.0.0.1/32").
+    fetch_allowed_networks: str = ""
+    # In-process retries of transient fetch failures (longer waits reschedule the job).
+    fetch_retry_attempts: int = Field(default=3, ge=1)
+    fetch_retry_base_delay: float = Field(default=1.0, ge=0)
+    fetch_retry_max_inline_wait: float = Field(default=10.0, ge=0)
+    # Seconds between requests to one host, shared by all workers (robots Crawl-delay may raise it).
+    politeness_delay: float = Field(default=1.0, ge=0)
+    # A worker waits at most this long for its turn at a host before rescheduling instead.
+    politeness_max_wait: float = Field(default=30.0, ge=0)
+    robots_ttl_seconds: int = Field(default=24 * 3600, gt=0)
+
+    # Scheduled crawls: how often beat ticks the dispatcher, and sources claimed per tick.
+    crawl_dispatch_interval_seconds: float = Field(default=15.0, gt=0)
+    crawl_dispatch_batch: int = Field(default=100, gt=0)
 
     # Jobs.
     job_max_attempts: int = Field(default=3, ge=1)
@@ -63,6 +78,11 @@ class Settings(BaseSettings):
         from copydesk import __version__
 
         return self.user_agent or f"copydesk/{__version__} (+{self.contact_url})"
+
+    @property
+    def allowed_networks(self) -> tuple[str, ...]:
+        """`fetch_allowed_networks` as a tuple of CIDRs."""
+        return tuple(n.strip() for n in self.fetch_allowed_networks.split(",") if n.strip())
 
     def require_database_url(self) -> str:
         """The database URL, or a clear error for a component started without one."""

@@ -6,3 +6,7 @@ from __future__ import annotations
 TASK_PROCESS = "copydesk.process_job"
 # Re-enqueue jobs stuck in queued/running (lost messages, dead workers); run by beat.
 TASK_SWEEP = "copydesk.sweep_stale_jobs"
+# Claim the crawl sources that are due (decided in Postgres) and send a crawl each; run by beat.
+TASK_DISPATCH_SOURCES = "copydesk.dispatch_due_sources"
+# Crawl one source: args=[crawl run id as int].
+TASK_CRAWL_SOURCE = "copydesk.crawl_source"

@@ -77,6 +77,9 @@ def settings(
         retry_base_delay=0.2,
         fetch_connect_timeout=5.0,
         fetch_read_timeout=5.0,
+        # All test pages share one host; keep the per-host politeness and retry waits short.
+        politeness_delay=0.05,
+        fetch_retry_base_delay=0.05,
     )
 
 

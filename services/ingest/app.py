@@ -12,6 +12,7 @@ from copydesk.settings import Settings
 from services.ingest.problems import install_problem_handlers
 from services.ingest.resources import Resources, create_sender
 from services.ingest.routes import router
+from services.ingest.source_routes import router as source_router
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -31,4 +32,5 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="copydesk ingest", version=__version__, lifespan=lifespan)
     install_problem_handlers(app)
     app.include_router(router)
+    app.include_router(source_router)
     return app

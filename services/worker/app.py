@@ -5,8 +5,9 @@ from __future__ import annotations
 from celery import Celery
 
 from copydesk.settings import Settings
-from copydesk.task_names import TASK_SWEEP
+from copydesk.task_names import TASK_DISPATCH_SOURCES, TASK_SWEEP
 from services.worker.context import WorkerContext
+from services.worker.crawl_tasks import register_crawl_tasks
 from services.worker.tasks import register_tasks
 
 BEAT_SCHEDULE_FILE = "celerybeat-schedule"
@@ -32,9 +33,17 @@ def create_app(settings: Settings) -> Celery:
                 "task": TASK_SWEEP,
                 "schedule": settings.sweep_interval_seconds,
                 "options": {"queue": settings.queue},
-            }
+            },
+            # Beat only ticks; which sources are due is decided in Postgres.
+            "dispatch-due-sources": {
+                "task": TASK_DISPATCH_SOURCES,
+                "schedule": settings.crawl_dispatch_interval_seconds,
+                "options": {"queue": settings.queue},
+            },
         },
         beat_schedule_filename=str(settings.data_dir / BEAT_SCHEDULE_FILE),
     )
-    register_tasks(app, WorkerContext(settings))
+    context = WorkerContext(settings)
+    register_tasks(app, context)
+    register_crawl_tasks(app, context)
     return app

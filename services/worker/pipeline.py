@@ -24,6 +24,7 @@ from copydesk.extract.fingerprint import content_sha256
 from copydesk.models import Document, Job, JobKind, JobStatus
 from copydesk.settings import Settings
 from services.worker.fetch import FetchedPage, FetchPolicy, fetch_page
+from services.worker.webclient import JobPage, web_client
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,14 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
         return JobResult(Outcome.SKIPPED)
     started = time.monotonic()
     logger.info("job_started", extra={"job_id": str(job_id), "attempt": job.attempts})
+    fetched: JobPage | None = None
     try:
-        document = build_document(job, settings)
+        if job.kind is JobKind.URL:
+            assert job.url is not None  # the CHECK constraint guarantees it
+            fetched = web_client(settings).fetch_for_job(pool, job.url, job.id)
+            if fetched.unchanged_document_id is not None:
+                return _done_unchanged(pool, job, fetched.unchanged_document_id)
+        document = build_document(job, settings, fetched.page if fetched else None)
     except FetchRetryable as exc:
         return _retry_or_fail(pool, settings, job, exc)
     except CopydeskError as exc:
@@ -80,6 +87,8 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
         return JobResult(Outcome.FAILED)
     with pool.connection() as conn:
         document_id = queries.upsert_document(conn, document)
+        if fetched is not None:
+            queries.set_url_document(conn, fetched.state_key, document_id)
         queries.mark_job_done(conn, job.id, document_id)
     logger.info(
         "document_stored",
@@ -90,6 +99,17 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
             "words": document.word_count,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
         },
+    )
+    return JobResult(Outcome.DONE, document_id=document_id)
+
+
+def _done_unchanged(pool: Pool, job: Job, document_id: int) -> JobResult:
+    """A 304 or an identical body: the job points at the stored document, nothing new."""
+    with pool.connection() as conn:
+        queries.mark_job_done(conn, job.id, document_id)
+    logger.info(
+        "document_unchanged",
+        extra={"job_id": str(job.id), "document_id": document_id, "url": job.url},
     )
     return JobResult(Outcome.DONE, document_id=document_id)
 
@@ -112,12 +132,12 @@ def _retry_or_fail(pool: Pool, settings: Settings, job: Job, exc: FetchRetryable
     return JobResult(Outcome.RETRY, retry_in=min(delay, MAX_RETRY_DELAY))
 
 
-def build_document(job: Job, settings: Settings) -> Document:
-    """Fetch (for URLs) and extract; raises CopydeskError subclasses on failure."""
-    page: FetchedPage | None = None
+def build_document(job: Job, settings: Settings, page: FetchedPage | None = None) -> Document:
+    """Fetch (for URLs, unless `page` is given) and extract; raises CopydeskError on failure."""
     if job.kind is JobKind.URL:
         assert job.url is not None  # the CHECK constraint guarantees it
-        page = fetch_page(job.url, fetch_policy(settings))
+        if page is None:
+            page = fetch_page(job.url, fetch_policy(settings))
         logger.info(
             "page_fetched",
             extra={

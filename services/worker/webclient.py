@@ -1,0 +1,192 @@
+"""The worker's one way onto the web: safe fetch + robots.txt + politeness + retries + logging.
+
+A `WebClient` is built once per worker process from the settings. Every fetch it makes
+(article pages for jobs, feeds and sitemaps for crawls, robots.txt aside) goes through
+the request gate and lands in `fetch_log`, one row per HTTP attempt. For job pages it
+also does conditional re-fetching: the stored ETag/Last-Modified are sent, and a 304
+or a body with the same hash as last time counts as "unchanged".
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from uuid import UUID
+
+import redis
+
+from copydesk import queries
+from copydesk.crawl.records import FetchLogEntry
+from copydesk.crawl.urls import normalize_url
+from copydesk.db import Pool
+from copydesk.settings import Settings
+from services.worker.fetch import (
+    ALLOWED_TYPES,
+    FetchedPage,
+    FetchPolicy,
+    FetchRecord,
+    fetch_with_retries,
+)
+from services.worker.gate import RequestGate, robots_fetcher
+from services.worker.politeness import HostLimiter
+from services.worker.retry import RetryPolicy
+from services.worker.robots import RobotsCache
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    """What a fetch is for, as recorded in fetch_log."""
+
+    job_id: UUID | None = None
+    source_id: int | None = None
+    run_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobPage:
+    """A job's page: fetched anew, or unchanged since it gave `unchanged_document_id`."""
+
+    page: FetchedPage
+    state_key: str
+    unchanged_document_id: int | None = None
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The fetch policy the settings describe."""
+    return FetchPolicy(
+        connect_timeout=settings.fetch_connect_timeout,
+        read_timeout=settings.fetch_read_timeout,
+        total_timeout=settings.fetch_total_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        user_agent=settings.effective_user_agent,
+        allow_private_networks=settings.allow_private_networks,
+        allowed_networks=settings.allowed_networks,
+    )
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=settings.fetch_retry_attempts,
+        base_delay=settings.fetch_retry_base_delay,
+        max_inline_wait=settings.fetch_retry_max_inline_wait,
+    )
+
+
+def key_prefix(settings: Settings) -> str:
+    """Redis keys are namespaced by queue: workers of one deployment share a queue."""
+    return f"copydesk:{settings.queue}:"
+
+
+class WebClient:
+    """Fetching with every courtesy and safeguard, and a log row per attempt."""
+
+    def __init__(self, settings: Settings, client: redis.Redis) -> None:
+        self.policy = fetch_policy(settings)
+        self.retry = retry_policy(settings)
+        prefix = key_prefix(settings)
+        limiter = HostLimiter(
+            client,
+            default_delay=settings.politeness_delay,
+            max_wait=settings.politeness_max_wait,
+            key_prefix=prefix + "polite:",
+        )
+        # robots.txt fetches happen inside a page fetch; they are logged with it.
+        self._robots_records: list[FetchRecord] = []
+        robots = RobotsCache(
+            client,
+            robots_fetcher(self.policy, limiter, self._robots_records.append),
+            ttl=settings.robots_ttl_seconds,
+            key_prefix=prefix + "robots:",
+        )
+        self.gate = RequestGate(robots, limiter, self.policy.user_agent)
+
+    def fetch(
+        self,
+        pool: Pool,
+        url: str,
+        purpose: Purpose,
+        *,
+        types: frozenset[str] = ALLOWED_TYPES,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchedPage:
+        """Fetch `url` (retrying transient failures), logging every attempt."""
+        records: list[FetchRecord] = []
+        try:
+            return fetch_with_retries(
+                url,
+                replace(self.policy, allowed_types=types),
+                self.retry,
+                before_request=self.gate,
+                record=records.append,
+                etag=etag,
+                last_modified=last_modified,
+            )
+        finally:
+            fetched = [*self._robots_records, *records]
+            self._robots_records.clear()
+            _log_fetches(pool, fetched, purpose)
+
+    def fetch_for_job(self, pool: Pool, url: str, job_id: UUID) -> JobPage:
+        """A job's page, conditionally re-fetched when we stored a document from it before."""
+        key = normalize_url(url) or url
+        with pool.connection() as conn:
+            state = queries.get_url_state(conn, key)
+        known = state if state is not None and state.document_id is not None else None
+        page = self.fetch(
+            pool,
+            url,
+            Purpose(job_id=job_id),
+            etag=known.etag if known else None,
+            last_modified=known.last_modified if known else None,
+        )
+        with pool.connection() as conn:
+            if page.not_modified or (known and known.body_sha256 == page.content_hash):
+                document_id = queries.mark_url_unchanged(conn, key, page.status)
+                if document_id is not None:
+                    return JobPage(page, key, document_id)
+            queries.record_url_fetch(
+                conn, key, page.status, page.etag, page.last_modified, page.content_hash
+            )
+        return JobPage(page, key)
+
+
+def _log_fetches(pool: Pool, records: list[FetchRecord], purpose: Purpose) -> None:
+    if not records:
+        return
+    with pool.connection() as conn:
+        for r in records:
+            queries.insert_fetch_log(
+                conn,
+                FetchLogEntry(
+                    r.url,
+                    r.final_url,
+                    r.status,
+                    r.bytes,
+                    r.elapsed_ms,
+                    r.error,
+                    purpose.job_id,
+                    purpose.source_id,
+                    purpose.run_id,
+                ),
+            )
+
+
+@dataclass(slots=True)
+class _ProcessClient:
+    """One WebClient per process (prefork children build their own Redis connection)."""
+
+    client: WebClient | None = None
+    pid: int = 0
+
+
+_PER_PROCESS = _ProcessClient()
+
+
+def web_client(settings: Settings) -> WebClient:
+    """This process's WebClient, built on first use."""
+    if _PER_PROCESS.client is None or _PER_PROCESS.pid != os.getpid():
+        connection = redis.Redis.from_url(settings.require_redis_url())
+        _PER_PROCESS.client = WebClient(settings, connection)
+        _PER_PROCESS.pid = os.getpid()
+    return _PER_PROCESS.client
