@@ -6,6 +6,7 @@
     copydesk beat                                         Celery beat (the stale-job sweeper)
     copydesk db migrate                                   apply schema.sql
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
+    copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
 
 Services run as child processes; this module never imports them.
 """
@@ -62,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--input", choices=["auto", "text", "html"], default="auto")
     extract.set_defaults(handler=_cmd_extract)
+
+    tail = sub.add_parser("tail", help="print new/changed documents as JSON lines (change feed)")
+    tail.add_argument("--since", default="0:0", metavar="CURSOR", help="resume after this cursor")
+    tail.add_argument("--follow", action="store_true", help="keep waiting for new documents")
+    tail.add_argument("--limit", type=int, default=None, help="stop after N documents")
+    tail.set_defaults(handler=_cmd_tail)
     return parser
 
 
@@ -168,6 +175,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from copydesk.batch_extract import run_extract
 
     return run_extract(args.paths, args.input, sys.stdout, sys.stderr)
+
+
+def _cmd_tail(args: argparse.Namespace) -> int:
+    from copydesk import tail
+
+    try:
+        tail.parse_cursor(args.since)
+    except ValueError as exc:
+        print(f"copydesk tail: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings()
+    tail.tail(settings.require_database_url(), args.since, args.follow, args.limit)
+    return 0
 
 
 if __name__ == "__main__":
