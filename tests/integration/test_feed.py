@@ -254,3 +254,21 @@ def test_reader_role_reads_documents_not_jobs(database_url: str) -> None:
         conn.execute("SET ROLE copydesk_reader")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO documents (source_kind) VALUES ('text')")
+
+
+def test_every_reader_column_is_documented(conn: psycopg.Connection[Any]) -> None:
+    undocumented = [
+        row[0]
+        for row in conn.execute(
+            """
+            SELECT attname FROM pg_attribute
+            WHERE attrelid = 'documents'::regclass AND attnum > 0 AND NOT attisdropped
+              AND col_description(attrelid, attnum) IS NULL
+            """
+        )
+    ]
+    assert undocumented == []
+    tables = conn.execute(
+        "SELECT obj_description('documents'::regclass), obj_description('ingest_jobs'::regclass)"
+    ).fetchone()
+    assert tables is not None and all(tables)
