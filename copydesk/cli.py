@@ -7,6 +7,7 @@
     copydesk db migrate                                   apply schema.sql
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
     copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
+    copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
 
 Services run as child processes; this module never imports them.
 """
@@ -65,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--input", choices=["auto", "text", "html"], default="auto")
     extract.set_defaults(handler=_cmd_extract)
     add_sources_parser(sub)
+
+    tail = sub.add_parser("tail", help="print new/changed documents as JSON lines (change feed)")
+    tail.add_argument("--since", default="0:0", metavar="CURSOR", help="resume after this cursor")
+    tail.add_argument("--follow", action="store_true", help="keep waiting for new documents")
+    tail.add_argument("--limit", type=int, default=None, help="stop after N documents")
+    tail.set_defaults(handler=_cmd_tail)
     return parser
 
 
@@ -171,6 +178,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from copydesk.batch_extract import run_extract
 
     return run_extract(args.paths, args.input, sys.stdout, sys.stderr)
+
+
+def _cmd_tail(args: argparse.Namespace) -> int:
+    from copydesk import tail
+
+    try:
+        tail.parse_cursor(args.since)
+    except ValueError as exc:
+        print(f"copydesk tail: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings()
+    tail.tail(settings.require_database_url(), args.since, args.follow, args.limit)
+    return 0
 
 
 if __name__ == "__main__":

@@ -686,3 +686,32 @@ def fail_lost_runs(conn: Conn, older_than_seconds: int) -> int:
         {"age": older_than_seconds},
     )
     return cur.rowcount
+
+
+def documents_since(conn: Conn, after_xid: int, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """The change feed: documents changed after the cursor (change_xid, id), oldest first.
+
+    Only rows whose transaction is below the snapshot's xmin are returned: every such
+    transaction has finished, so no row can commit later behind the returned cursor.
+    Each row carries `change_xid` as an int.
+    """
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            sql.SQL(
+                """
+                SELECT change_xid::text::bigint AS change_xid, {}
+                FROM documents
+                WHERE (change_xid, id) > (%(xid)s::text::xid8, %(id)s)
+                  AND change_xid < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY change_xid, id
+                LIMIT %(limit)s
+                """
+            ).format(sql.SQL(_DOCUMENT_COLUMNS)),
+            {"xid": after_xid, "id": after_id, "limit": limit},
+        )
+        return cur.fetchall()
+
+
+def listen_documents(conn: Conn) -> None:
+    """Subscribe this (autocommit) connection to the documents change notices."""
+    conn.execute("LISTEN copydesk_documents")

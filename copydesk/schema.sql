@@ -228,3 +228,98 @@ COMMENT ON COLUMN fetch_log.error IS 'Why the fetch failed; NULL on success (inc
 
 CREATE INDEX IF NOT EXISTS fetch_log_url_idx ON fetch_log (url, fetched_at);
 CREATE INDEX IF NOT EXISTS fetch_log_job_idx ON fetch_log (job_id) WHERE job_id IS NOT NULL;
+
+-- Change feed (issue 7). Every insert or content update stamps the row with the id of the
+-- writing transaction. Readers page with (change_xid, id) > cursor AND change_xid below the
+-- xmin of their snapshot: every transaction below xmin has finished, so no row can later
+-- commit behind a cursor, however workers interleave (a plain serial id can). A touch that
+-- only moves last_seen_at (the same body ingested again) is not a change and keeps its xid.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS change_xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX IF NOT EXISTS documents_change_idx ON documents (change_xid, id);
+
+CREATE OR REPLACE FUNCTION copydesk_stamp_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    seen timestamptz := NEW.last_seen_at;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        NEW.last_seen_at := OLD.last_seen_at;
+        NEW.change_xid := OLD.change_xid;
+        IF NEW IS NOT DISTINCT FROM OLD THEN
+            NEW.last_seen_at := seen;
+            RETURN NEW;
+        END IF;
+        NEW.last_seen_at := seen;
+    END IF;
+    NEW.change_xid := pg_current_xact_id();
+    RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER documents_stamp_change
+    BEFORE INSERT OR UPDATE ON documents
+    FOR EACH ROW EXECUTE FUNCTION copydesk_stamp_change();
+
+-- Consumers LISTEN on copydesk_documents; the notice is delivered when the writer commits.
+-- It is only a hint to re-read the feed (it carries no payload a reader must trust).
+CREATE OR REPLACE FUNCTION copydesk_notify_documents() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('copydesk_documents', '');
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER documents_notify
+    AFTER INSERT OR UPDATE ON documents
+    FOR EACH STATEMENT EXECUTE FUNCTION copydesk_notify_documents();
+
+-- The read-only role for downstream readers: documents only, never ingest_jobs (job
+-- internals and the submitted inputs). Roles are cluster-wide, so another database may
+-- create it at the same moment; that race is harmless.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'copydesk_reader') THEN
+        CREATE ROLE copydesk_reader NOLOGIN;
+    END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+END
+$$;
+GRANT USAGE ON SCHEMA public TO copydesk_reader;
+GRANT SELECT ON documents TO copydesk_reader;
+REVOKE ALL ON ingest_jobs FROM copydesk_reader;
+
+-- What readers may use (shown by \d+ and by catalog tools).
+COMMENT ON ROLE copydesk_reader IS
+    'Read-only role for downstream readers: SELECT on documents, no access to ingest_jobs.';
+COMMENT ON TABLE ingest_jobs IS
+    'Internal: one row per submitted item. Not part of the reader contract (copydesk_reader cannot read it).';
+COMMENT ON TABLE documents IS
+    'One row per distinct body (content_sha256 unique). Read new and changed rows with the change feed (docs/schema.md).';
+COMMENT ON COLUMN documents.id IS 'Stable identifier; also the tie-breaker of the feed cursor.';
+COMMENT ON COLUMN documents.job_id IS 'The job that first stored this body (internal; may be NULL).';
+COMMENT ON COLUMN documents.source_kind IS 'How the body arrived: url, text or html.';
+COMMENT ON COLUMN documents.source_url IS 'The submitted URL (or the URL given with pasted HTML); NULL for pasted text.';
+COMMENT ON COLUMN documents.final_url IS 'Where the fetch ended after redirects; NULL when nothing was fetched.';
+COMMENT ON COLUMN documents.canonical_url IS 'The page''s own canonical URL (link rel=canonical, og:url), if any. Indexed.';
+COMMENT ON COLUMN documents.title IS 'Headline, if found.';
+COMMENT ON COLUMN documents.text IS 'The clean body: paragraphs joined by blank lines.';
+COMMENT ON COLUMN documents.paragraphs IS 'JSON array of strings, in reading order.';
+COMMENT ON COLUMN documents.removed IS 'JSON array of {"text","kind","reason"}: what the cleaner cut and why.';
+COMMENT ON COLUMN documents.authors IS 'Author names, possibly empty.';
+COMMENT ON COLUMN documents.published_at IS 'Publication time from the page metadata, if any.';
+COMMENT ON COLUMN documents.modified_at IS 'Last-modified time from the page metadata, if any.';
+COMMENT ON COLUMN documents.sitename IS 'Publisher or site name, if any.';
+COMMENT ON COLUMN documents.language IS 'ISO 639-1 code, e.g. en.';
+COMMENT ON COLUMN documents.description IS 'Page description / standfirst, if any.';
+COMMENT ON COLUMN documents.metadata IS 'Other metadata as a JSON object (categories, tags, image, license, dateline, raw values).';
+COMMENT ON COLUMN documents.content_sha256 IS 'Hex SHA-256 of the whitespace-folded, NFC-normalised body. Unique; look documents up by it.';
+COMMENT ON COLUMN documents.word_count IS 'Number of \w+ tokens in text.';
+COMMENT ON COLUMN documents.extractor IS 'Name of the extractor that produced the row.';
+COMMENT ON COLUMN documents.extractor_version IS 'Version of that extractor.';
+COMMENT ON COLUMN documents.extraction_path IS 'Which extraction path produced it, e.g. text, trafilatura.';
+COMMENT ON COLUMN documents.created_at IS 'When the row was first stored.';
+COMMENT ON COLUMN documents.updated_at IS 'When a stored field last changed.';
+COMMENT ON COLUMN documents.last_seen_at IS 'When a job last produced this same body; moving it is not a change (no feed entry).';
+COMMENT ON COLUMN documents.change_xid IS 'Transaction id of the last insert or content change; the feed cursor is change_xid:id.';
