@@ -10,8 +10,9 @@ line, and read the metadata (`text_meta`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -145,14 +146,15 @@ def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> l
     # are taken from the lowered lines themselves.
     chosen = list(map(str.lower, (lines[i] for i in index)))
     joined = "\n".join(chosen)
-    ends = np.cumsum([len(s) + 1 for s in chosen])
+    # Plain-list bisection: a numpy call per hit cost more than the scan itself.
+    ends = list(accumulate(len(s) + 1 for s in chosen))
     hits: set[int] = set()
     for stem in stems:
         at = joined.find(stem)
         while at >= 0:
-            row = int(np.searchsorted(ends, at, side="right"))
+            row = bisect_right(ends, at)
             hits.add(row)
-            at = joined.find(stem, int(ends[row]))
+            at = joined.find(stem, ends[row])
     return [index[row] for row in sorted(hits)]
 
 
