@@ -23,8 +23,8 @@ from copydesk.extract import Extraction, extract_html, extract_text
 from copydesk.extract.fingerprint import content_sha256
 from copydesk.models import Document, Job, JobKind, JobStatus
 from copydesk.settings import Settings
-from services.worker.fetch import FetchedPage, FetchPolicy, fetch_page
-from services.worker.webclient import JobPage, web_client
+from services.worker.fetch import FetchedPage, fetch_page
+from services.worker.webclient import JobPage, fetch_policy, web_client
 
 logger = logging.getLogger(__name__)
 
@@ -49,18 +49,6 @@ class JobResult:
     outcome: Outcome
     retry_in: float = 0.0
     document_id: int | None = None
-
-
-def fetch_policy(settings: Settings) -> FetchPolicy:
-    """The fetch policy the settings describe."""
-    return FetchPolicy(
-        connect_timeout=settings.fetch_connect_timeout,
-        read_timeout=settings.fetch_read_timeout,
-        total_timeout=settings.fetch_total_timeout,
-        max_bytes=settings.fetch_max_bytes,
-        user_agent=settings.effective_user_agent,
-        allow_private_networks=settings.allow_private_networks,
-    )
 
 
 def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
