@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from copydesk.charset import sniff_charset
+from copydesk.crawl.charset import decode_body
 from copydesk.extract import extract_html, extract_text
 
 Kind = Literal["text", "html"]
@@ -63,25 +63,16 @@ def detect_kind(path: str, data: bytes, requested: str) -> Kind:
     return "html" if _LOOKS_HTML.match(data[:_SNIFF_BYTES]) else "text"
 
 
-def decode(data: bytes, kind: Kind) -> str:
-    """Bytes to str: UTF-8 (with or without BOM), or an HTML page's declared charset."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    if kind == "html" and (declared := sniff_charset(data)):
-        try:
-            return data.decode(declared, errors="replace")
-        except LookupError:  # a charset name Python does not know
-            pass
-    return data.decode("utf-8", errors="replace")
+def decode(data: bytes) -> str:
+    """Bytes to str the way fetched pages are decoded (BOM, UTF-8, declared charset, guess)."""
+    return decode_body(data)[0]
 
 
 def extract_file(path: str, requested: str = "auto") -> dict[str, Any]:
     """The JSON object for one file: path, title, text, paragraphs, removed, metadata."""
     data = read_bytes(path)
     kind = detect_kind(path, data, requested)
-    content = decode(data, kind)
+    content = decode(data)
     extraction = extract_text(content) if kind == "text" else extract_html(content)
     result = extraction.to_dict()
     return {

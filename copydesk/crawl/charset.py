@@ -20,8 +20,6 @@ import re
 
 import charset_normalizer
 
-from copydesk.charset import sniff_charset
-
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -32,6 +30,7 @@ _BOMS = (
 # Declarations sit near the top of a document; 4 KiB is what browsers pre-scan (1024)
 # with room for long <head> preambles.
 _PRESCAN_BYTES = 4096
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", re.I)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 # Browsers decode "iso-8859-1" and "ascii" as windows-1252 (WHATWG Encoding); do the same,
@@ -50,8 +49,9 @@ def header_charset(content_type: str | None) -> str | None:
 
 def declared_charset(body: bytes) -> str | None:
     """The charset the document declares for itself (meta tag or XML declaration)."""
-    match = _XML_DECL.search(body[:_PRESCAN_BYTES])
-    return match.group(1).decode("ascii") if match else sniff_charset(body)
+    head = body[:_PRESCAN_BYTES]
+    match = _XML_DECL.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii", errors="ignore") if match else None
 
 
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
