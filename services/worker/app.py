@@ -28,6 +28,10 @@ def create_app(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         # Test runs and deployments share Redis; broadcast control messages are not used.
         worker_enable_remote_control=False,
+        # Redis redelivers a message not acknowledged within this time. It is above the
+        # longest task (process_job's time limit) plus the longest retry countdown, so only a
+        # lost worker's messages come back; the sweeper usually recovers their jobs first.
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
         beat_schedule={
             "sweep-stale-jobs": {
                 "task": TASK_SWEEP,
