@@ -21,11 +21,14 @@ from uuid import UUID
 import httpx
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from copydesk.settings import Settings
 from tests.faultkit import (
     RECOVERY_TIMEOUT,
     Processes,
+    RedisServer,
+    TcpProxy,
     fault_settings,
     kill_worker,
     pool_processes,
@@ -33,6 +36,7 @@ from tests.faultkit import (
     processes,
     wait_until,
 )
+from tests.support import delete_queue
 
 pytestmark = pytest.mark.integration
 
@@ -176,3 +180,113 @@ def test_worker_killed_mid_batch_loses_nothing_and_stores_each_document_once(
         procs.worker(concurrency=2)
         wait_until(lambda: _all_done(conn, job_ids), RECOVERY_TIMEOUT, procs.logs)
     _assert_stored_once(conn, job_ids, marker)
+
+
+# ---------------------------------------------------------------------------------------------
+# Redis restarted (without persistence) while jobs wait in it, and down at submit time.
+
+
+def test_redis_restart_while_jobs_are_queued_loses_none(
+    settings: Settings, conn: Conn, tmp_path: Path
+) -> None:
+    broker = RedisServer(tmp_path)
+    broker.start()
+    try:
+        fault = fault_settings(settings, "redis", tmp_path / "data", redis_url=broker.url)
+        marker = secrets.token_hex(6)
+        with processes(fault, tmp_path) as procs, private_api(fault, tmp_path / "api") as api:
+            queued = _submit(api.base_url, _texts(marker, 30))
+            assert broker.client().llen(fault.queue) == len(queued)
+            broker.stop()
+            # Sending fails: the row is committed first, so the job is accepted all the same.
+            during = _submit(api.base_url, _texts(marker + "-down", 1))
+            assert _statuses(conn, during) == {"queued": 1}
+            broker.start()
+            assert broker.client().llen(fault.queue) == 0, "the restart should lose the queue"
+            after = _submit(api.base_url, _texts(marker + "-up", 1))
+            procs.worker()
+            procs.beat()
+            every = queued + during + after
+            wait_until(lambda: _all_done(conn, every), RECOVERY_TIMEOUT, procs.logs)
+    finally:
+        broker.stop()
+    _assert_stored_once(conn, every, marker)
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL drops every connection while the worker runs.
+
+
+def _drop_connections(conn: Conn) -> int:
+    """pg_terminate_backend on every other session of the test's own database."""
+    rows = conn.execute(
+        """
+        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+        """
+    ).fetchall()
+    return len(rows)
+
+
+def test_worker_reconnects_after_the_database_drops_its_connections(
+    settings: Settings, conn: Conn, tmp_path: Path
+) -> None:
+    fault = fault_settings(settings, "pgdrop", tmp_path / "data")
+    marker = secrets.token_hex(6)
+    with processes(fault, tmp_path) as procs, private_api(fault, tmp_path / "api") as api:
+        procs.worker()
+        procs.beat()
+        job_ids = _submit(api.base_url, _texts(marker, 100))
+        dropped = 0
+        for share in (10, 40, 70):
+            wait_until(
+                lambda share=share: _statuses(conn, job_ids).get("done", 0) >= share,
+                RECOVERY_TIMEOUT,
+                procs.logs,
+            )
+            dropped += _drop_connections(conn)
+        assert dropped >= 3
+        wait_until(lambda: _all_done(conn, job_ids), RECOVERY_TIMEOUT, procs.logs)
+        # The API's pool lost its connections too, and answers again.
+        assert httpx.get(f"{api.base_url}/healthz").status_code == 200
+    _assert_stored_once(conn, job_ids, marker)
+
+
+# ---------------------------------------------------------------------------------------------
+# The database unreachable: the API stays up, answers 503 with a reason, then recovers.
+
+
+def test_api_answers_503_while_the_database_is_unreachable_then_recovers(
+    settings: Settings, tmp_path: Path
+) -> None:
+    assert settings.database_url is not None
+    target = conninfo_to_dict(settings.database_url)
+    proxy = TcpProxy((str(target.get("host", "127.0.0.1")), int(target.get("port", 5432))))
+    proxy.mend()
+    through_proxy = make_conninfo(settings.database_url, host="127.0.0.1", port=proxy.port)
+    fault = fault_settings(
+        settings, "pgdown", tmp_path / "data", database_url=through_proxy, db_pool_timeout=2.0
+    )
+    try:
+        with (
+            private_api(fault, tmp_path / "api") as api,
+            httpx.Client(base_url=api.base_url, timeout=30) as http,
+        ):
+            proxy.cut()
+            answers = [
+                http.get("/healthz"),
+                http.post("/v1/documents", json={"text": "Posted while the database is down."}),
+                http.get(f"/v1/jobs/{UUID(int=1)}"),
+            ]
+            for response in answers:
+                assert response.status_code == 503, response.text
+                assert response.headers["content-type"] == "application/problem+json"
+                assert "database" in response.json()["detail"]
+            assert api.proc.poll() is None
+            proxy.mend()
+            wait_until(lambda: http.get("/healthz").status_code == 200, 30.0)
+            accepted = http.post("/v1/documents", json={"text": "Posted once it is back."})
+            assert accepted.status_code == 202, accepted.text
+    finally:
+        proxy.cut()
+        delete_queue(fault)
