@@ -158,6 +158,8 @@ def build_document(job: Job, settings: Settings, page: FetchedPage | None = None
 
 
 def _extract(body: str, is_text: bool, url: str | None) -> Extraction:
+    # PostgreSQL text cannot hold NUL, and a fetched page may contain some; browsers drop them.
+    body = body.replace("\x00", "")
     return extract_text(body) if is_text else extract_html(body, url=url)
 
 
