@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from copydesk import queries
 from copydesk.errors import JobNotFound, PayloadTooLarge
+from services.ingest.problems import problem_responses
 from services.ingest.resources import Resources, get_resources
 from services.ingest.schemas import (
     BatchAccepted,
@@ -18,19 +19,20 @@ from services.ingest.schemas import (
     DocumentOut,
     JobAccepted,
     JobOut,
+    inline_refs,
     parse_batch,
     parse_document,
 )
 from services.ingest.submit import submit_jobs
 
-router = APIRouter()
+router = APIRouter(responses=problem_responses(404, 413, 422, 503))
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
 def _json_body(model: type[DocumentIn] | type[BatchIn]) -> dict[str, Any]:
     # The body is read and validated by hand (to cap its size before parsing), so the
     # OpenAPI document is told its schema explicitly.
-    schema = {"content": {"application/json": {"schema": model.model_json_schema()}}}
+    schema = {"content": {"application/json": {"schema": inline_refs(model.model_json_schema())}}}
     return {"requestBody": {"required": True, **schema}}
 
 

@@ -45,6 +45,7 @@ class BatchIn(BaseModel):
     items: list[DocumentIn]
 
 
+_DEFS_PREFIX = "#/$defs/"
 _Model = TypeVar("_Model", DocumentIn, BatchIn)
 
 
@@ -145,6 +146,28 @@ class DocumentOut(BaseModel):
             updated_at=doc.updated_at,
             last_seen_at=doc.last_seen_at,
         )
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema with its local `$defs` references replaced by the definitions.
+
+    Refs like `#/$defs/DocumentIn` only resolve inside the schema they came from, not once it
+    is embedded in the OpenAPI document. Our request models are not recursive.
+    """
+    defs = schema.get("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith(_DEFS_PREFIX):
+                return inline(defs[ref.removeprefix(_DEFS_PREFIX)])
+            return {k: inline(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    result: dict[str, Any] = inline(schema)
+    return result
 
 
 def validate_url(url: str) -> str:

@@ -67,6 +67,14 @@ REJECTED: list[tuple[str, str, bytes, str, int, str]] = [
     ("credentials", "/v1/documents", b'{"url": "https://u:pw@a.example/"}', "json", 422, "cred"),
     ("duplicate-keys", "/v1/documents", b'{"text": "a", "text": "b"}', "json", 422, "twice"),
     (
+        "nul-in-source-pattern",
+        "/v1/sources",
+        _json({"url": "https://a.example/feed.xml", "include_patterns": ["a\u0000"]}),
+        "json",
+        422,
+        "NUL",
+    ),
+    (
         "batch-1001",
         "/v1/documents:batch",
         _json({"items": [{"text": f"item {i}"} for i in range(1001)]}),
