@@ -12,7 +12,7 @@ import secrets
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from tests.faultkit import (
     processes,
     wait_until,
 )
-from tests.support import delete_queue
+from tests.support import Service, delete_queue
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +66,16 @@ def _submit(api: str, items: list[dict[str, str]]) -> list[str]:
     response = httpx.post(f"{api}/v1/documents:batch", json={"items": items}, timeout=30)
     assert response.status_code == 202, response.text
     return [job["job_id"] for job in response.json()["jobs"]]
+
+
+@contextmanager
+def _system(
+    settings: Settings, name: str, folder: Path, **changes: object
+) -> Iterator[tuple[Processes, Service]]:
+    """An API of the test's own on its own queue; the test starts worker and beat."""
+    fault = fault_settings(settings, name, folder / "data", **changes)
+    with processes(fault, folder) as procs, private_api(fault, folder / "api") as api:
+        yield procs, api
 
 
 def _assert_stored_once(conn: Conn, job_ids: list[str], marker: str) -> None:
@@ -163,9 +173,8 @@ BATCH = 200
 def test_worker_killed_mid_batch_loses_nothing_and_stores_each_document_once(
     settings: Settings, conn: Conn, tmp_path: Path
 ) -> None:
-    fault = fault_settings(settings, "kill", tmp_path / "data")
     marker = secrets.token_hex(6)
-    with processes(fault, tmp_path) as procs, private_api(fault, tmp_path / "api") as api:
+    with _system(settings, "kill", tmp_path) as (procs, api):
         first = procs.worker(concurrency=2)
         procs.beat()
         job_ids = _submit(api.base_url, _texts(marker, BATCH))
@@ -192,9 +201,9 @@ def test_redis_restart_while_jobs_are_queued_loses_none(
     broker = RedisServer(tmp_path)
     broker.start()
     try:
-        fault = fault_settings(settings, "redis", tmp_path / "data", redis_url=broker.url)
         marker = secrets.token_hex(6)
-        with processes(fault, tmp_path) as procs, private_api(fault, tmp_path / "api") as api:
+        with _system(settings, "redis", tmp_path, redis_url=broker.url) as (procs, api):
+            fault = procs.settings
             queued = _submit(api.base_url, _texts(marker, 30))
             assert broker.client().llen(fault.queue) == len(queued)
             broker.stop()
@@ -231,9 +240,8 @@ def _drop_connections(conn: Conn) -> int:
 def test_worker_reconnects_after_the_database_drops_its_connections(
     settings: Settings, conn: Conn, tmp_path: Path
 ) -> None:
-    fault = fault_settings(settings, "pgdrop", tmp_path / "data")
     marker = secrets.token_hex(6)
-    with processes(fault, tmp_path) as procs, private_api(fault, tmp_path / "api") as api:
+    with _system(settings, "pgdrop", tmp_path) as (procs, api):
         procs.worker()
         procs.beat()
         job_ids = _submit(api.base_url, _texts(marker, 100))
