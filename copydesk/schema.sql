@@ -323,3 +323,12 @@ COMMENT ON COLUMN documents.created_at IS 'When the row was first stored.';
 COMMENT ON COLUMN documents.updated_at IS 'When a stored field last changed.';
 COMMENT ON COLUMN documents.last_seen_at IS 'When a job last produced this same body; moving it is not a change (no feed entry).';
 COMMENT ON COLUMN documents.change_xid IS 'Transaction id of the last insert or content change; the feed cursor is change_xid:id.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Job leases (internal). Added 2026-11: ingest_jobs.claimed_by.
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE ingest_jobs ADD COLUMN IF NOT EXISTS claimed_by text;
+COMMENT ON COLUMN ingest_jobs.claimed_by IS
+    'Internal: the Celery task id of the message the running attempt came from. When a worker '
+    'dies the broker redelivers that message, and only it may take over the running job.';

@@ -21,7 +21,7 @@ from copydesk.db import DATABASE_ERRORS, Pool
 from copydesk.errors import CopydeskError, ExtractionFailed, FetchRetryable
 from copydesk.extract import Extraction, extract_html, extract_text
 from copydesk.extract.fingerprint import content_sha256
-from copydesk.models import Document, Job, JobKind
+from copydesk.models import Delivery, Document, Job, JobKind
 from copydesk.settings import RETRY_DELAY_CAP_SECONDS, Settings
 from services.worker.fetch import FetchedPage, fetch_page
 from services.worker.webclient import JobPage, fetch_policy, web_client
@@ -29,6 +29,8 @@ from services.worker.webclient import JobPage, fetch_policy, web_client
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
+# A call that is not running from a broker message (tests, the sweeper).
+NO_DELIVERY = Delivery()
 # Jobs looked at per sweep; the next sweep takes the rest.
 SWEEP_BATCH = 500
 
@@ -49,11 +51,14 @@ class JobResult:
     document_id: int | None = None
 
 
-def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
+def run_job(
+    pool: Pool, settings: Settings, job_id: UUID, delivery: Delivery = NO_DELIVERY
+) -> JobResult:
     """Process one job end to end; errors a caller must see are recorded on the row first."""
+    limits = (settings.stale_job_seconds, settings.job_max_attempts, delivery)
     with pool.connection() as conn:
-        job = queries.claim_job(conn, job_id, *_claim_limits(settings))
-        spent = None if job else queries.fail_spent_job(conn, job_id, *_claim_limits(settings))
+        job = queries.claim_job(conn, job_id, *limits)
+        spent = None if job else queries.fail_spent_job(conn, job_id, *limits)
     if spent is not None:
         logger.warning("job_failed", extra={"job_id": str(job_id), "attempts": spent})
         return JobResult(Outcome.FAILED)
@@ -223,10 +228,6 @@ def _extra_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _claim_limits(settings: Settings) -> tuple[int, int]:
-    return settings.stale_job_seconds, settings.job_max_attempts
-
-
 def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[UUID]]:
     """Find jobs stuck queued or running; return (to re-enqueue, marked failed).
 
@@ -237,7 +238,8 @@ def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[U
     failed: list[UUID] = []
     with pool.connection() as conn:
         for job_id in queries.stale_job_ids(conn, settings.stale_job_seconds, SWEEP_BATCH):
-            if queries.fail_spent_job(conn, job_id, *_claim_limits(settings)) is not None:
+            limits = (settings.stale_job_seconds, settings.job_max_attempts, NO_DELIVERY)
+            if queries.fail_spent_job(conn, job_id, *limits) is not None:
                 failed.append(job_id)
             else:
                 queries.requeue_job(conn, job_id)

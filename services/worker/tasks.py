@@ -11,6 +11,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_shutdown
 
 from copydesk.db import DATABASE_ERRORS
+from copydesk.models import Delivery
 from copydesk.task_names import TASK_PROCESS, TASK_SWEEP
 from services.worker import pipeline
 from services.worker.context import WorkerContext
@@ -39,8 +40,10 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
     )
     def process_job(self: Task[Any, Any], job_id: str) -> None:
         job_uuid = UUID(job_id)
+        info = self.request.delivery_info or {}
+        delivery = Delivery(self.request.id, redelivered=bool(info.get("redelivered")))
         try:
-            result = pipeline.run_job(ctx.pool(), ctx.settings, job_uuid)
+            result = pipeline.run_job(ctx.pool(), ctx.settings, job_uuid, delivery)
         except SoftTimeLimitExceeded:
             pipeline.fail_job(ctx.pool(), job_uuid, f"the job took longer than {limit:g} s")
             return

@@ -105,6 +105,9 @@ class _PoisonServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                if self.path != "/poison.html":  # robots.txt: none
+                    self.send_error(404)
+                    return
                 owner.hits += 1
                 for service in victim[0].started[:1]:  # the worker, started first
                     for pid in pool_processes(service):
@@ -129,14 +132,15 @@ class _PoisonServer:
 
 @pytest.fixture
 def poison_system(settings: Settings, tmp_path: Path) -> Iterator[tuple[Processes, _PoisonServer]]:
-    fault = fault_settings(settings, "poison", tmp_path / "data")
+    # No beat, and the sweeper's deadline far away: each redelivery of the dead worker's
+    # message takes the job over by itself, so the poison page is dealt with in seconds.
+    fault = fault_settings(settings, "poison", tmp_path / "data", stale_job_seconds=3600)
     holder: list[Processes] = []
     server = _PoisonServer(holder)
     try:
         with processes(fault, tmp_path) as procs:
             holder.append(procs)
             procs.worker(concurrency=1)
-            procs.beat()
             yield procs, server
     finally:
         server.close()
