@@ -221,6 +221,13 @@ def test_redis_restart_while_jobs_are_queued_loses_none(
             procs.beat()
             every = queued + during + after
             wait_until(lambda: _all_done(conn, every), RECOVERY_TIMEOUT, procs.logs)
+            # Once more with the worker and beat connected: they reconnect by themselves.
+            broker.stop()
+            broker.start()
+            later = _submit(api.base_url, _texts(marker + "-later", 10))
+            every += later
+            wait_until(lambda: _all_done(conn, every), RECOVERY_TIMEOUT, procs.logs)
+            assert all(service.proc.poll() is None for service in procs.started)
     finally:
         broker.stop()
     _assert_stored_once(conn, every, marker)
