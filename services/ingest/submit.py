@@ -23,12 +23,17 @@ def submit_jobs(res: Resources, jobs: Sequence[NewJob], batch_id: UUID | None = 
     with res.pool.connection() as conn:
         job_ids = queries.insert_jobs(conn, jobs, batch_id)
     # The connection block committed: a worker can now always find the row.
-    for job_id, job in zip(job_ids, jobs, strict=True):
-        _enqueue(res, job_id, str(job.kind))
+    for sent, (job_id, job) in enumerate(zip(job_ids, jobs, strict=True)):
+        if not _enqueue(res, job_id, str(job.kind)):
+            # The broker is down: trying each of up to 1,000 jobs would hold the request for
+            # minutes. The rows are committed and the sweeper sends them later.
+            logger.error("enqueue_deferred", extra={"jobs": len(job_ids) - sent})
+            break
     return job_ids
 
 
-def _enqueue(res: Resources, job_id: UUID, kind: str) -> None:
+def _enqueue(res: Resources, job_id: UUID, kind: str) -> bool:
+    """Send one job's task; False (and logged) if the broker cannot be reached."""
     try:
         res.sender.send_task(
             TASK_PROCESS,
@@ -39,5 +44,6 @@ def _enqueue(res: Resources, job_id: UUID, kind: str) -> None:
         )
     except Exception as exc:  # boundary: the job stays queued and the sweeper retries it
         logger.error("enqueue_failed", extra={"job_id": str(job_id), "error": repr(exc)})
-        return
+        return False
     logger.info("job_enqueued", extra={"job_id": str(job_id), "kind": kind})
+    return True

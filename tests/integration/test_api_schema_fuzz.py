@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -39,12 +40,32 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def fuzz_api(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+def fuzz_api(
+    settings: Settings, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
     fuzz_settings = settings.model_copy(update={"queue": settings.queue + "-fuzz"})
     log: Path = tmp_path_factory.mktemp("fuzz-api") / "api.log"
-    with api_process(fuzz_settings, log) as service:
-        yield service
-    delete_queue(fuzz_settings)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        (started,) = conn.execute("SELECT now()").fetchone() or (None,)
+        try:
+            with api_process(fuzz_settings, log) as service:
+                yield service
+        finally:
+            delete_queue(fuzz_settings)
+            _forget_fuzz_work(conn, started)
+
+
+def _forget_fuzz_work(conn: psycopg.Connection[Any], since: object) -> None:
+    """Retire the jobs and sources the fuzzer created, so no later test's sweeper or crawl
+    dispatcher (which act on every row) spends its time on them."""
+    conn.execute(
+        """
+        UPDATE ingest_jobs SET status = 'failed', error = 'fuzz test input, never run'
+        WHERE status IN ('queued', 'running') AND created_at >= %(since)s
+        """,
+        {"since": since},
+    )
+    conn.execute("DELETE FROM sources WHERE created_at >= %(since)s", {"since": since})
 
 
 @pytest.fixture(scope="module")

@@ -211,9 +211,9 @@ def test_redis_restart_while_jobs_are_queued_loses_none(
             queued = _submit(api.base_url, _texts(marker, 30))
             assert broker.client().llen(fault.queue) == len(queued)
             broker.stop()
-            # Sending fails: the row is committed first, so the job is accepted all the same.
-            during = _submit(api.base_url, _texts(marker + "-down", 1))
-            assert _statuses(conn, during) == {"queued": 1}
+            # Sending fails: the rows are committed first, so the jobs are accepted all the same.
+            during = _submit(api.base_url, _texts(marker + "-down", 50))
+            assert _statuses(conn, during) == {"queued": len(during)}
             broker.start()
             assert broker.client().llen(fault.queue) == 0, "the restart should lose the queue"
             after = _submit(api.base_url, _texts(marker + "-up", 1))
