@@ -6,6 +6,7 @@ from celery import Celery
 
 from copydesk.settings import Settings
 from copydesk.task_names import TASK_DISPATCH_SOURCES, TASK_SWEEP
+from services.worker.broker import install_ack_repair
 from services.worker.context import WorkerContext
 from services.worker.crawl_tasks import register_crawl_tasks
 from services.worker.tasks import register_tasks
@@ -15,6 +16,7 @@ BEAT_SCHEDULE_FILE = "celerybeat-schedule"
 
 def create_app(settings: Settings) -> Celery:
     """The worker's Celery app with its tasks registered."""
+    install_ack_repair()
     app = Celery("copydesk-worker", broker=settings.require_redis_url(), set_as_current=False)
     app.conf.update(
         task_default_queue=settings.queue,

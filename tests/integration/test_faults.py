@@ -221,11 +221,15 @@ def test_redis_restart_while_jobs_are_queued_loses_none(
             procs.beat()
             every = queued + during + after
             wait_until(lambda: _all_done(conn, every), RECOVERY_TIMEOUT, procs.logs)
-            # Once more with the worker and beat connected: they reconnect by themselves.
+            # Once more with the worker busy: it reconnects by itself and keeps consuming.
+            busy = _submit(api.base_url, _texts(marker + "-busy", 100))
+            wait_until(
+                lambda: _statuses(conn, busy).get("done", 0) >= 20, RECOVERY_TIMEOUT, procs.logs
+            )
             broker.stop()
             broker.start()
             later = _submit(api.base_url, _texts(marker + "-later", 10))
-            every += later
+            every += busy + later
             wait_until(lambda: _all_done(conn, every), RECOVERY_TIMEOUT, procs.logs)
             assert all(service.proc.poll() is None for service in procs.started)
     finally:
