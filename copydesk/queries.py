@@ -7,6 +7,7 @@ go through `psycopg.sql.Identifier`. Callers own transactions: these functions n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -44,7 +45,7 @@ _DOCUMENT_COLUMNS = """
     id, job_id, source_kind, source_url, final_url, canonical_url, title, text, paragraphs,
     removed, authors, published_at, modified_at, sitename, language, description, metadata,
     content_sha256, word_count, extractor, extractor_version, extraction_path,
-    created_at, updated_at, last_seen_at
+    created_at, updated_at, last_seen_at, url_key, version, revised_at, cluster_id
 """
 
 
@@ -200,49 +201,238 @@ def upsert_document(conn: Conn, doc: Document) -> int:
 
     A body seen again keeps its first row (and that row's metadata) and only moves
     last_seen_at, so a re-post of pasted text cannot erase metadata fetched from a URL.
+    The plain form, without URL identity or clustering: copydesk/store.py is what jobs use.
+    """
+    return insert_document(conn, doc, NO_FINGERPRINT)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What the store adds to a row: page identity, MinHash signature, band keys, cluster."""
+
+    url_key: str | None
+    minhash: bytes | None
+    band_keys: list[int] | None
+    cluster_id: int | None
+
+
+NO_FINGERPRINT = Fingerprint(None, None, None, None)
+
+
+def insert_document(conn: Conn, doc: Document, fp: Fingerprint) -> int:
+    """Insert a document (a body already stored only moves last_seen_at); returns its id.
+
+    A None cluster_id opens a new cluster.
     """
     row = conn.execute(
         """
         INSERT INTO documents (
             job_id, source_kind, source_url, final_url, canonical_url, title, text, paragraphs,
             removed, authors, published_at, modified_at, sitename, language, description,
-            metadata, content_sha256, word_count, extractor, extractor_version, extraction_path
+            metadata, content_sha256, word_count, extractor, extractor_version, extraction_path,
+            url_key, minhash, band_keys, cluster_id
         ) VALUES (
             %(job_id)s, %(source_kind)s, %(source_url)s, %(final_url)s, %(canonical_url)s,
             %(title)s, %(text)s, %(paragraphs)s, %(removed)s, %(authors)s, %(published_at)s,
             %(modified_at)s, %(sitename)s, %(language)s, %(description)s, %(metadata)s,
             %(content_sha256)s, %(word_count)s, %(extractor)s, %(extractor_version)s,
-            %(extraction_path)s
+            %(extraction_path)s, %(url_key)s, %(minhash)s, %(band_keys)s,
+            COALESCE(%(cluster_id)s, nextval('document_cluster_seq'))
         )
         ON CONFLICT (content_sha256) DO UPDATE SET last_seen_at = now()
         RETURNING id
         """,
-        {
-            "job_id": doc.job_id,
-            "source_kind": str(doc.source_kind),
-            "source_url": doc.source_url,
-            "final_url": doc.final_url,
-            "canonical_url": doc.canonical_url,
-            "title": doc.title,
-            "text": doc.text,
-            "paragraphs": Jsonb(list(doc.paragraphs)),
-            "removed": Jsonb(list(doc.removed)),
-            "authors": list(doc.authors),
-            "published_at": doc.published_at,
-            "modified_at": doc.modified_at,
-            "sitename": doc.sitename,
-            "language": doc.language,
-            "description": doc.description,
-            "metadata": Jsonb(doc.metadata),
-            "content_sha256": doc.content_sha256,
-            "word_count": doc.word_count,
-            "extractor": doc.extractor,
-            "extractor_version": doc.extractor_version,
-            "extraction_path": doc.extraction_path,
-        },
+        _document_values(doc) | _fingerprint_values(fp),
     ).fetchone()
     assert row is not None  # INSERT ... ON CONFLICT DO UPDATE always returns the row
     return int(row[0])
+
+
+def _document_values(doc: Document) -> dict[str, Any]:
+    return {
+        "job_id": doc.job_id,
+        "source_kind": str(doc.source_kind),
+        "source_url": doc.source_url,
+        "final_url": doc.final_url,
+        "canonical_url": doc.canonical_url,
+        "title": doc.title,
+        "text": doc.text,
+        "paragraphs": Jsonb(list(doc.paragraphs)),
+        "removed": Jsonb(list(doc.removed)),
+        "authors": list(doc.authors),
+        "published_at": doc.published_at,
+        "modified_at": doc.modified_at,
+        "sitename": doc.sitename,
+        "language": doc.language,
+        "description": doc.description,
+        "metadata": Jsonb(doc.metadata),
+        "content_sha256": doc.content_sha256,
+        "word_count": doc.word_count,
+        "extractor": doc.extractor,
+        "extractor_version": doc.extractor_version,
+        "extraction_path": doc.extraction_path,
+    }
+
+
+def _fingerprint_values(fp: Fingerprint) -> dict[str, Any]:
+    return {
+        "url_key": fp.url_key,
+        "minhash": fp.minhash,
+        "band_keys": fp.band_keys,
+        "cluster_id": fp.cluster_id,
+    }
+
+
+def lock_keys(conn: Conn, keys: Sequence[int]) -> None:
+    """Take transaction-scoped advisory locks, in ascending order (so two stores never deadlock)."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "SELECT pg_advisory_xact_lock(%(key)s)", [{"key": k} for k in sorted(set(keys))]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """The few columns the store decides with."""
+
+    id: int
+    content_sha256: str
+    url_key: str | None
+    title: str | None
+    cluster_id: int
+
+
+_STORED_ROW = "SELECT id, content_sha256, url_key, title, cluster_id FROM documents"
+
+
+def document_by_url_key(conn: Conn, url_key: str) -> StoredRow | None:
+    """The document of that page, or None."""
+    row = conn.execute(
+        sql.SQL("{} WHERE url_key = %(key)s").format(sql.SQL(_STORED_ROW)), {"key": url_key}
+    ).fetchone()
+    return StoredRow(*row) if row else None
+
+
+def document_by_sha(conn: Conn, sha: str) -> StoredRow | None:
+    """The document with that body hash, or None."""
+    row = conn.execute(
+        sql.SQL("{} WHERE content_sha256 = %(sha)s").format(sql.SQL(_STORED_ROW)), {"sha": sha}
+    ).fetchone()
+    return StoredRow(*row) if row else None
+
+
+def find_version_owner(conn: Conn, sha: str) -> int | None:
+    """The document one of whose earlier versions had this body, or None."""
+    row = conn.execute(
+        """
+        SELECT document_id FROM document_versions WHERE content_sha256 = %(sha)s
+        ORDER BY document_id LIMIT 1
+        """,
+        {"sha": sha},
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def touch_document(conn: Conn, document_id: int, url_key: str | None = None) -> None:
+    """The same body came again: move last_seen_at; adopt `url_key` if the row had none."""
+    conn.execute(
+        """
+        UPDATE documents
+        SET last_seen_at = now(), url_key = COALESCE(url_key, %(key)s)
+        WHERE id = %(id)s
+        """,
+        {"id": document_id, "key": url_key},
+    )
+
+
+def archive_version(conn: Conn, document_id: int) -> None:
+    """Copy a document's current state into document_versions (before revising it)."""
+    conn.execute(
+        """
+        INSERT INTO document_versions (
+            document_id, version, content_sha256, title, text, paragraphs, authors,
+            published_at, modified_at, sitename, language, description, metadata, word_count,
+            source_url, final_url, canonical_url, current_from, current_until
+        )
+        SELECT id, version, content_sha256, title, text, paragraphs, authors, published_at,
+               modified_at, sitename, language, description, metadata, word_count, source_url,
+               final_url, canonical_url, COALESCE(revised_at, created_at), now()
+        FROM documents WHERE id = %(id)s
+        """,
+        {"id": document_id},
+    )
+
+
+def revise_document(conn: Conn, document_id: int, doc: Document, fp: Fingerprint) -> None:
+    """Replace a document's content with a new version (archive_version the old one first)."""
+    conn.execute(
+        """
+        UPDATE documents SET
+            job_id = %(job_id)s, source_kind = %(source_kind)s, source_url = %(source_url)s,
+            final_url = %(final_url)s, canonical_url = %(canonical_url)s, title = %(title)s,
+            text = %(text)s, paragraphs = %(paragraphs)s, removed = %(removed)s,
+            authors = %(authors)s, published_at = %(published_at)s,
+            modified_at = %(modified_at)s, sitename = %(sitename)s, language = %(language)s,
+            description = %(description)s, metadata = %(metadata)s,
+            content_sha256 = %(content_sha256)s, word_count = %(word_count)s,
+            extractor = %(extractor)s, extractor_version = %(extractor_version)s,
+            extraction_path = %(extraction_path)s, minhash = %(minhash)s,
+            band_keys = %(band_keys)s,
+            cluster_id = COALESCE(%(cluster_id)s, nextval('document_cluster_seq')),
+            version = version + 1, revised_at = now(), updated_at = now(), last_seen_at = now()
+        WHERE id = %(id)s
+        """,
+        _document_values(doc) | _fingerprint_values(fp) | {"id": document_id},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored document sharing a MinHash band with the one being stored."""
+
+    id: int
+    cluster_id: int
+    minhash: bytes
+
+
+def near_duplicate_candidates(
+    conn: Conn, band_keys: Sequence[int], exclude_id: int | None, limit: int
+) -> list[Candidate]:
+    """Documents sharing at least one band key (GIN index), oldest first."""
+    rows = conn.execute(
+        """
+        SELECT id, cluster_id, minhash FROM documents
+        WHERE band_keys && %(keys)s::bigint[] AND id IS DISTINCT FROM %(exclude)s
+        ORDER BY id
+        LIMIT %(limit)s
+        """,
+        {"keys": list(band_keys), "exclude": exclude_id, "limit": limit},
+    ).fetchall()
+    return [Candidate(int(r[0]), int(r[1]), bytes(r[2])) for r in rows]
+
+
+def cluster_has_others(conn: Conn, cluster_id: int, document_id: int) -> bool:
+    """Whether documents other than this one are in that cluster."""
+    row = conn.execute(
+        """
+        SELECT EXISTS (SELECT 1 FROM documents WHERE cluster_id = %(cluster)s AND id <> %(id)s)
+        """,
+        {"cluster": cluster_id, "id": document_id},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def cluster_members(conn: Conn, document_id: int) -> list[int]:
+    """Ids of the documents in the same near-duplicate cluster as this one (itself included)."""
+    rows = conn.execute(
+        """
+        SELECT id FROM documents
+        WHERE cluster_id = (SELECT cluster_id FROM documents WHERE id = %(id)s)
+        ORDER BY id
+        """,
+        {"id": document_id},
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def get_document(conn: Conn, document_id: int) -> Document | None:

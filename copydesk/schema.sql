@@ -323,3 +323,97 @@ COMMENT ON COLUMN documents.created_at IS 'When the row was first stored.';
 COMMENT ON COLUMN documents.updated_at IS 'When a stored field last changed.';
 COMMENT ON COLUMN documents.last_seen_at IS 'When a job last produced this same body; moving it is not a change (no feed entry).';
 COMMENT ON COLUMN documents.change_xid IS 'Transaction id of the last insert or content change; the feed cursor is change_xid:id.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Versions and near-duplicates (issue 7).
+--
+-- Identity: a document is one body (content_sha256, unique) and, when it came from the web,
+-- one page (url_key, unique). Re-ingesting a page whose body changed revises its row in place
+-- (version + 1; the change feed sees the update) and copies the previous state into
+-- document_versions. Near-duplicate bodies (MinHash over word 3-shingles) share a cluster_id;
+-- nothing is dropped. copydesk/store.py holds the rules and their locks.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE SEQUENCE IF NOT EXISTS document_cluster_seq;
+
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS url_key text;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS version integer NOT NULL DEFAULT 1
+    CHECK (version >= 1);
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS revised_at timestamptz;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS minhash bytea
+    CHECK (octet_length(minhash) = 512);
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS band_keys bigint[]
+    CHECK (cardinality(band_keys) = 32);
+-- A volatile default: rows stored before this column existed each get a cluster of their own.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS cluster_id bigint NOT NULL
+    DEFAULT nextval('document_cluster_seq');
+
+CREATE UNIQUE INDEX IF NOT EXISTS documents_url_key_idx ON documents (url_key);
+CREATE INDEX IF NOT EXISTS documents_cluster_idx ON documents (cluster_id);
+CREATE INDEX IF NOT EXISTS documents_band_keys_idx ON documents USING gin (band_keys);
+
+CREATE TABLE IF NOT EXISTS document_versions (
+    document_id     bigint      NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    version         integer     NOT NULL CHECK (version >= 1),
+    content_sha256  text        NOT NULL CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
+    title           text,
+    text            text        NOT NULL,
+    paragraphs      jsonb       NOT NULL CHECK (jsonb_typeof(paragraphs) = 'array'),
+    authors         text[]      NOT NULL DEFAULT '{}',
+    published_at    timestamptz,
+    modified_at     timestamptz,
+    sitename        text,
+    language        text,
+    description     text,
+    metadata        jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metadata) = 'object'),
+    word_count      integer     NOT NULL CHECK (word_count >= 0),
+    source_url      text,
+    final_url       text,
+    canonical_url   text,
+    current_from    timestamptz NOT NULL,
+    current_until   timestamptz NOT NULL,
+    PRIMARY KEY (document_id, version)
+);
+
+CREATE INDEX IF NOT EXISTS document_versions_sha_idx ON document_versions (content_sha256);
+
+GRANT SELECT ON document_versions TO copydesk_reader;
+
+COMMENT ON COLUMN documents.url_key IS
+    'Identity of the page: the normalised canonical URL when the page names one on its own '
+    'host, else the normalised final (or submitted) URL; NULL for pasted text. Unique: '
+    're-ingesting the page revises this row.';
+COMMENT ON COLUMN documents.version IS
+    '1 when first stored, + 1 at every revision; earlier versions are in document_versions.';
+COMMENT ON COLUMN documents.revised_at IS
+    'When the current version replaced the previous one; NULL while version = 1.';
+COMMENT ON COLUMN documents.minhash IS
+    'MinHash signature of the body (word 3-shingles): 128 little-endian uint32 values; '
+    'NULL for rows stored before signatures were kept.';
+COMMENT ON COLUMN documents.band_keys IS
+    'The signature cut into 32 bands, each hashed to a bigint (GIN-indexed): documents '
+    'sharing any key are near-duplicate candidates.';
+COMMENT ON COLUMN documents.cluster_id IS
+    'Near-duplicate cluster: documents with equal cluster_id tell the same story (the same '
+    'wire copy on two sites, a changed headline). A label, not a document id. Indexed.';
+COMMENT ON TABLE document_versions IS
+    'Earlier versions of documents: the state a document had before each revision.';
+COMMENT ON COLUMN document_versions.document_id IS 'The document (documents.id) this was a version of.';
+COMMENT ON COLUMN document_versions.version IS 'Its version number (documents.version at the time).';
+COMMENT ON COLUMN document_versions.content_sha256 IS 'Hash of that version''s body, as in documents.';
+COMMENT ON COLUMN document_versions.title IS 'Headline of that version.';
+COMMENT ON COLUMN document_versions.text IS 'Body of that version.';
+COMMENT ON COLUMN document_versions.paragraphs IS 'JSON array of that version''s paragraphs.';
+COMMENT ON COLUMN document_versions.authors IS 'Authors of that version.';
+COMMENT ON COLUMN document_versions.published_at IS 'Publication time of that version.';
+COMMENT ON COLUMN document_versions.modified_at IS 'Last-modified time of that version.';
+COMMENT ON COLUMN document_versions.sitename IS 'Site name of that version.';
+COMMENT ON COLUMN document_versions.language IS 'Language of that version.';
+COMMENT ON COLUMN document_versions.description IS 'Description of that version.';
+COMMENT ON COLUMN document_versions.metadata IS 'Other metadata of that version (JSON object).';
+COMMENT ON COLUMN document_versions.word_count IS 'Word count of that version.';
+COMMENT ON COLUMN document_versions.source_url IS 'Submitted URL of that version.';
+COMMENT ON COLUMN document_versions.final_url IS 'Final URL of that version.';
+COMMENT ON COLUMN document_versions.canonical_url IS 'Canonical URL of that version.';
+COMMENT ON COLUMN document_versions.current_from IS 'When that version was stored.';
+COMMENT ON COLUMN document_versions.current_until IS 'When the next version replaced it.';
