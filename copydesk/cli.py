@@ -8,6 +8,7 @@
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
     copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
     copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
+    copydesk keys create NAME | list | revoke ID          API keys of the ingest API
 
 Services run as child processes; this module never imports them.
 """
@@ -19,6 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from copydesk.keys_cli import add_keys_parser
 from copydesk.settings import Settings
 from copydesk.sources_cli import add_sources_parser
 
@@ -66,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--input", choices=["auto", "text", "html"], default="auto")
     extract.set_defaults(handler=_cmd_extract)
     add_sources_parser(sub)
+    add_keys_parser(sub)
 
     tail = sub.add_parser("tail", help="print new/changed documents as JSON lines (change feed)")
     tail.add_argument("--since", default="0:0", metavar="CURSOR", help="resume after this cursor")

@@ -905,3 +905,124 @@ def documents_since(conn: Conn, after_xid: int, after_id: int, limit: int) -> li
 def listen_documents(conn: Conn) -> None:
     """Subscribe this (autocommit) connection to the documents change notices."""
     conn.execute("LISTEN copydesk_documents")
+
+
+# --- The ingest API's own state: idempotency keys, API keys ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """What an earlier request with the same Idempotency-Key was, and the jobs it made."""
+
+    endpoint: str
+    request_sha256: str
+    batch_id: UUID | None
+    job_ids: list[UUID]
+
+
+def claim_idempotency_key(
+    conn: Conn,
+    client: str,
+    key: str,
+    endpoint: str,
+    request_sha256: str,
+    batch_id: UUID | None,
+    ttl_seconds: int,
+) -> IdempotencyRecord | None:
+    """Claim a key for a new request (None: go ahead), or return the earlier request's record.
+
+    A first use still in flight holds the row lock, so a concurrent second use waits here
+    until it commits (then sees its jobs) or rolls back (then claims the key itself). A
+    record older than `ttl_seconds` is taken over as if the key were new.
+    """
+    claimed = conn.execute(
+        """
+        INSERT INTO idempotency_keys (client, key, endpoint, request_sha256, batch_id)
+        VALUES (%(client)s, %(key)s, %(endpoint)s, %(sha)s, %(batch)s)
+        ON CONFLICT (client, key) DO UPDATE SET
+            endpoint = EXCLUDED.endpoint, request_sha256 = EXCLUDED.request_sha256,
+            batch_id = EXCLUDED.batch_id, job_ids = '{}', created_at = now()
+        WHERE idempotency_keys.created_at < now() - make_interval(secs => %(ttl)s)
+        RETURNING 1
+        """,
+        {
+            "client": client,
+            "key": key,
+            "endpoint": endpoint,
+            "sha": request_sha256,
+            "batch": batch_id,
+            "ttl": ttl_seconds,
+        },
+    ).fetchone()
+    if claimed is not None:
+        return None
+    row = conn.execute(
+        """
+        SELECT endpoint, request_sha256, batch_id, job_ids FROM idempotency_keys
+        WHERE client = %(client)s AND key = %(key)s
+        """,
+        {"client": client, "key": key},
+    ).fetchone()
+    assert row is not None  # the conflicting row is committed and never deleted
+    return IdempotencyRecord(row[0], row[1], row[2], list(row[3]))
+
+
+def set_idempotency_jobs(conn: Conn, client: str, key: str, job_ids: Sequence[UUID]) -> None:
+    """Record the jobs a claimed key's request created."""
+    conn.execute(
+        """
+        UPDATE idempotency_keys SET job_ids = %(jobs)s
+        WHERE client = %(client)s AND key = %(key)s
+        """,
+        {"client": client, "key": key, "jobs": list(job_ids)},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An api_keys row (never the key itself)."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def insert_api_key(conn: Conn, name: str, key_sha256: str, prefix: str) -> int:
+    """Store a new key's hash; returns its id."""
+    row = conn.execute(
+        """
+        INSERT INTO api_keys (name, key_sha256, prefix) VALUES (%(name)s, %(sha)s, %(prefix)s)
+        RETURNING id
+        """,
+        {"name": name, "sha": key_sha256, "prefix": prefix},
+    ).fetchone()
+    assert row is not None  # INSERT ... RETURNING always returns the row
+    return int(row[0])
+
+
+def revoke_api_key(conn: Conn, key_id: int) -> bool:
+    """Revoke a key (at once, for every later request); False if no such live key."""
+    cur = conn.execute(
+        "UPDATE api_keys SET revoked_at = now() WHERE id = %(id)s AND revoked_at IS NULL",
+        {"id": key_id},
+    )
+    return cur.rowcount > 0
+
+
+def active_api_key_id(conn: Conn, key_sha256: str) -> int | None:
+    """The id of the unrevoked key with that hash, or None."""
+    row = conn.execute(
+        "SELECT id FROM api_keys WHERE key_sha256 = %(sha)s AND revoked_at IS NULL",
+        {"sha": key_sha256},
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def list_api_keys(conn: Conn) -> list[ApiKey]:
+    """All keys, oldest first."""
+    rows = conn.execute(
+        "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id"
+    ).fetchall()
+    return [ApiKey(*r) for r in rows]

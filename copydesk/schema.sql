@@ -417,3 +417,41 @@ COMMENT ON COLUMN document_versions.final_url IS 'Final URL of that version.';
 COMMENT ON COLUMN document_versions.canonical_url IS 'Canonical URL of that version.';
 COMMENT ON COLUMN document_versions.current_from IS 'When that version was stored.';
 COMMENT ON COLUMN document_versions.current_until IS 'When the next version replaced it.';
+
+-- ---------------------------------------------------------------------------------------------
+-- The ingest API's own state (issue 7): Idempotency-Key records and API keys. Internal: not
+-- part of the reader contract, and copydesk_reader has no access to either table.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    -- Whose key: the API key id as text, '' when the API runs without keys (local mode).
+    client          text        NOT NULL,
+    key             text        NOT NULL,
+    -- The endpoint and a hash of the parsed request: a reuse must match both.
+    endpoint        text        NOT NULL,
+    request_sha256  text        NOT NULL CHECK (request_sha256 ~ '^[0-9a-f]{64}$'),
+    batch_id        uuid,
+    -- The jobs the first request created, in item order (empty until its transaction commits).
+    job_ids         uuid[]      NOT NULL DEFAULT '{}',
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (client, key)
+);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text        NOT NULL,
+    -- Hex SHA-256 of the key; the key itself is shown once at creation and never stored.
+    key_sha256  text        NOT NULL UNIQUE CHECK (key_sha256 ~ '^[0-9a-f]{64}$'),
+    -- The key's first characters, to tell keys apart in listings.
+    prefix      text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    revoked_at  timestamptz
+);
+
+REVOKE ALL ON idempotency_keys FROM copydesk_reader;
+REVOKE ALL ON api_keys FROM copydesk_reader;
+
+COMMENT ON TABLE idempotency_keys IS
+    'Internal: Idempotency-Key headers of POST /v1/documents[:batch] and the jobs they created.';
+COMMENT ON TABLE api_keys IS
+    'Internal: API keys (hashed) accepted as Authorization: Bearer; copydesk keys create|revoke.';

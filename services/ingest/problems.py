@@ -18,9 +18,11 @@ from starlette.exceptions import HTTPException
 from copydesk.errors import (
     CopydeskError,
     DatabaseUnavailable,
+    IdempotencyConflict,
     InvalidInput,
     JobNotFound,
     PayloadTooLarge,
+    Unauthorized,
 )
 
 logger = logging.getLogger(__name__)
@@ -33,14 +35,22 @@ _STATUS: tuple[tuple[type[CopydeskError], int, str, str], ...] = (
     (PayloadTooLarge, 413, "payload-too-large", "Payload too large"),
     (InvalidInput, 422, "invalid-input", "Invalid input"),
     (JobNotFound, 404, "not-found", "Not found"),
+    (Unauthorized, 401, "unauthorized", "Unauthorized"),
+    (IdempotencyConflict, 409, "idempotency-conflict", "Idempotency-Key reused"),
     (DatabaseUnavailable, 503, "unavailable", "Service unavailable"),
 )
 
 
-def problem(status: int, slug: str, title: str, detail: str) -> JSONResponse:
+# RFC 6750: a 401 names the scheme the client should use.
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="copydesk"'}
+
+
+def problem(
+    status: int, slug: str, title: str, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """A problem+json response."""
     body = {"type": _TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _copydesk_error(request: Request, exc: Exception) -> JSONResponse:
@@ -50,7 +60,8 @@ def _copydesk_error(request: Request, exc: Exception) -> JSONResponse:
                 "request_rejected",
                 extra={"status": status, "path": request.url.path, "detail": str(exc)},
             )
-            return problem(status, slug, title, str(exc))
+            headers = _CHALLENGE if status == 401 else None
+            return problem(status, slug, title, str(exc), headers)
     return _unexpected(request, exc)
 
 
