@@ -8,7 +8,9 @@
 --   * ingest_jobs: one row per submitted item; status moves queued -> running -> done | failed
 --     (running -> queued again when a transient failure is retried).
 --   * documents: one row per distinct body (content_sha256 is unique); re-ingesting the same
---     body points the new job at the existing document instead of adding a row.
+--     body points the new job at the existing document instead of adding a row. One row per
+--     page too (url_key is unique): a page whose body changed is revised in place, its earlier
+--     states kept in document_versions. Near-duplicates share a cluster_id.
 --   * JSON columns hold arrays/objects as documented below (CHECK constraints enforce the type).
 
 CREATE TABLE IF NOT EXISTS ingest_jobs (
@@ -292,13 +294,13 @@ REVOKE ALL ON ingest_jobs FROM copydesk_reader;
 
 -- What readers may use (shown by \d+ and by catalog tools).
 COMMENT ON ROLE copydesk_reader IS
-    'Read-only role for downstream readers: SELECT on documents, no access to ingest_jobs.';
+    'Read-only role for downstream readers: SELECT on documents and document_versions; no access to ingest_jobs, idempotency_keys or api_keys.';
 COMMENT ON TABLE ingest_jobs IS
     'Internal: one row per submitted item. Not part of the reader contract (copydesk_reader cannot read it).';
 COMMENT ON TABLE documents IS
-    'One row per distinct body (content_sha256 unique). Read new and changed rows with the change feed (docs/schema.md).';
+    'One row per distinct body (content_sha256 unique) and per page (url_key unique). Read new and changed rows with the change feed (docs/schema.md).';
 COMMENT ON COLUMN documents.id IS 'Stable identifier; also the tie-breaker of the feed cursor.';
-COMMENT ON COLUMN documents.job_id IS 'The job that first stored this body (internal; may be NULL).';
+COMMENT ON COLUMN documents.job_id IS 'The job that stored the current version (internal; may be NULL).';
 COMMENT ON COLUMN documents.source_kind IS 'How the body arrived: url, text or html.';
 COMMENT ON COLUMN documents.source_url IS 'The submitted URL (or the URL given with pasted HTML); NULL for pasted text.';
 COMMENT ON COLUMN documents.final_url IS 'Where the fetch ended after redirects; NULL when nothing was fetched.';

@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from psycopg import sql
 
+from copydesk import queries
 from tests.support import Service
 
 pytestmark = pytest.mark.integration
@@ -125,3 +127,26 @@ def test_without_a_key_every_post_is_a_new_job(client: httpx.Client) -> None:
     text = _text()
     ids = {client.post("/v1/documents", json={"text": text}).json()["job_id"] for _ in range(2)}
     assert len(ids) == 2
+
+
+def test_a_key_past_its_ttl_is_taken_over(conn: psycopg.Connection[Any]) -> None:
+    key, sha_a, sha_b = secrets.token_hex(8), "a" * 64, "b" * 64
+    claim = queries.claim_idempotency_key
+    assert claim(conn, "", key, "POST /v1/documents", sha_a, None, 3600) is None
+    earlier = claim(conn, "", key, "POST /v1/documents", sha_b, None, 3600)
+    assert earlier is not None and earlier.request_sha256 == sha_a
+    conn.execute(
+        "UPDATE idempotency_keys SET created_at = now() - interval '2 hours' WHERE key = %s",
+        (key,),
+    )
+    assert claim(conn, "", key, "POST /v1/documents", sha_b, None, 3600) is None
+    again = claim(conn, "", key, "POST /v1/documents", sha_a, None, 3600)
+    assert again is not None and again.request_sha256 == sha_b
+
+
+def test_readers_cannot_see_keys(database_url: str) -> None:
+    for table in ("idempotency_keys", "api_keys"):
+        with psycopg.connect(database_url) as reader:
+            reader.execute("SET ROLE copydesk_reader")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute(sql.SQL("SELECT 1 FROM {}").format(sql.Identifier(table)))
