@@ -1026,3 +1026,44 @@ def list_api_keys(conn: Conn) -> list[ApiKey]:
         "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id"
     ).fetchall()
     return [ApiKey(*r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class UnfingerprintedRow:
+    """A document stored before signatures were kept (minhash IS NULL)."""
+
+    id: int
+    source_url: str | None
+    final_url: str | None
+    canonical_url: str | None
+    text: str
+    content_sha256: str
+    cluster_id: int
+
+
+def unfingerprinted_documents(conn: Conn, below_id: int, limit: int) -> list[UnfingerprintedRow]:
+    """Documents without a MinHash signature and with id < `below_id`, newest first."""
+    rows = conn.execute(
+        """
+        SELECT id, source_url, final_url, canonical_url, text, content_sha256, cluster_id
+        FROM documents
+        WHERE minhash IS NULL AND id < %(below)s
+        ORDER BY id DESC
+        LIMIT %(limit)s
+        """,
+        {"below": below_id, "limit": limit},
+    ).fetchall()
+    return [UnfingerprintedRow(*r) for r in rows]
+
+
+def set_fingerprint(conn: Conn, document_id: int, fp: Fingerprint) -> None:
+    """Fill a document's url_key, signature, band keys and cluster (the backfill)."""
+    conn.execute(
+        """
+        UPDATE documents
+        SET url_key = %(url_key)s, minhash = %(minhash)s, band_keys = %(band_keys)s,
+            cluster_id = COALESCE(%(cluster_id)s, cluster_id)
+        WHERE id = %(id)s
+        """,
+        _fingerprint_values(fp) | {"id": document_id},
+    )

@@ -353,6 +353,8 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS cluster_id bigint NOT NULL
 CREATE UNIQUE INDEX IF NOT EXISTS documents_url_key_idx ON documents (url_key);
 CREATE INDEX IF NOT EXISTS documents_cluster_idx ON documents (cluster_id);
 CREATE INDEX IF NOT EXISTS documents_band_keys_idx ON documents USING gin (band_keys);
+-- Rows older than signatures, for `copydesk db backfill`; empty once it has run.
+CREATE INDEX IF NOT EXISTS documents_unfingerprinted_idx ON documents (id) WHERE minhash IS NULL;
 
 CREATE TABLE IF NOT EXISTS document_versions (
     document_id     bigint      NOT NULL REFERENCES documents (id) ON DELETE CASCADE,

@@ -43,6 +43,8 @@ from copydesk.models import Document
 # Candidates compared per store; a story syndicated more widely than this joins the cluster
 # of its closest match among the oldest ones, which is still its cluster.
 MAX_CANDIDATES = 200
+BACKFILL_BATCH = 200
+BEYOND_ANY_ID = 2**63 - 1
 
 
 class StoreAction(StrEnum):
@@ -105,15 +107,19 @@ def choose_cluster(
     return max(near)[2]
 
 
+def _lock(conn: queries.Conn, url_key: str | None, sha: str, bands: list[int]) -> None:
+    locks = [_lock_key("sha", sha), *bands]
+    if url_key is not None:
+        locks.append(_lock_key("url", url_key))
+    queries.lock_keys(conn, locks)
+
+
 def store_document(conn: queries.Conn, doc: Document) -> Stored:
     """Store `doc` by the rules above, in the caller's transaction; returns the row it is in."""
     key = page_key(doc.source_url, doc.final_url, doc.canonical_url)
     signature = minhash(doc.text)
     bands = band_keys(signature)
-    locks = [_lock_key("sha", doc.content_sha256), *bands]
-    if key is not None:
-        locks.append(_lock_key("url", key))
-    queries.lock_keys(conn, locks)
+    _lock(conn, key, doc.content_sha256, bands)
 
     page = queries.document_by_url_key(conn, key) if key is not None else None
     body = queries.document_by_sha(conn, doc.content_sha256)
@@ -151,3 +157,35 @@ def _revise(
     fingerprint = queries.Fingerprint(key, signature_bytes(signature), bands, cluster)
     queries.revise_document(conn, page.id, doc, fingerprint)
     return Stored(page.id, StoreAction.REVISED)
+
+
+def backfill_documents(conn: queries.Conn, batch: int = BACKFILL_BATCH) -> int:
+    """Backfill every document without a signature, one transaction each; how many."""
+    done = 0
+    below = BEYOND_ANY_ID
+    while rows := queries.unfingerprinted_documents(conn, below, batch):
+        for row in rows:
+            backfill_document(conn, row)
+            conn.commit()
+            done += 1
+        below = rows[-1].id
+    return done
+
+
+def backfill_document(conn: queries.Conn, row: queries.UnfingerprintedRow) -> None:
+    """Give a document stored before fingerprints its url_key, signature and cluster.
+
+    Rows are backfilled newest first, so when several old rows came from one page the
+    newest becomes the page's row (older ones keep url_key NULL). A row with no
+    near-duplicate keeps the cluster of its own it got from the migration.
+    """
+    key = page_key(row.source_url, row.final_url, row.canonical_url)
+    signature = minhash(row.text)
+    bands = band_keys(signature)
+    _lock(conn, key, row.content_sha256, bands)
+    if key is not None and queries.document_by_url_key(conn, key) is not None:
+        key = None
+    candidates = queries.near_duplicate_candidates(conn, bands, row.id, MAX_CANDIDATES)
+    cluster = choose_cluster(signature, candidates, row.cluster_id)
+    fingerprint = queries.Fingerprint(key, signature_bytes(signature), bands, cluster)
+    queries.set_fingerprint(conn, row.id, fingerprint)
