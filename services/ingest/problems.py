@@ -41,16 +41,10 @@ _STATUS: tuple[tuple[type[CopydeskError], int, str, str], ...] = (
 )
 
 
-# RFC 6750: a 401 names the scheme the client should use.
-_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="copydesk"'}
-
-
-def problem(
-    status: int, slug: str, title: str, detail: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
+def problem(status: int, slug: str, title: str, detail: str) -> JSONResponse:
     """A problem+json response."""
     body = {"type": _TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
 def _copydesk_error(request: Request, exc: Exception) -> JSONResponse:
@@ -60,8 +54,10 @@ def _copydesk_error(request: Request, exc: Exception) -> JSONResponse:
                 "request_rejected",
                 extra={"status": status, "path": request.url.path, "detail": str(exc)},
             )
-            headers = _CHALLENGE if status == 401 else None
-            return problem(status, slug, title, str(exc), headers)
+            response = problem(status, slug, title, str(exc))
+            if status == 401:  # RFC 6750: a 401 names the scheme the client should use
+                response.headers["WWW-Authenticate"] = 'Bearer realm="copydesk"'
+            return response
     return _unexpected(request, exc)
 
 

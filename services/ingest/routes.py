@@ -26,19 +26,7 @@ from services.ingest.schemas import (
 from services.ingest.submit import Submitted, submit_jobs
 
 router = APIRouter()
-# Open to everyone (load balancers, compose health checks): no API key needed.
-health_router = APIRouter()
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
-IdempotencyKeyHeader = Annotated[
-    str | None,
-    Header(
-        alias=HEADER,
-        description="Repeat a request safely: the same key and body return the same job(s); "
-        "the same key with another body is a 409.",
-    ),
-]
-# Set on an answer that repeats an earlier request's jobs instead of creating new ones.
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _json_body(model: type[DocumentIn] | type[BatchIn]) -> dict[str, Any]:
@@ -61,6 +49,18 @@ async def _read_body(request: Request, limit: int) -> bytes:
             raise PayloadTooLarge(f"the body is larger than {limit} bytes", limit=limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        description="Repeat a request safely: the same key and body return the same job(s); "
+        "the same key with another body is a 409.",
+    ),
+]
+# Set on an answer that repeats an earlier request's jobs instead of creating new ones.
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _status_url(request: Request, job_id: UUID) -> str:
@@ -136,6 +136,10 @@ def get_document(document_id: str, res: ResourcesDep) -> DocumentOut:
     if doc is None:
         raise JobNotFound(f"no document {document_id}")
     return DocumentOut.from_document(doc)
+
+
+# Open to everyone (load balancers, compose health checks): no API key needed.
+health_router = APIRouter()
 
 
 @health_router.get("/healthz")

@@ -26,14 +26,10 @@ Conn = psycopg.Connection[Any]
 RACERS = 6
 
 
-def story(words: int = 240, seed: int | None = None) -> list[str]:
+def story(words: int = 240) -> list[str]:
     """Paragraphs of made-up prose, unique per call (a fresh vocabulary draw)."""
-    rng = random.Random(seed if seed is not None else secrets.randbits(64))
-    vocab = (
-        [secrets.token_hex(3) for _ in range(400)]
-        if seed is None
-        else [f"w{rng.randrange(10**6)}" for _ in range(400)]
-    )
+    rng = random.Random(secrets.randbits(64))
+    vocab = [secrets.token_hex(3) for _ in range(400)]
     tokens = [rng.choice(vocab) for _ in range(words)]
     return [" ".join(tokens[i : i + 40]) + "." for i in range(0, words, 40)]
 
