@@ -91,12 +91,6 @@ class Settings(BaseSettings):
         """`fetch_allowed_networks` as a tuple of CIDRs."""
         return tuple(n.strip() for n in self.fetch_allowed_networks.split(",") if n.strip())
 
-    def api_keys_required(self, bind_host: str) -> bool:
-        """Whether the API bound to `bind_host` must check API keys."""
-        if self.require_api_key is not None:
-            return self.require_api_key
-        return not _is_loopback(bind_host)
-
     def require_database_url(self) -> str:
         """The database URL, or a clear error for a component started without one."""
         if not self.database_url:
@@ -112,6 +106,12 @@ class Settings(BaseSettings):
                 "COPYDESK_REDIS_URL is not set (only `copydesk up` starts an embedded server)"
             )
         return self.redis_url
+
+    def api_keys_required(self, bind_host: str) -> bool:
+        """Whether the API bound to `bind_host` must check API keys."""
+        if self.require_api_key is not None:
+            return self.require_api_key
+        return not _is_loopback(bind_host)
 
 
 def _is_loopback(host: str) -> bool:
