@@ -19,6 +19,7 @@ from copydesk import queries
 from copydesk.extract.fingerprint import content_sha256
 from copydesk.models import Document, JobKind
 from copydesk.store import StoreAction, store_document
+from tests.integration.test_feed import _current_cursor, _read_until
 
 pytestmark = pytest.mark.integration
 
@@ -112,6 +113,15 @@ def test_changed_body_at_one_url_revises_the_document_and_keeps_history(
     assert store(database_url, first)[0] == doc_id
     assert [v[0] for v in versions(conn, doc_id)] == [1, 2]
     assert row(conn, doc_id)["version"] == 3
+
+
+def test_the_change_feed_delivers_a_revision(database_url: str, conn: Conn) -> None:
+    url, cursor = page_url(), _current_cursor(conn)
+    doc_id, _ = store(database_url, doc(story(), url, "Before"))
+    _, cursor = _read_until(conn, cursor, {doc_id})
+    store(database_url, doc(story(), url, "After"))
+    rows, _ = _read_until(conn, cursor, {doc_id})
+    assert [(r["title"], r["version"]) for r in rows if r["id"] == doc_id] == [("After", 2)]
 
 
 def test_same_body_is_one_document_whichever_way_it_comes(database_url: str, conn: Conn) -> None:
