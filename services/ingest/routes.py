@@ -61,6 +61,9 @@ IdempotencyKeyHeader = Annotated[
 ]
 # Set on an answer that repeats an earlier request's jobs instead of creating new ones.
 REPLAYED_HEADER = "Idempotent-Replayed"
+_IDEMPOTENCY_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": f"The {HEADER} was already used for another request (problem+json)"}
+}
 
 
 def _status_url(request: Request, job_id: UUID) -> str:
@@ -72,6 +75,7 @@ def _status_url(request: Request, job_id: UUID) -> str:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobAccepted,
     openapi_extra=_json_body(DocumentIn),
+    responses=_IDEMPOTENCY_CONFLICT,
 )
 async def post_document(
     request: Request, response: Response, res: ResourcesDep, key: IdempotencyKeyHeader = None
@@ -91,6 +95,7 @@ async def post_document(
     status_code=status.HTTP_202_ACCEPTED,
     response_model=BatchAccepted,
     openapi_extra=_json_body(BatchIn),
+    responses=_IDEMPOTENCY_CONFLICT,
 )
 async def post_batch(
     request: Request, response: Response, res: ResourcesDep, key: IdempotencyKeyHeader = None
