@@ -21,7 +21,7 @@ from services.ingest.source_schemas import RunAccepted, SourceIn, SourceOut, Sou
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(responses=problem_responses(400, 404, 422, 503))
+router = APIRouter(responses=problem_responses(400, 401, 404, 422, 503))
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 # Runs shown with GET /v1/sources/{id}.
 RECENT_RUNS = 10
