@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import compress, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -142,19 +142,24 @@ def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> l
     """Which of `index` lines contain any stem (lower-cased), by one scan per stem."""
     if not index:
         return []
-    # Lower-case line by line: lower() can change a line's length ("İ"), so offsets
-    # are taken from the lowered lines themselves.
-    chosen = list(map(str.lower, (lines[i] for i in index)))
+    chosen = [lines[i] for i in index]
     joined = "\n".join(chosen)
-    # Plain-list bisection: a numpy call per hit cost more than the scan itself.
-    ends = list(accumulate(len(s) + 1 for s in chosen))
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        # lower() changed a length ("İ"): lower line by line so offsets stay right.
+        chosen = list(map(str.lower, chosen))
+        lowered = "\n".join(chosen)
+    # Offset just past each line's newline; a plain list, since bisecting it per hit
+    # costs less than a numpy call.
+    ends = np.cumsum(np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen)) + 1)
+    ends_list = ends.tolist()
     hits: set[int] = set()
     for stem in stems:
-        at = joined.find(stem)
+        at = lowered.find(stem)
         while at >= 0:
-            row = bisect_right(ends, at)
+            row = bisect_right(ends_list, at)
             hits.add(row)
-            at = joined.find(stem, ends[row])
+            at = lowered.find(stem, ends_list[row])
     return [index[row] for row in sorted(hits)]
 
 
@@ -310,8 +315,8 @@ def _removed(
     for a, b in zip(starts, stops, strict=True):
         kind = int(zone[a])
         if kind == _KEPT:
-            for i in range(a, b):
-                out.extend(glued.get(i, ()))
+            for i in sorted(i for i in glued if a <= i < b):
+                out.extend(glued[i])
         elif kind == _NAMED:
             out.extend(Removed(lines[i], *page.cut[i]) for i in range(a, b))
         else:

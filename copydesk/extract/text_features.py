@@ -2,9 +2,10 @@
 
 Why bulk: a page has about 300 lines and the cleaner must handle a thousand pages a
 second on one core, so the features come from one byte array of the whole page
-(a class lookup and one `bincount` give every per-line character count), a few
-C-level `map` calls over the line list, and numpy arithmetic on short columns. No
-regex runs over the page and no Python loop runs over lines or tokens.
+(a class lookup and one `bincount` give every per-line character count), one
+compiled scan of the page per stop-word probe, a few C-level `map` calls over the
+line list, and numpy arithmetic on short columns written straight into a
+preallocated matrix. No Python loop runs over lines or tokens.
 
 `page_features(lines)` returns a `(n_lines, N_FEATURES)` float32 matrix; the column
 order is `FEATURE_NAMES` and is part of the shipped model's contract.
@@ -12,6 +13,7 @@ order is `FEATURE_NAMES` and is part of the shipped model's contract.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -70,14 +72,20 @@ _CLASS, _FINAL_LAST, _BULLET_FIRST = _byte_tables()
 _COLON = ord(":")
 
 
-def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], tuple[tuple[str, ...], ...]]:
+_Probes = tuple[tuple[re.Pattern[str], ...], ...]
+
+
+def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
     """Language codes, word -> language bitmask, and each language's probe words."""
     table = load_stopwords()
     masks: dict[str, int] = {}
     for bit, words in enumerate(table.values()):
         for word in words:
             masks[word] = masks.get(word, 0) | (1 << bit)
-    probes = tuple(tuple(f" {w} " for w in words[:STOP_PROBES]) for words in table.values())
+    probes = tuple(
+        tuple(re.compile(re.escape(f" {w} ")) for w in words[:STOP_PROBES])
+        for words in table.values()
+    )
     return tuple(table), masks, probes
 
 
@@ -118,13 +126,18 @@ class PageFacts:
     language: str
 
 
+def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
+    """Per language in `STOP_LANGUAGES`, how many of the sample's words are its stop words."""
+    words = sample.lower().split()
+    masks = np.fromiter(map(_STOP_MASKS.get, words, repeat(0)), dtype=np.int64, count=len(words))
+    votes: npt.NDArray[np.int64] = ((masks[:, None] & _LANG_BITS) > 0).sum(axis=0)
+    return votes
+
+
 def page_language(page: str) -> int:
     """Index into `STOP_LANGUAGES` of the language whose stop words the page uses most."""
     start = max(0, len(page) // 3 - LANGUAGE_SAMPLE // 2)
-    words = page[start : start + LANGUAGE_SAMPLE].lower().split()
-    masks = np.fromiter(map(_STOP_MASKS.get, words, repeat(0)), dtype=np.int64, count=len(words))
-    hits = ((masks[:, None] & _LANG_BITS) > 0).sum(axis=0)
-    return int(np.argmax(hits))
+    return int(np.argmax(stopword_votes(page[start : start + LANGUAGE_SAMPLE])))
 
 
 def _cue_groups(lines: list[str], short: list[bool]) -> npt.NDArray[np.int64]:
@@ -142,18 +155,21 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     n = len(lines)
     page = "\n".join(lines)
     raw = np.frombuffer(page.encode("utf-8"), dtype=np.uint8)
+    size = len(raw)
     cls = np.take(_CLASS, raw)
     is_nl = cls == _NL
     flat = np.bincount(np.cumsum(is_nl) * _N_CLASSES + cls, minlength=n * _N_CLASSES)
     counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
     breaks = np.flatnonzero(is_nl)
-    last = raw[np.append(breaks, len(raw)) - 1]
-    first = raw[np.insert(breaks + 1, 0, 0)]
+    bounds = np.empty(n + 1, dtype=np.int64)
+    bounds[0], bounds[1:n], bounds[n] = -1, breaks, size
+    last = raw[bounds[1:] - 1]
+    first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0
     lang = page_language(page)
-    nstop = np.zeros(n, dtype=np.float32)
-    for probe in _PROBES[lang]:
-        nstop += np.fromiter(map(str.count, lines, repeat(probe)), dtype=np.float32, count=n)
+    # Character offset just past each line's newline.
+    ends = np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1)
+    nstop = _count_probes(page, ends, lang, n)
     cue = _cue_groups(lines, (ntok <= CUE_MAX_TOKENS).tolist())
     seen = Counter(lines)
     dup = np.fromiter(map(seen.__getitem__, lines), dtype=np.float32, count=n) > 1
@@ -162,23 +178,47 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang])
 
 
-def _window_means(values: Array) -> Array:
-    """Means of each column of `values` over [i - r, i + r] for every radius in WINDOWS."""
-    n = len(values)
-    csum = np.concatenate((np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)))
-    idx = np.arange(n)
-    lo = np.maximum(idx - _RADII, 0)
-    hi = np.minimum(idx + _RADII + 1, n)
-    means = (csum[hi] - csum[lo]) / (hi - lo)[:, :, None]
-    return np.concatenate(means, axis=1)
+def _count_probes(page: str, ends: list[int] | npt.NDArray[np.int64], lang: int, n: int) -> Array:
+    """Per line, how many times the language's probe words occur, as `str.count` counts.
+
+    One compiled scan of the whole page per probe (a literal, so matches do not
+    overlap and never span a newline) instead of one Python call per line and probe."""
+    out = np.zeros(n, dtype=np.float32)
+    for probe in _PROBES[lang]:
+        at = [m.start() for m in probe.finditer(page)]
+        if at:
+            out += np.bincount(np.searchsorted(ends, at, side="right"), minlength=n)
+    return out
 
 
-def _shifted(values: Array) -> Array:
-    """Each column of `values` as seen from the lines 1 and 2 before and after."""
+def _window_means(values: Array, out: Array) -> None:
+    """Means of each column of `values` over [i - r, i + r] for every radius in WINDOWS,
+    written radius by radius into `out`.
+
+    The cumulative sums are padded with their first and last value, so each window
+    is two slices of the padded sums rather than a gather."""
     n, k = values.shape
-    padded = np.zeros((n + 4, k), dtype=values.dtype)
-    padded[2 : n + 2] = values
-    return np.concatenate([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4:]], axis=1)
+    reach = WINDOWS[-1]
+    csum = np.empty((n + 1 + 2 * reach, k))
+    csum[: reach + 1] = 0.0
+    csum[reach + 1 : reach + 1 + n] = np.cumsum(values, axis=0)
+    csum[reach + 1 + n :] = csum[reach + n]
+    idx = np.arange(n)
+    width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
+    for j, radius in enumerate(WINDOWS):
+        hi = csum[reach + radius + 1 : reach + radius + 1 + n]
+        lo = csum[reach - radius : reach - radius + n]
+        out[:, j * k : (j + 1) * k] = (hi - lo) / width[j][:, None]
+
+
+def _shifted(values: Array, out: Array) -> None:
+    """Each column of `values` as seen from the lines 2 and 1 before, then 1 and 2 after."""
+    k = values.shape[1]
+    out[:] = 0.0
+    out[2:, 0:k] = values[:-2]
+    out[1:, k : 2 * k] = values[:-1]
+    out[:-1, 2 * k : 3 * k] = values[1:]
+    out[:-2, 3 * k : 4 * k] = values[2:]
 
 
 def _assemble(
@@ -191,14 +231,14 @@ def _assemble(
     cue: npt.NDArray[np.int64],
     dup: Bools,
 ) -> Array:
-    """Stack base, positional and context features in `FEATURE_NAMES` order."""
+    """Fill the feature matrix: base, positional and context columns in `FEATURE_NAMES` order."""
     n = len(ntok)
+    out: Array = np.empty((n, N_FEATURES), dtype=np.float32)
     nchar = counts[:, :_CONT].sum(axis=1)
     letters = np.maximum(counts[:, _UPPER] + counts[:, _LOWER], 1.0)
     log_tok = np.log1p(ntok)
     finalf = final.astype(np.float32)
     stop_share = nstop / ntok
-    onehot = (cue[:, None] == np.arange(1, len(CUE_GROUP_NAMES) + 1)).astype(np.float32)
     prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
     total = float(ntok.sum())
     mass = ntok * prose
@@ -210,25 +250,32 @@ def _assemble(
     run_gap = np.maximum(np.maximum(start - idx, idx - (end - 1)), 0.0)
     comment_head = cue == _COMMENTS
     after_comments = np.maximum.accumulate(comment_head) & ~comment_head
-    base = np.stack(
-        [
-            log_tok, np.log1p(nchar), finalf, stop_share, counts[:, _UPPER] / letters,
-            counts[:, _DIGIT] / nchar, counts[:, _PUNCT] / nchar, counts[:, _COMMA] / ntok,
-            counts[:, _FINAL] / ntok, counts[:, _SEP] / ntok, dup, last == _COLON,
-            _BULLET_FIRST[first], (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS),
-            nchar / ntok, ntok >= LONG_LINE_TOKENS, cue > 0,
-            (np.cumsum(ntok) - ntok / 2) / total, idx / max(n - 1, 1),
-            np.full(n, np.log1p(total)), ntok / ntok.max(), before / total, after / total,
-            np.log1p(before), np.log1p(after), after_comments,
-            np.log1p(np.minimum(idx, n - 1 - idx)), run_gap == 0, np.log1p(run_gap),
-        ],
-        axis=1,
-    ).astype(np.float32)  # fmt: skip
-    ctx = _window_means(np.stack([log_tok, finalf, stop_share, prose], axis=1))
-    neigh = _shifted(np.stack([log_tok, finalf, stop_share, cue > 0], axis=1).astype(np.float32))
-    return np.concatenate([base, onehot, ctx, neigh], axis=1, dtype=np.float32)
+    base = (
+        log_tok, np.log1p(nchar), finalf, stop_share, counts[:, _UPPER] / letters,
+        counts[:, _DIGIT] / nchar, counts[:, _PUNCT] / nchar, counts[:, _COMMA] / ntok,
+        counts[:, _FINAL] / ntok, counts[:, _SEP] / ntok, dup, last == _COLON,
+        _BULLET_FIRST[first], (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS),
+        nchar / ntok, ntok >= LONG_LINE_TOKENS, cue > 0,
+        (np.cumsum(ntok) - ntok / 2) / total, idx / max(n - 1, 1),
+        np.log1p(total), ntok / ntok.max(), before / total, after / total,
+        np.log1p(before), np.log1p(after), after_comments,
+        np.log1p(np.minimum(idx, n - 1 - idx)), run_gap == 0, np.log1p(run_gap),
+    )  # fmt: skip
+    for j, column in enumerate(base):
+        out[:, j] = column
+    col = len(base)
+    groups = len(CUE_GROUP_NAMES)
+    out[:, col : col + groups] = cue[:, None] == np.arange(1, groups + 1)
+    col += groups
+    ctx = np.stack([log_tok, finalf, stop_share, prose], axis=1)
+    _window_means(ctx, out[:, col : col + _N_CTX])
+    col += _N_CTX
+    neigh = np.stack([log_tok, finalf, stop_share, cue > 0], axis=1)
+    _shifted(neigh, out[:, col:])
+    return out
 
 
+_N_CTX = 4 * len(WINDOWS)
 _BASE_NAMES = (
     "log_tokens", "log_chars", "final_punct", "stop_share", "upper_share", "digit_share",
     "punct_share", "commas_per_tok", "finals_per_tok", "separators_per_tok", "duplicate",
