@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -89,6 +89,7 @@ _ZONE_KINDS: dict[int, Named] = {
     _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
+_PLUS_ONE = (1).__add__
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
@@ -124,7 +125,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     if title is not None:
         page.keep[title] = False
     kept = np.flatnonzero(page.keep).tolist()
-    paragraphs = tuple(texts.get(i, lines[i]) for i in kept)
+    paragraphs = tuple(map(texts.get, kept, map(lines.__getitem__, kept)))
     start = kept[0] if kept else 0
     head = lines[max(0, start - HEAD_LINES) : start + HEAD_AFTER + 1]
     return Extraction(
@@ -149,10 +150,9 @@ def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> l
         # lower() changed a length ("İ"): lower line by line so offsets stay right.
         chosen = list(map(str.lower, chosen))
         lowered = "\n".join(chosen)
-    # Offset just past each line's newline; a plain list, since bisecting it per hit
-    # costs less than a numpy call.
-    ends = np.cumsum(np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen)) + 1)
-    ends_list = ends.tolist()
+    # Offset just past each line's newline, as a plain list: bisecting it per hit costs
+    # less than a numpy call, and C-level maps build it faster than numpy on short lists.
+    ends_list = list(accumulate(map(_PLUS_ONE, map(len, chosen))))
     hits: set[int] = set()
     for stem in stems:
         at = lowered.find(stem)
@@ -173,11 +173,12 @@ def _cut_comments(page: _Page) -> tuple[int, int] | None:
     if len(kept) == 0:
         return None
     ntok = page.facts.n_tokens
-    # Only headings with kept lines after them matter: scan up to the last kept line.
-    after = np.arange(int(kept[0]) + 1, int(kept[-1]) + 1)
-    short = after[ntok[after] <= COMMENT_HEAD_TOKENS].tolist()
     kept_tokens = np.cumsum(np.where(page.keep, ntok, 0.0))
     late = kept_tokens[-1] * RELATED_AFTER_SHARE
+    # Only headings with kept lines after them and enough article before them matter.
+    after = np.arange(int(kept[0]) + 1, int(kept[-1]) + 1)
+    ready = kept_tokens[after] >= min(COMMENTS_AFTER_TOKENS, late)
+    short = after[(ntok[after] <= COMMENT_HEAD_TOKENS) & ready].tolist()
     for i in _lines_with(page.lines, short, COMMENT_STEMS + RELATED_STEMS):
         line = page.lines[i]
         if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(line):

@@ -14,7 +14,6 @@ order is `FEATURE_NAMES` and is part of the shipped model's contract.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from itertools import compress, repeat
 
@@ -72,7 +71,7 @@ _CLASS, _FINAL_LAST, _BULLET_FIRST = _byte_tables()
 _COLON = ord(":")
 
 
-_Probes = tuple[tuple[re.Pattern[str], ...], ...]
+_Probes = tuple[re.Pattern[str], ...]
 
 
 def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
@@ -82,8 +81,10 @@ def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
     for bit, words in enumerate(table.values()):
         for word in words:
             masks[word] = masks.get(word, 0) | (1 << bit)
+    # " (?:the|of|and)(?= )": a word between spaces; the trailing space is not consumed,
+    # so "the of" counts both words.
     probes = tuple(
-        tuple(re.compile(re.escape(f" {w} ")) for w in words[:STOP_PROBES])
+        re.compile(" (?:" + "|".join(map(re.escape, words[:STOP_PROBES])) + ")(?= )")
         for words in table.values()
     )
     return tuple(table), masks, probes
@@ -92,9 +93,8 @@ def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
 # How many of a language's commonest words are counted per line (each costs one pass).
 STOP_PROBES = 3
 # Characters of the page sampled to pick its language for the stop-word counts.
-LANGUAGE_SAMPLE = 1500
+LANGUAGE_SAMPLE = 800
 STOP_LANGUAGES, _STOP_MASKS, _PROBES = _stop_tables()
-_LANG_BITS = np.array([1 << i for i in range(len(STOP_LANGUAGES))], dtype=np.int64)
 
 CUE_GROUP_NAMES = tuple(name for name, _ in CUE_LINES)
 _CUE_LOOKUP = {phrase: i + 1 for i, (_, phrases) in enumerate(CUE_LINES) for phrase in phrases}
@@ -130,7 +130,8 @@ def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
     """Per language in `STOP_LANGUAGES`, how many of the sample's words are its stop words."""
     words = sample.lower().split()
     masks = np.fromiter(map(_STOP_MASKS.get, words, repeat(0)), dtype=np.int64, count=len(words))
-    votes: npt.NDArray[np.int64] = ((masks[:, None] & _LANG_BITS) > 0).sum(axis=0)
+    bits = np.unpackbits(masks.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    votes: npt.NDArray[np.int64] = bits.sum(axis=0, dtype=np.int64)[: len(STOP_LANGUAGES)]
     return votes
 
 
@@ -143,7 +144,12 @@ def page_language(page: str) -> int:
 def _cue_groups(lines: list[str], short: list[bool]) -> npt.NDArray[np.int64]:
     """Per line, the cue group of a short line that is a known boilerplate phrase."""
     out = np.zeros(len(lines), dtype=np.int64)
-    keys = list(map(str.strip, map(str.lower, compress(lines, short)), repeat(_CUE_TRIM)))
+    chosen = list(compress(lines, short))
+    if not chosen:
+        return out
+    # One lower() over the joined short lines (lower() never makes a newline).
+    lowered = "\n".join(chosen).lower().split("\n")
+    keys = list(map(str.strip, lowered, repeat(_CUE_TRIM)))
     out[np.flatnonzero(short)] = np.fromiter(
         map(_CUE_LOOKUP.get, keys, repeat(0)), dtype=np.int64, count=len(keys)
     )
@@ -158,7 +164,11 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     size = len(raw)
     cls = np.take(_CLASS, raw)
     is_nl = cls == _NL
-    flat = np.bincount(np.cumsum(is_nl) * _N_CLASSES + cls, minlength=n * _N_CLASSES)
+    # Line number * classes + class, in place in one int32 array, then one count.
+    key = np.cumsum(is_nl, dtype=np.int32)
+    key *= _N_CLASSES
+    key += cls
+    flat = np.bincount(key, minlength=n * _N_CLASSES)
     counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
     breaks = np.flatnonzero(is_nl)
     bounds = np.empty(n + 1, dtype=np.int64)
@@ -171,24 +181,19 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     ends = np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1)
     nstop = _count_probes(page, ends, lang, n)
     cue = _cue_groups(lines, (ntok <= CUE_MAX_TOKENS).tolist())
-    seen = Counter(lines)
-    dup = np.fromiter(map(seen.__getitem__, lines), dtype=np.float32, count=n) > 1
     final = _FINAL_LAST[last]
-    matrix = _assemble(counts, ntok, nstop, final, last, first, cue, dup)
+    matrix = _assemble(counts, ntok, nstop, final, last, first, cue)
     return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang])
 
 
-def _count_probes(page: str, ends: list[int] | npt.NDArray[np.int64], lang: int, n: int) -> Array:
-    """Per line, how many times the language's probe words occur, as `str.count` counts.
+def _count_probes(page: str, ends: npt.NDArray[np.int64], lang: int, n: int) -> Array:
+    """Per line, how many of the language's probe words it has between spaces.
 
-    One compiled scan of the whole page per probe (a literal, so matches do not
-    overlap and never span a newline) instead of one Python call per line and probe."""
-    out = np.zeros(n, dtype=np.float32)
-    for probe in _PROBES[lang]:
-        at = [m.start() for m in probe.finditer(page)]
-        if at:
-            out += np.bincount(np.searchsorted(ends, at, side="right"), minlength=n)
-    return out
+    One compiled scan of the whole page instead of one Python call per line and probe;
+    a match never spans lines, since the probe holds no newline."""
+    at = [m.start() for m in _PROBES[lang].finditer(page)]
+    counts = np.bincount(np.searchsorted(ends, at, side="right"), minlength=n)
+    return counts.astype(np.float32)
 
 
 def _window_means(values: Array, out: Array) -> None:
@@ -229,57 +234,68 @@ def _assemble(
     last: npt.NDArray[np.uint8],
     first: npt.NDArray[np.uint8],
     cue: npt.NDArray[np.int64],
-    dup: Bools,
 ) -> Array:
-    """Fill the feature matrix: base, positional and context columns in `FEATURE_NAMES` order."""
+    """Fill the feature matrix: base, positional and context columns in `FEATURE_NAMES` order.
+
+    Columns that share an operation are computed as one block (six count ratios, four
+    logarithms), since on a few hundred lines numpy's per-call cost dominates."""
     n = len(ntok)
     out: Array = np.empty((n, N_FEATURES), dtype=np.float32)
     nchar = counts[:, :_CONT].sum(axis=1)
     letters = np.maximum(counts[:, _UPPER] + counts[:, _LOWER], 1.0)
-    log_tok = np.log1p(ntok)
-    finalf = final.astype(np.float32)
-    stop_share = nstop / ntok
     prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
     total = float(ntok.sum())
     mass = ntok * prose
     before = np.cumsum(mass) - mass
-    after = mass.sum() - np.cumsum(mass)
+    after = mass.sum() - before - mass
     idx = np.arange(n, dtype=np.float32)
     # Where the page's main prose block lies: the best run of prose-weighted lines.
     start, end = best_run(ntok * (prose - RUN_PROSE_SHARE))
     run_gap = np.maximum(np.maximum(start - idx, idx - (end - 1)), 0.0)
     comment_head = cue == _COMMENTS
-    after_comments = np.maximum.accumulate(comment_head) & ~comment_head
-    base = (
-        log_tok, np.log1p(nchar), finalf, stop_share, counts[:, _UPPER] / letters,
-        counts[:, _DIGIT] / nchar, counts[:, _PUNCT] / nchar, counts[:, _COMMA] / ntok,
-        counts[:, _FINAL] / ntok, counts[:, _SEP] / ntok, dup, last == _COLON,
-        _BULLET_FIRST[first], (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS),
-        nchar / ntok, ntok >= LONG_LINE_TOKENS, cue > 0,
-        (np.cumsum(ntok) - ntok / 2) / total, idx / max(n - 1, 1),
-        np.log1p(total), ntok / ntok.max(), before / total, after / total,
-        np.log1p(before), np.log1p(after), after_comments,
-        np.log1p(np.minimum(idx, n - 1 - idx)), run_gap == 0, np.log1p(run_gap),
-    )  # fmt: skip
-    for j, column in enumerate(base):
-        out[:, j] = column
-    col = len(base)
+    # log_tokens, log_chars, log_prose_before, log_prose_after, log_edge_distance,
+    # log_prose_run_gap in one call.
+    logs = np.log1p(np.stack([ntok, nchar, before, after, np.minimum(idx, n - 1 - idx), run_gap]))
+    out[:, 0:2] = logs[:2].T
+    out[:, 2] = final
+    out[:, 3] = nstop / ntok
+    # upper, digit, punct shares; commas, finals, separators per token.
+    ratios = counts[:, _RATIO_COLUMNS] / np.stack([letters, nchar, nchar, ntok, ntok, ntok], 1)
+    out[:, 4:10] = ratios
+    out[:, 10] = last == _COLON
+    out[:, 11] = _BULLET_FIRST[first]
+    out[:, 12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
+    out[:, 13] = nchar / ntok
+    out[:, 14] = ntok >= LONG_LINE_TOKENS
+    out[:, 15] = cue > 0
+    out[:, 16] = (np.cumsum(ntok) - ntok / 2) / total
+    out[:, 17] = idx / max(n - 1, 1)
+    out[:, 18] = np.log1p(total)
+    out[:, 19] = ntok / ntok.max()
+    out[:, 20] = before / total
+    out[:, 21] = after / total
+    out[:, 22:24] = logs[2:4].T
+    out[:, 24] = np.maximum.accumulate(comment_head) & ~comment_head
+    out[:, 25] = logs[4]
+    out[:, 26] = run_gap == 0
+    out[:, 27] = logs[5]
+    col = len(_BASE_NAMES)
     groups = len(CUE_GROUP_NAMES)
     out[:, col : col + groups] = cue[:, None] == np.arange(1, groups + 1)
     col += groups
-    ctx = np.stack([log_tok, finalf, stop_share, prose], axis=1)
-    _window_means(ctx, out[:, col : col + _N_CTX])
+    ctx = out[:, [0, 2, 3]]  # log_tokens, final_punct, stop_share
+    _window_means(np.concatenate([ctx, prose[:, None]], axis=1), out[:, col : col + _N_CTX])
     col += _N_CTX
-    neigh = np.stack([log_tok, finalf, stop_share, cue > 0], axis=1)
-    _shifted(neigh, out[:, col:])
+    _shifted(np.concatenate([ctx, out[:, 15:16]], axis=1), out[:, col:])
     return out
 
 
+_RATIO_COLUMNS = [_UPPER, _DIGIT, _PUNCT, _COMMA, _FINAL, _SEP]
 _N_CTX = 4 * len(WINDOWS)
 _BASE_NAMES = (
     "log_tokens", "log_chars", "final_punct", "stop_share", "upper_share", "digit_share",
-    "punct_share", "commas_per_tok", "finals_per_tok", "separators_per_tok", "duplicate",
-    "ends_colon", "bullet", "short_with_digits", "chars_per_tok", "long_line", "cue_line",
+    "punct_share", "commas_per_tok", "finals_per_tok", "separators_per_tok", "ends_colon",
+    "bullet", "short_with_digits", "chars_per_tok", "long_line", "cue_line",
     "tok_pos", "line_pos", "page_log_tokens", "rel_len", "prose_before", "prose_after",
     "log_prose_before", "log_prose_after", "after_comments", "log_edge_distance",
     "in_prose_run", "log_prose_run_gap",
@@ -295,4 +311,6 @@ N_FEATURES = len(FEATURE_NAMES)
 
 def split_lines(text: str) -> list[str]:
     """The page's non-empty lines, stripped (the units every later step works on)."""
-    return [line for line in map(str.strip, text.replace("\r", "\n").split("\n")) if line]
+    if "\r" in text:
+        text = text.replace("\r", "\n")
+    return [line for line in map(str.strip, text.split("\n")) if line]
