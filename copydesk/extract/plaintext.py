@@ -18,11 +18,13 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.extract.cues import (
+    COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     RELATED_STEMS,
     classify_boilerplate,
+    is_comment_author,
     is_comment_heading,
     is_related_heading,
     split_glued,
@@ -58,8 +60,13 @@ BANNER_MAX_TOKENS = 12
 # A comment heading ends the article only after this many kept tokens of article.
 COMMENTS_AFTER_TOKENS = 50
 COMMENT_HEAD_TOKENS = 15
+# This many comment author lines ("Jane Doe says:") make a comment thread.
+MIN_COMMENT_AUTHORS = 2
 # A related-links heading ends the article only after this share of the kept tokens.
 RELATED_AFTER_SHARE = 0.75
+# A related-links box inside the article runs from its heading to the next prose line,
+# over at most this many teaser lines.
+RELATED_BOX_LINES = 12
 # How many lines before (and after) the article's first line are read for a byline or date.
 HEAD_LINES = 8
 HEAD_AFTER = 3
@@ -119,6 +126,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds, prose)
     page = _Page(lines, facts, keep, {})
     tail = _cut_comments(page)
+    _cut_related_blocks(page)
     _review(page)
     title = _title(page)
     texts, glued = _split_glued(page)
@@ -179,7 +187,16 @@ def _cut_comments(page: _Page) -> tuple[int, int] | None:
     after = np.arange(int(kept[0]) + 1, int(kept[-1]) + 1)
     ready = kept_tokens[after] >= min(COMMENTS_AFTER_TOKENS, late)
     short = after[(ntok[after] <= COMMENT_HEAD_TOKENS) & ready].tolist()
+    authors = [
+        i
+        for i in _lines_with(page.lines, short, COMMENT_AUTHOR_STEMS)
+        if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_author(page.lines[i])
+    ]
+    # Two or more "Name says:" lines are a comment thread, even without a heading.
+    first_author = authors[0] if len(authors) >= MIN_COMMENT_AUTHORS else len(page.lines)
     for i in _lines_with(page.lines, short, COMMENT_STEMS + RELATED_STEMS):
+        if i > first_author:
+            break
         line = page.lines[i]
         if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(line):
             page.keep[i:] = False
@@ -187,7 +204,33 @@ def _cut_comments(page: _Page) -> tuple[int, int] | None:
         if kept_tokens[i] >= late and is_related_heading(line):
             page.keep[i:] = False
             return i, _RELATED
+    if first_author < len(page.lines):
+        page.keep[first_author:] = False
+        return first_author, _COMMENTS
     return None
+
+
+def _cut_related_blocks(page: _Page) -> None:
+    """Drop a related-links box inside the article: its heading ("More on X:", "Related
+    articles") and the teaser titles under it, up to the next prose line.
+
+    Such boxes sit between paragraphs, so only the box goes, not the text after it."""
+    kept = np.flatnonzero(page.keep)
+    if len(kept) == 0:
+        return
+    ntok, final = page.facts.n_tokens, page.facts.final
+    span = np.arange(int(kept[0]), int(kept[-1]) + 1)
+    short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
+    prose = final & (ntok >= PROSE_TOKENS)
+    for i in _lines_with(page.lines, short, RELATED_STEMS):
+        if i in page.cut or not is_related_heading(page.lines[i]):
+            continue
+        stop = min(i + 1 + RELATED_BOX_LINES, len(page.lines))
+        box = i + 1
+        while box < stop and not prose[box]:
+            box += 1
+        for j in range(i, box):
+            page.cut[j] = (RemovedKind.RELATED_LINKS, "related-links box")
 
 
 def _review(page: _Page) -> None:
