@@ -97,6 +97,7 @@ _ZONE_KINDS: dict[int, Named] = {
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
 _PLUS_ONE = (1).__add__
+_SECTION_STEMS = COMMENT_STEMS + RELATED_STEMS + COMMENT_AUTHOR_STEMS
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
@@ -125,14 +126,15 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
     keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds, prose)
     page = _Page(lines, facts, keep, {})
-    tail = _cut_comments(page)
-    _cut_related_blocks(page)
+    candidates = _heading_candidates(page)
+    tail = _cut_comments(page, candidates)
+    _cut_related_blocks(page, candidates)
     _review(page)
     title = _title(page)
     texts, glued = _split_glued(page)
     if title is not None:
         page.keep[title] = False
-    kept = np.flatnonzero(page.keep).tolist()
+    kept = page.keep.nonzero()[0].tolist()
     paragraphs = tuple(map(texts.get, kept, map(lines.__getitem__, kept)))
     start = kept[0] if kept else 0
     head = lines[max(0, start - HEAD_LINES) : start + HEAD_AFTER + 1]
@@ -171,32 +173,41 @@ def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> l
     return [index[row] for row in sorted(hits)]
 
 
-def _cut_comments(page: _Page) -> tuple[int, int] | None:
+def _heading_candidates(page: _Page) -> list[int]:
+    """Short lines in the kept span holding a comment, related-links or comment-author
+    stem: the only lines the section rules below need to test with their patterns.
+
+    One scan serves all of them; each rule then checks its own pattern and position."""
+    kept = page.keep.nonzero()[0]
+    if len(kept) == 0:
+        return []
+    ntok = page.facts.n_tokens
+    span = np.arange(int(kept[0]), int(kept[-1]) + 1)
+    short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
+    return _lines_with(page.lines, short, _SECTION_STEMS)
+
+
+def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
     """Drop a reader-comment section (or a late related-links block) as a unit.
 
     A comment heading ends the article once the article has begun; a related-links
     heading only when most of the kept text lies before it, since such boxes also sit
     inside articles."""
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return None
-    ntok = page.facts.n_tokens
-    kept_tokens = np.cumsum(np.where(page.keep, ntok, 0.0))
+    kept_tokens = np.where(page.keep, page.facts.n_tokens, 0.0).cumsum()
     late = kept_tokens[-1] * RELATED_AFTER_SHARE
     # Only headings with kept lines after them and enough article before them matter.
-    after = np.arange(int(kept[0]) + 1, int(kept[-1]) + 1)
-    ready = kept_tokens[after] >= min(COMMENTS_AFTER_TOKENS, late)
-    short = after[(ntok[after] <= COMMENT_HEAD_TOKENS) & ready].tolist()
-    authors = [
-        i
-        for i in _lines_with(page.lines, short, COMMENT_AUTHOR_STEMS)
-        if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_author(page.lines[i])
-    ]
+    ready = [i for i in candidates if i > kept[0] and kept_tokens[i] >= COMMENTS_AFTER_TOKENS]
+    authors = [i for i in ready if is_comment_author(page.lines[i])]
     # Two or more "Name says:" lines are a comment thread, even without a heading.
     first_author = authors[0] if len(authors) >= MIN_COMMENT_AUTHORS else len(page.lines)
-    for i in _lines_with(page.lines, short, COMMENT_STEMS + RELATED_STEMS):
+    for i in candidates:
         if i > first_author:
             break
+        if i <= kept[0] or kept_tokens[i] < min(COMMENTS_AFTER_TOKENS, late):
+            continue
         line = page.lines[i]
         if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(line):
             page.keep[i:] = False
@@ -210,20 +221,17 @@ def _cut_comments(page: _Page) -> tuple[int, int] | None:
     return None
 
 
-def _cut_related_blocks(page: _Page) -> None:
+def _cut_related_blocks(page: _Page, candidates: list[int]) -> None:
     """Drop a related-links box inside the article: its heading ("More on X:", "Related
     articles") and the teaser titles under it, up to the next prose line.
 
     Such boxes sit between paragraphs, so only the box goes, not the text after it."""
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return
-    ntok, final = page.facts.n_tokens, page.facts.final
-    span = np.arange(int(kept[0]), int(kept[-1]) + 1)
-    short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
-    prose = final & (ntok >= PROSE_TOKENS)
-    for i in _lines_with(page.lines, short, RELATED_STEMS):
-        if i in page.cut or not is_related_heading(page.lines[i]):
+    prose = page.facts.final & (page.facts.n_tokens >= PROSE_TOKENS)
+    for i in candidates:
+        if i > kept[-1] or i in page.cut or not is_related_heading(page.lines[i]):
             continue
         stop = min(i + 1 + RELATED_BOX_LINES, len(page.lines))
         box = i + 1
@@ -235,7 +243,7 @@ def _cut_related_blocks(page: _Page) -> None:
 
 def _review(page: _Page) -> None:
     """Name and drop lines at or around the article that a cue phrase or a rule marks."""
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return
     n, ntok = len(page.lines), page.facts.n_tokens
@@ -243,20 +251,20 @@ def _review(page: _Page) -> None:
     edge = np.zeros(n, dtype=bool)
     edge[max(0, start - REVIEW_MARGIN) : start + REVIEW_MARGIN + 1] = True
     edge[max(0, end - REVIEW_MARGIN) : end + REVIEW_MARGIN + 1] = True
-    todo = np.flatnonzero(edge & (ntok <= REVIEW_MAX_TOKENS)).tolist()
+    todo = (edge & (ntok <= REVIEW_MAX_TOKENS)).nonzero()[0].tolist()
     for i in todo:
         found = classify_boilerplate(page.lines[i])
         if found is not None:
             page.cut[i] = found
     # A dropped line by the article that opens with a glued marker ("AdvertisementThe...").
-    for i in np.flatnonzero(edge & ~page.keep).tolist():
+    for i in (edge & ~page.keep).nonzero()[0].tolist():
         if page.lines[i].startswith(GLUED_HEAD_PREFIXES) and split_glued(page.lines[i]).before:
             page.cut.setdefault(
                 i, (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
             )
     # Inside the article a short line that is a known cue phrase ("Share", "Advertisement").
     labels = page.keep & (page.facts.cue_group > 0) & (ntok <= INSIDE_REVIEW_TOKENS)
-    for i in np.flatnonzero(labels).tolist():
+    for i in labels.nonzero()[0].tolist():
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
     _mark_banners(page)
@@ -292,7 +300,7 @@ def _mark_banners(page: _Page) -> None:
 
 def _title(page: _Page) -> int | None:
     """Index 0 when the page opens with a headline right above the article, else None."""
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     later = kept[kept > 0]
     first, tokens = page.lines[0], page.facts.n_tokens[0]
     if 0 in page.cut or len(later) == 0 or later[0] > TITLE_GAP:
@@ -306,7 +314,7 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     """Cut glued markers and promo tails off kept lines; drop a marked ad whole."""
     texts: dict[int, str] = {}
     glued: dict[int, tuple[Removed, ...]] = {}
-    kept = np.flatnonzero(page.keep).tolist()
+    kept = page.keep.nonzero()[0].tolist()
     lines = page.lines
     starts = map(str.startswith, (lines[i] for i in kept), repeat(GLUED_HEAD_PREFIXES))
     heads = compress(kept, starts)
@@ -328,7 +336,7 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
 def _zones(page: _Page, title: int | None, tail: tuple[int, int] | None) -> npt.NDArray[np.int64]:
     """Per line: kept, named by a cue, or the zone of an unnamed dropped line."""
     n = len(page.lines)
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     start, end = (int(kept[0]), int(kept[-1])) if len(kept) else (n, -1)
     idx = np.arange(n)
     zone = np.where(idx < start, _BEFORE, np.where(idx > end, _AFTER, _INSIDE))
@@ -351,7 +359,7 @@ def _removed(
 ) -> tuple[Removed, ...]:
     """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
     zone = _zones(page, title, tail)
-    bounds = np.flatnonzero(np.diff(zone)) + 1
+    bounds = np.diff(zone).nonzero()[0] + 1
     starts = [0, *bounds.tolist()]
     stops = [*bounds.tolist(), len(zone)]
     out: list[Removed] = []

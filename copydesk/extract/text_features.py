@@ -138,7 +138,7 @@ def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
 def page_language(page: str) -> int:
     """Index into `STOP_LANGUAGES` of the language whose stop words the page uses most."""
     start = max(0, len(page) // 3 - LANGUAGE_SAMPLE // 2)
-    return int(np.argmax(stopword_votes(page[start : start + LANGUAGE_SAMPLE])))
+    return int(stopword_votes(page[start : start + LANGUAGE_SAMPLE]).argmax())
 
 
 def _cue_groups(lines: list[str], short: list[bool]) -> npt.NDArray[np.int64]:
@@ -162,15 +162,15 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     page = "\n".join(lines)
     raw = np.frombuffer(page.encode("utf-8"), dtype=np.uint8)
     size = len(raw)
-    cls = np.take(_CLASS, raw)
+    cls = _CLASS.take(raw)
     is_nl = cls == _NL
     # Line number * classes + class, in place in one int32 array, then one count.
-    key = np.cumsum(is_nl, dtype=np.int32)
+    key = is_nl.cumsum(dtype=np.int32)
     key *= _N_CLASSES
     key += cls
     flat = np.bincount(key, minlength=n * _N_CLASSES)
     counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
-    breaks = np.flatnonzero(is_nl)
+    breaks = is_nl.nonzero()[0]
     bounds = np.empty(n + 1, dtype=np.int64)
     bounds[0], bounds[1:n], bounds[n] = -1, breaks, size
     last = raw[bounds[1:] - 1]
@@ -178,7 +178,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     ntok = counts[:, _SPACE] + 1.0
     lang = page_language(page)
     # Character offset just past each line's newline.
-    ends = np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1)
+    ends = (np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1).cumsum()
     nstop = _count_probes(page, ends, lang, n)
     cue = _cue_groups(lines, (ntok <= CUE_MAX_TOKENS).tolist())
     final = _FINAL_LAST[last]
@@ -206,7 +206,7 @@ def _window_means(values: Array, out: Array) -> None:
     reach = WINDOWS[-1]
     csum = np.empty((n + 1 + 2 * reach, k))
     csum[: reach + 1] = 0.0
-    csum[reach + 1 : reach + 1 + n] = np.cumsum(values, axis=0)
+    csum[reach + 1 : reach + 1 + n] = values.cumsum(axis=0)
     csum[reach + 1 + n :] = csum[reach + n]
     idx = np.arange(n)
     width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
@@ -246,7 +246,7 @@ def _assemble(
     prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
     total = float(ntok.sum())
     mass = ntok * prose
-    before = np.cumsum(mass) - mass
+    before = mass.cumsum() - mass
     after = mass.sum() - before - mass
     idx = np.arange(n, dtype=np.float32)
     # Where the page's main prose block lies: the best run of prose-weighted lines.
@@ -268,7 +268,7 @@ def _assemble(
     out[:, 13] = nchar / ntok
     out[:, 14] = ntok >= LONG_LINE_TOKENS
     out[:, 15] = cue > 0
-    out[:, 16] = (np.cumsum(ntok) - ntok / 2) / total
+    out[:, 16] = (ntok.cumsum() - ntok / 2) / total
     out[:, 17] = idx / max(n - 1, 1)
     out[:, 18] = np.log1p(total)
     out[:, 19] = ntok / ntok.max()
