@@ -663,6 +663,8 @@ COMMENT_AUTHOR_STEMS = (" says", " said", " wrote", " sagt", " schrieb", " dit",
 def is_comment_author(line: str) -> bool:
     """True for the author line that opens one reader comment ("Jane Doe says:")."""
     return _COMMENT_AUTHOR.match(line.strip()) is not None
+
+
 MAX_COMMENT_HEAD_WORDS = 15
 
 
