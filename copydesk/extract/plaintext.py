@@ -338,8 +338,9 @@ def _zones(page: _Page, title: int | None, tail: tuple[int, int] | None) -> npt.
     n = len(page.lines)
     kept = page.keep.nonzero()[0]
     start, end = (int(kept[0]), int(kept[-1])) if len(kept) else (n, -1)
-    idx = np.arange(n)
-    zone = np.where(idx < start, _BEFORE, np.where(idx > end, _AFTER, _INSIDE))
+    zone = np.full(n, _INSIDE, dtype=np.int64)
+    zone[end + 1 :] = _AFTER
+    zone[:start] = _BEFORE  # last: with nothing kept, every line is "before"
     if tail is not None:
         zone[tail[0] :] = tail[1]
     groups = page.facts.cue_group
@@ -359,13 +360,13 @@ def _removed(
 ) -> tuple[Removed, ...]:
     """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
     zone = _zones(page, title, tail)
-    bounds = np.diff(zone).nonzero()[0] + 1
-    starts = [0, *bounds.tolist()]
-    stops = [*bounds.tolist(), len(zone)]
+    bounds = (np.diff(zone).nonzero()[0] + 1).tolist()
+    starts = [0, *bounds]
+    stops = [*bounds, len(zone)]
+    kinds = zone[starts].tolist()
     out: list[Removed] = []
     lines = page.lines
-    for a, b in zip(starts, stops, strict=True):
-        kind = int(zone[a])
+    for a, b, kind in zip(starts, stops, kinds, strict=True):
         if kind == _KEPT:
             for i in sorted(i for i in glued if a <= i < b):
                 out.extend(glued[i])

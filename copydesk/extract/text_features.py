@@ -141,16 +141,16 @@ def page_language(page: str) -> int:
     return int(stopword_votes(page[start : start + LANGUAGE_SAMPLE]).argmax())
 
 
-def _cue_groups(lines: list[str], short: list[bool]) -> npt.NDArray[np.int64]:
+def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
     """Per line, the cue group of a short line that is a known boilerplate phrase."""
     out = np.zeros(len(lines), dtype=np.int64)
-    chosen = list(compress(lines, short))
+    chosen = list(compress(lines, short.tolist()))
     if not chosen:
         return out
     # One lower() over the joined short lines (lower() never makes a newline).
     lowered = "\n".join(chosen).lower().split("\n")
     keys = list(map(str.strip, lowered, repeat(_CUE_TRIM)))
-    out[np.flatnonzero(short)] = np.fromiter(
+    out[short] = np.fromiter(
         map(_CUE_LOOKUP.get, keys, repeat(0)), dtype=np.int64, count=len(keys)
     )
     return out
@@ -180,7 +180,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     # Character offset just past each line's newline.
     ends = (np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1).cumsum()
     nstop = _count_probes(page, ends, lang, n)
-    cue = _cue_groups(lines, (ntok <= CUE_MAX_TOKENS).tolist())
+    cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     matrix = _assemble(counts, ntok, nstop, final, last, first, cue)
     return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang])
