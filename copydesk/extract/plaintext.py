@@ -142,7 +142,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         title=lines[title] if title is not None else None,
         paragraphs=paragraphs,
         removed=_removed(page, glued, title, tail),
-        metadata=read_metadata(head, paragraphs),
+        metadata=read_metadata(head, paragraphs, facts.clear_language),
         path=PATH,
         extractor=EXTRACTOR,
         extractor_version=VERSION,

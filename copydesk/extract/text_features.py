@@ -94,6 +94,13 @@ def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
 STOP_PROBES = 3
 # Characters of the page sampled to pick its language for the stop-word counts.
 LANGUAGE_SAMPLE = 800
+# A stop-word vote names a language when it has this many hits and this many times the
+# runner-up's.
+STOP_MIN_HITS = 15
+STOP_MARGIN = 2.0
+# Languages with a close neighbour that has no stop-word list (Malay, Serbian and
+# Bosnian, Macedonian, Azerbaijani): never named by the vote alone.
+STOP_UNSURE = frozenset({"id", "hr", "bg", "tr"})
 STOP_LANGUAGES, _STOP_MASKS, _PROBES = _stop_tables()
 
 CUE_GROUP_NAMES = tuple(name for name, _ in CUE_LINES)
@@ -123,7 +130,8 @@ class PageFacts:
     n_tokens: Array
     final: Bools
     cue_group: npt.NDArray[np.int64]  # 0 = none, else 1 + index into CUE_GROUP_NAMES
-    language: str
+    language: str  # the stop-word list the features used
+    clear_language: str | None  # the same language when the page's vote was clear
 
 
 def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
@@ -135,10 +143,25 @@ def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
     return votes
 
 
-def page_language(page: str) -> int:
-    """Index into `STOP_LANGUAGES` of the language whose stop words the page uses most."""
+def clear_language(votes: npt.NDArray[np.int64]) -> str | None:
+    """The language the stop-word votes name clearly, else None.
+
+    Clearly: enough hits, and well ahead of the runner-up (close languages such as
+    Danish and Norwegian share stop words and stay undecided)."""
+    best = int(votes.argmax())
+    top, second = int(votes[best]), int(np.partition(votes, -2)[-2])
+    code = STOP_LANGUAGES[best]
+    if top >= STOP_MIN_HITS and top >= STOP_MARGIN * second and code not in STOP_UNSURE:
+        return code
+    return None
+
+
+def page_language(page: str) -> tuple[int, str | None]:
+    """Index into `STOP_LANGUAGES` of the language whose stop words the page uses most,
+    and its code when the vote is clear."""
     start = max(0, len(page) // 3 - LANGUAGE_SAMPLE // 2)
-    return int(stopword_votes(page[start : start + LANGUAGE_SAMPLE]).argmax())
+    votes = stopword_votes(page[start : start + LANGUAGE_SAMPLE])
+    return int(votes.argmax()), clear_language(votes)
 
 
 def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
@@ -176,14 +199,14 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     last = raw[bounds[1:] - 1]
     first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0
-    lang = page_language(page)
+    lang, clear = page_language(page)
     # Character offset just past each line's newline.
     ends = (np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1).cumsum()
     nstop = _count_probes(page, ends, lang, n)
     cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     matrix = _assemble(counts, ntok, nstop, final, last, first, cue)
-    return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang])
+    return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang], clear)
 
 
 def _count_probes(page: str, ends: npt.NDArray[np.int64], lang: int, n: int) -> Array:

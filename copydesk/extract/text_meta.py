@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import numpy as np
 import py3langid
 
 from copydesk.extract.result import Metadata
-from copydesk.extract.text_features import STOP_LANGUAGES, stopword_votes
+from copydesk.extract.text_features import clear_language, stopword_votes
 
 # "By Jane Doe and John Roe", "Von Max Muster", "Par Jean Dupont", "Por Ana Pérez".
 _BYLINE = re.compile(
@@ -60,16 +59,9 @@ _DATELINE = re.compile(
     r"\s*[\u2014\u2013-]\s+\S"
 )
 LANGUAGE_SAMPLE = 100
-# The stop-word vote reads this many characters of the first paragraphs, and decides
-# when the leading language has this many hits and this many times the runner-up's
-# (close languages such as Danish and Norwegian share stop words and fall through).
+# The stop-word vote reads this many characters of the first paragraphs.
 STOP_PARAGRAPHS = 20
 STOP_SAMPLE = 1000
-STOP_MIN_HITS = 15
-STOP_MARGIN = 2.0
-# Languages with a close neighbour that has no stop-word list (Malay, Serbian and
-# Bosnian, Macedonian, Azerbaijani): the character model decides those.
-STOP_UNSURE = frozenset({"id", "hr", "bg", "tr"})
 
 
 def parse_authors(line: str) -> tuple[str, ...]:
@@ -114,16 +106,18 @@ def detect_language(paragraphs: tuple[str, ...]) -> str | None:
     if not paragraphs:
         return None
     votes = stopword_votes("\n".join(paragraphs[:STOP_PARAGRAPHS])[:STOP_SAMPLE])
-    second, best = np.sort(votes)[-2:]
-    code = STOP_LANGUAGES[int(np.argmax(votes))]
-    if best >= STOP_MIN_HITS and best >= STOP_MARGIN * second and code not in STOP_UNSURE:
+    code = clear_language(votes)
+    if code is not None:
         return code
     sample = max(paragraphs[:5], key=len)[:LANGUAGE_SAMPLE]
     return str(py3langid.classify(sample)[0])
 
 
-def read_metadata(head_lines: list[str], paragraphs: tuple[str, ...]) -> Metadata:
-    """Authors and date from the lines around the article's start, plus dateline and language."""
+def read_metadata(
+    head_lines: list[str], paragraphs: tuple[str, ...], language: str | None = None
+) -> Metadata:
+    """Authors and date from the lines around the article's start, plus dateline and language
+    (`language`, when the caller already knows it, saves reading it from the body)."""
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     for line in head_lines:
@@ -135,7 +129,7 @@ def read_metadata(head_lines: list[str], paragraphs: tuple[str, ...]) -> Metadat
         authors=authors,
         published_at=published,
         dateline=dateline,
-        language=detect_language(paragraphs),
+        language=(language or detect_language(paragraphs)) if paragraphs else None,
         raw=raw,
     )
 
