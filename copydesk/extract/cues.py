@@ -693,6 +693,15 @@ RELATED_STEMS = (
     "next", "miss", "see also", "lesen", "thema", "interessieren", "weitere", "lire", "sujet",
     "similaires", "leer", "interesar", "relacionad", "leído",
 )  # fmt: skip
+# How a related-links heading can start (lower-cased): a cheap `str.startswith` pre-check
+# for `is_related_heading`, which only matches at the start of the line.
+RELATED_PREFIXES = (
+    "related", "read ", "more ", "you ", "recommended", "most ", "trending", "latest ",
+    "top stories", "what to read next", "up next", "don", "further reading", "see also",
+    "keep reading", "lesen sie auch", "mehr zum thema", "das könnte", "weitere artikel",
+    "à lire aussi", "lire aussi", "sur le même sujet", "articles similaires", "leer más",
+    "te puede interesar", "noticias relacionadas", "artículos relacionados", "lo más leído",
+)  # fmt: skip
 
 
 def is_related_heading(line: str) -> bool:

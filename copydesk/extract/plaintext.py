@@ -22,7 +22,7 @@ from copydesk.extract.cues import (
     COMMENT_STEMS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
-    RELATED_STEMS,
+    RELATED_PREFIXES,
     classify_boilerplate,
     is_comment_author,
     is_comment_heading,
@@ -97,7 +97,7 @@ _ZONE_KINDS: dict[int, Named] = {
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
 _PLUS_ONE = (1).__add__
-_SECTION_STEMS = COMMENT_STEMS + RELATED_STEMS + COMMENT_AUTHOR_STEMS
+_COMMENT_STEMS = COMMENT_STEMS + COMMENT_AUTHOR_STEMS
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
@@ -149,42 +149,49 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     )
 
 
+def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
+    """The `index` lines, lower-cased by one call over their join (lower() never makes
+    or removes a newline, so the split gives the lines back one for one)."""
+    return "\n".join([lines[i] for i in index]).lower().split("\n") if index else []
+
+
 def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> list[int]:
     """Which of `index` lines contain any stem (lower-cased), by one scan per stem."""
-    if not index:
+    return [index[row] for row in _rows_with(_lower_lines(lines, index), stems)]
+
+
+def _rows_with(lowered: list[str], stems: tuple[str, ...]) -> list[int]:
+    """Which of the lower-cased lines contain any stem, by one scan per stem."""
+    if not lowered:
         return []
-    chosen = [lines[i] for i in index]
-    joined = "\n".join(chosen)
-    lowered = joined.lower()
-    if len(lowered) != len(joined):
-        # lower() changed a length ("İ"): lower line by line so offsets stay right.
-        chosen = list(map(str.lower, chosen))
-        lowered = "\n".join(chosen)
+    joined = "\n".join(lowered)
     # Offset just past each line's newline, as a plain list: bisecting it per hit costs
     # less than a numpy call, and C-level maps build it faster than numpy on short lists.
-    ends_list = list(accumulate(map(_PLUS_ONE, map(len, chosen))))
+    ends_list = list(accumulate(map(_PLUS_ONE, map(len, lowered))))
     hits: set[int] = set()
     for stem in stems:
-        at = lowered.find(stem)
+        at = joined.find(stem)
         while at >= 0:
             row = bisect_right(ends_list, at)
             hits.add(row)
-            at = lowered.find(stem, ends_list[row])
-    return [index[row] for row in sorted(hits)]
+            at = joined.find(stem, ends_list[row])
+    return sorted(hits)
 
 
 def _heading_candidates(page: _Page) -> list[int]:
-    """Short lines in the kept span holding a comment, related-links or comment-author
-    stem: the only lines the section rules below need to test with their patterns.
-
-    One scan serves all of them; each rule then checks its own pattern and position."""
+    """Short lines in the kept span that may open a comment section or a related-links
+    box: those starting like a related-links heading, or holding a comment or
+    comment-author stem. The section rules below test only these with their patterns."""
     kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return []
     ntok = page.facts.n_tokens
     span = np.arange(int(kept[0]), int(kept[-1]) + 1)
     short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
-    return _lines_with(page.lines, short, _SECTION_STEMS)
+    lowered = _lower_lines(page.lines, short)
+    related = compress(range(len(short)), map(str.startswith, lowered, repeat(RELATED_PREFIXES)))
+    rows = {*related, *_rows_with(lowered, _COMMENT_STEMS)}
+    return [short[row] for row in sorted(rows)]
 
 
 def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
