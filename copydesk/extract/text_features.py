@@ -72,6 +72,7 @@ _COLON = ord(":")
 
 
 _Probes = tuple[re.Pattern[str], ...]
+_MATCH_START = re.Match.start
 
 
 def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
@@ -214,7 +215,7 @@ def _count_probes(page: str, ends: npt.NDArray[np.int64], lang: int, n: int) -> 
 
     One compiled scan of the whole page instead of one Python call per line and probe;
     a match never spans lines, since the probe holds no newline."""
-    at = [m.start() for m in _PROBES[lang].finditer(page)]
+    at = list(map(_MATCH_START, _PROBES[lang].finditer(page)))
     counts = np.bincount(np.searchsorted(ends, at, side="right"), minlength=n)
     return counts.astype(np.float32)
 
@@ -336,4 +337,4 @@ def split_lines(text: str) -> list[str]:
     """The page's non-empty lines, stripped (the units every later step works on)."""
     if "\r" in text:
         text = text.replace("\r", "\n")
-    return [line for line in map(str.strip, text.split("\n")) if line]
+    return list(filter(None, map(str.strip, text.split("\n"))))
