@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -97,6 +98,7 @@ _ZONE_KINDS: dict[int, Named] = {
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
 _PLUS_ONE = (1).__add__
+_TAIL = itemgetter(slice(-TAIL_CHARS, None))
 _COMMENT_STEMS = COMMENT_STEMS + COMMENT_AUTHOR_STEMS
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
@@ -153,11 +155,6 @@ def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
     """The `index` lines, lower-cased by one call over their join (lower() never makes
     or removes a newline, so the split gives the lines back one for one)."""
     return "\n".join([lines[i] for i in index]).lower().split("\n") if index else []
-
-
-def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> list[int]:
-    """Which of `index` lines contain any stem (lower-cased), by one scan per stem."""
-    return [index[row] for row in _rows_with(_lower_lines(lines, index), stems)]
 
 
 def _rows_with(lowered: list[str], stems: tuple[str, ...]) -> list[int]:
@@ -323,10 +320,10 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     glued: dict[int, tuple[Removed, ...]] = {}
     kept = page.keep.nonzero()[0].tolist()
     lines = page.lines
-    starts = map(str.startswith, (lines[i] for i in kept), repeat(GLUED_HEAD_PREFIXES))
-    heads = compress(kept, starts)
-    ends = [lines[i][-TAIL_CHARS:] for i in kept]
-    tails = [kept[j] for j in _lines_with(ends, list(range(len(kept))), GLUED_TAIL_STEMS)]
+    kept_lines = list(map(lines.__getitem__, kept))
+    heads = compress(kept, map(str.startswith, kept_lines, repeat(GLUED_HEAD_PREFIXES)))
+    ends = "\n".join(map(_TAIL, kept_lines)).lower().split("\n") if kept else []
+    tails = [kept[j] for j in _rows_with(ends, GLUED_TAIL_STEMS)]
     for i in sorted({*heads, *tails}):
         split = split_glued(lines[i])
         if not split.before and not split.after:
