@@ -152,9 +152,10 @@ def clean_text(text: str, model: LineModel) -> Extraction:
 
 
 def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
-    """The `index` lines, lower-cased by one call over their join (lower() never makes
-    or removes a newline, so the split gives the lines back one for one)."""
-    return "\n".join([lines[i] for i in index]).lower().split("\n") if index else []
+    """The `index` lines, lower-cased one by one: `str.lower` has a fast path for ASCII
+    strings, which most lines are, while one curly quote sends a whole join to the slow
+    per-character path."""
+    return list(map(str.lower, map(lines.__getitem__, index)))
 
 
 def _rows_with(lowered: list[str], stems: tuple[str, ...]) -> list[int]:
@@ -322,7 +323,7 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     lines = page.lines
     kept_lines = list(map(lines.__getitem__, kept))
     heads = compress(kept, map(str.startswith, kept_lines, repeat(GLUED_HEAD_PREFIXES)))
-    ends = "\n".join(map(_TAIL, kept_lines)).lower().split("\n") if kept else []
+    ends = list(map(str.lower, map(_TAIL, kept_lines)))
     tails = [kept[j] for j in _rows_with(ends, GLUED_TAIL_STEMS)]
     for i in sorted({*heads, *tails}):
         split = split_glued(lines[i])

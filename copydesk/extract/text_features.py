@@ -171,9 +171,8 @@ def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
     chosen = list(compress(lines, short.tolist()))
     if not chosen:
         return out
-    # One lower() over the joined short lines (lower() never makes a newline).
-    lowered = "\n".join(chosen).lower().split("\n")
-    keys = list(map(str.strip, lowered, repeat(_CUE_TRIM)))
+    # Lower-cased line by line: `str.lower` is fast on the (mostly) ASCII lines.
+    keys = list(map(str.strip, map(str.lower, chosen), repeat(_CUE_TRIM)))
     out[short] = np.fromiter(map(_CUE_LOOKUP.get, keys, repeat(0)), dtype=np.int64, count=len(keys))
     return out
 
