@@ -566,8 +566,10 @@ _GLUED_MARKERS = (
 _GLUED_HEAD = re.compile(
     rf"\s*((?i:{_alt(_GLUED_MARKERS)}))(?:(?=[A-ZÀ-Þ\"\u201c\u2018'])|\s*[:|·•\u2014\u2013-]\s*|\s+(?=[A-ZÀ-Þ]))",
 )
-# Sentence boundaries, including glued ones ("...end.Sign up") that copy-paste produces.
-_SENTENCE_END = re.compile(r"(?<=[.!?…:”\"»)])\s*(?=[A-ZÀ-Þ¿¡\"“«])")
+# The last sentence boundary of a paragraph, including glued ones ("...end.Sign up") that
+# copy-paste produces: group "gap" starts there. The greedy `.*` runs to the end and backs
+# off, so only the paragraph's tail is examined, not every sentence of a long paragraph.
+_LAST_SENTENCE_END = re.compile(r"(?s:.*)(?<=[.!?…:”\"»)])(?P<gap>\s*)(?=[A-ZÀ-Þ¿¡\"“«])")
 # A tail sentence longer than this is treated as prose, not a glued promo.
 MAX_TAIL_WORDS = 20
 
@@ -607,10 +609,10 @@ def _looks_like_promo(tail: str) -> bool:
 
 def _split_tail(body: str) -> tuple[str, Removed] | None:
     """The paragraph without its last sentence, when that sentence is a cue."""
-    bounds = [m.start() for m in _SENTENCE_END.finditer(body) if 0 < m.start() < len(body)]
-    if not bounds:
+    last = _LAST_SENTENCE_END.match(body)
+    if last is None:
         return None
-    start = bounds[-1]
+    start = last.start("gap")
     tail = body[start:].strip()
     if len(_WORD.findall(tail)) > MAX_TAIL_WORDS:
         return None
