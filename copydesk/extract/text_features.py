@@ -217,34 +217,32 @@ def _count_probes(page: str, ends: npt.NDArray[np.int64], lang: int, n: int) -> 
     return counts.astype(np.float32)
 
 
-def _window_means(values: Array, out: Array) -> None:
-    """Means of each column of `values` over [i - r, i + r] for every radius in WINDOWS,
-    written radius by radius into `out`.
+def _window_means(rows: Array, out: Array) -> None:
+    """Means of each row of `rows` (one value per line) over the lines [i - r, i + r] for
+    every radius in WINDOWS, written into `out` radius by radius (a line per row).
 
-    The cumulative sums are padded with their first and last value, so each window
-    is two slices of the padded sums rather than a gather."""
-    n, k = values.shape
+    The cumulative sums are padded with their first and last value, so every window of
+    every value is one gather of the padded sums."""
+    k, n = rows.shape
     reach = WINDOWS[-1]
-    csum = np.empty((n + 1 + 2 * reach, k))
-    csum[: reach + 1] = 0.0
-    csum[reach + 1 : reach + 1 + n] = values.cumsum(axis=0)
-    csum[reach + 1 + n :] = csum[reach + n]
-    idx = np.arange(n)
-    width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
-    for j, radius in enumerate(WINDOWS):
-        hi = csum[reach + radius + 1 : reach + radius + 1 + n]
-        lo = csum[reach - radius : reach - radius + n]
-        out[:, j * k : (j + 1) * k] = (hi - lo) / width[j][:, None]
+    csum = np.empty((k, n + 1 + 2 * reach))
+    csum[:, : reach + 1] = 0.0
+    csum[:, reach + 1 : reach + 1 + n] = rows.cumsum(axis=1)
+    csum[:, reach + 1 + n :] = csum[:, reach + n : reach + n + 1]
+    at = np.arange(n)
+    width = np.minimum(at + _RADII + 1, n) - np.maximum(at - _RADII, 0)
+    means = (csum[:, at + (reach + 1 + _RADII)] - csum[:, at + (reach - _RADII)]) / width
+    out[:] = means.transpose(2, 1, 0).reshape(n, len(WINDOWS) * k)
 
 
-def _shifted(values: Array, out: Array) -> None:
-    """Each column of `values` as seen from the lines 2 and 1 before, then 1 and 2 after."""
-    k = values.shape[1]
+def _shifted(rows: Array, out: Array) -> None:
+    """Each row of `rows` as seen from the lines 2 and 1 before, then 1 and 2 after."""
+    k = rows.shape[0]
     out[:] = 0.0
-    out[2:, 0:k] = values[:-2]
-    out[1:, k : 2 * k] = values[:-1]
-    out[:-1, 2 * k : 3 * k] = values[1:]
-    out[:-2, 3 * k : 4 * k] = values[2:]
+    out[2:, 0:k] = rows[:, :-2].T
+    out[1:, k : 2 * k] = rows[:, :-1].T
+    out[:-1, 2 * k : 3 * k] = rows[:, 1:].T
+    out[:-2, 3 * k : 4 * k] = rows[:, 2:].T
 
 
 def _assemble(
@@ -258,12 +256,12 @@ def _assemble(
 ) -> Array:
     """Fill the feature matrix: base, positional and context columns in `FEATURE_NAMES` order.
 
-    Columns that share an operation are computed as one block (six count ratios, four
-    logarithms), since on a few hundred lines numpy's per-call cost dominates."""
+    Columns that share an operation are computed as one block (six count ratios, six
+    logarithms, the context windows of four values), since on a few hundred lines
+    numpy's per-call cost dominates."""
     n = len(ntok)
     out: Array = np.empty((n, N_FEATURES), dtype=np.float32)
     nchar = counts[:, :_CONT].sum(axis=1)
-    letters = np.maximum(counts[:, _UPPER] + counts[:, _LOWER], 1.0)
     prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
     total = float(ntok.sum())
     mass = ntok * prose
@@ -276,19 +274,30 @@ def _assemble(
     comment_head = cue == _COMMENTS
     # log_tokens, log_chars, log_prose_before, log_prose_after, log_edge_distance,
     # log_prose_run_gap in one call.
-    logs = np.log1p(np.stack([ntok, nchar, before, after, np.minimum(idx, n - 1 - idx), run_gap]))
+    logs = np.empty((6, n), dtype=np.float32)
+    logs[0], logs[1], logs[2], logs[3], logs[5] = ntok, nchar, before, after, run_gap
+    np.minimum(idx, n - 1 - idx, out=logs[4])
+    np.log1p(logs, out=logs)
     out[:, 0:2] = logs[:2].T
     out[:, 2] = final
-    out[:, 3] = nstop / ntok
+    # Per line: log_tokens, final_punct, stop_share, prose, cue_line (the context values).
+    rows = np.empty((5, n), dtype=np.float32)
+    rows[0], rows[1], rows[3], rows[4] = logs[0], final, prose, cue > 0
+    np.divide(nstop, ntok, out=rows[2])
+    out[:, 3] = rows[2]
     # upper, digit, punct shares; commas, finals, separators per token.
-    ratios = counts[:, _RATIO_COLUMNS] / np.stack([letters, nchar, nchar, ntok, ntok, ntok], 1)
-    out[:, 4:10] = ratios
+    shares = np.empty((n, 6), dtype=np.float32)
+    shares[:, 0] = counts[:, _UPPER] + counts[:, _LOWER]
+    np.maximum(shares[:, 0], 1.0, out=shares[:, 0])
+    shares[:, 1:3] = nchar[:, None]
+    shares[:, 3:6] = ntok[:, None]
+    np.divide(counts[:, _RATIO_COLUMNS], shares, out=out[:, 4:10])
     out[:, 10] = last == _COLON
     out[:, 11] = _BULLET_FIRST[first]
     out[:, 12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
     out[:, 13] = nchar / ntok
     out[:, 14] = ntok >= LONG_LINE_TOKENS
-    out[:, 15] = cue > 0
+    out[:, 15] = rows[4]
     out[:, 16] = (ntok.cumsum() - ntok / 2) / total
     out[:, 17] = idx / max(n - 1, 1)
     out[:, 18] = np.log1p(total)
@@ -301,16 +310,14 @@ def _assemble(
     out[:, 26] = run_gap == 0
     out[:, 27] = logs[5]
     col = len(_BASE_NAMES)
-    groups = len(CUE_GROUP_NAMES)
-    out[:, col : col + groups] = cue[:, None] == np.arange(1, groups + 1)
-    col += groups
-    ctx = out[:, [0, 2, 3]]  # log_tokens, final_punct, stop_share
-    _window_means(np.concatenate([ctx, prose[:, None]], axis=1), out[:, col : col + _N_CTX])
-    col += _N_CTX
-    _shifted(np.concatenate([ctx, out[:, 15:16]], axis=1), out[:, col:])
+    out[:, col : col + len(_GROUP_IDS)] = cue[:, None] == _GROUP_IDS
+    col += len(_GROUP_IDS)
+    _window_means(rows[:4], out[:, col : col + _N_CTX])
+    _shifted(rows[[0, 1, 2, 4]], out[:, col + _N_CTX :])
     return out
 
 
+_GROUP_IDS = np.arange(1, len(CUE_GROUP_NAMES) + 1)
 _RATIO_COLUMNS = [_UPPER, _DIGIT, _PUNCT, _COMMA, _FINAL, _SEP]
 _N_CTX = 4 * len(WINDOWS)
 _BASE_NAMES = (
