@@ -71,7 +71,7 @@ _CLASS, _FINAL_LAST, _BULLET_FIRST = _byte_tables()
 _COLON = ord(":")
 
 
-_Probes = tuple[re.Pattern[str], ...]
+_Probes = tuple[re.Pattern[bytes], ...]
 _MATCH_START = re.Match.start
 
 
@@ -83,9 +83,12 @@ def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
         for word in words:
             masks[word] = masks.get(word, 0) | (1 << bit)
     # " (?:the|of|and)(?= )": a word between spaces; the trailing space is not consumed,
-    # so "the of" counts both words.
+    # so "the of" counts both words. They scan the page's UTF-8 bytes, whose newline
+    # offsets give the line of each hit (a space byte is always a character boundary).
     probes = tuple(
-        re.compile(" (?:" + "|".join(map(re.escape, words[:STOP_PROBES])) + ")(?= )")
+        re.compile(
+            b" (?:" + b"|".join(re.escape(w.encode()) for w in words[:STOP_PROBES]) + b")(?= )"
+        )
         for words in table.values()
     )
     return tuple(table), masks, probes
@@ -181,12 +184,14 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     """The feature matrix of a page's non-empty, stripped lines."""
     n = len(lines)
     page = "\n".join(lines)
-    raw = np.frombuffer(page.encode("utf-8"), dtype=np.uint8)
+    data = page.encode("utf-8")
+    raw = np.frombuffer(data, dtype=np.uint8)
     size = len(raw)
     cls = _CLASS.take(raw)
     is_nl = cls == _NL
-    # Line number * classes + class, in place in one int32 array, then one count.
-    key = is_nl.cumsum(dtype=np.int32)
+    # Line number * classes + class, in place in one array of bincount's own integer
+    # type (no conversion inside it), then one count.
+    key = is_nl.cumsum(dtype=np.intp)
     key *= _N_CLASSES
     key += cls
     flat = np.bincount(key, minlength=n * _N_CLASSES)
@@ -198,22 +203,21 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0
     lang, clear = page_language(page)
-    # Character offset just past each line's newline.
-    ends = (np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1).cumsum()
-    nstop = _count_probes(page, ends, lang, n)
+    nstop = _count_probes(data, breaks, lang, n)
     cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     matrix = _assemble(counts, ntok, nstop, final, last, first, cue)
     return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang], clear)
 
 
-def _count_probes(page: str, ends: npt.NDArray[np.int64], lang: int, n: int) -> Array:
+def _count_probes(data: bytes, breaks: npt.NDArray[np.intp], lang: int, n: int) -> Array:
     """Per line, how many of the language's probe words it has between spaces.
 
-    One compiled scan of the whole page instead of one Python call per line and probe;
-    a match never spans lines, since the probe holds no newline."""
-    at = list(map(_MATCH_START, _PROBES[lang].finditer(page)))
-    counts = np.bincount(np.searchsorted(ends, at, side="right"), minlength=n)
+    One compiled scan of the page's bytes instead of one Python call per line and probe;
+    a match never spans lines, since the probe holds no newline, so the newlines
+    (`breaks`, byte offsets) before a match give its line."""
+    at = list(map(_MATCH_START, _PROBES[lang].finditer(data)))
+    counts = np.bincount(np.searchsorted(breaks, at, side="right"), minlength=n)
     return counts.astype(np.float32)
 
 
