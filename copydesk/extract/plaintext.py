@@ -11,6 +11,7 @@ line, and read the metadata (`text_meta`).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
 from operator import itemgetter
@@ -98,10 +99,30 @@ _ZONE_KINDS: dict[int, Named] = {
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
 _PLUS_ONE = (1).__add__
+_FIRST_CHAR = itemgetter(0)
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
 _COMMENT_STEMS = COMMENT_STEMS + COMMENT_AUTHOR_STEMS
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
+
+
+def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The prefixes grouped by their first character."""
+    table: dict[str, tuple[str, ...]] = {}
+    for prefix in prefixes:
+        table[prefix[0]] = (*table.get(prefix[0], ()), prefix)
+    return table
+
+
+# `str.startswith` tries every prefix of a tuple in turn; a line is tested only against
+# those sharing its first character (a dict look-up), which gives the same answer.
+_RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES)
+_GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
+
+
+def _start_with(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
+    """Per non-empty line, whether it starts with one of the prefixes in `table`."""
+    return map(str.startswith, lines, map(table.get, map(_FIRST_CHAR, lines), repeat(())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +208,7 @@ def _heading_candidates(page: _Page) -> list[int]:
     span = np.arange(int(kept[0]), int(kept[-1]) + 1)
     short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
     lowered = _lower_lines(page.lines, short)
-    related = compress(range(len(short)), map(str.startswith, lowered, repeat(RELATED_PREFIXES)))
+    related = compress(range(len(short)), _start_with(lowered, _RELATED_BY_FIRST))
     rows = {*related, *_rows_with(lowered, _COMMENT_STEMS)}
     return [short[row] for row in sorted(rows)]
 
@@ -322,7 +343,7 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     kept = page.keep.nonzero()[0].tolist()
     lines = page.lines
     kept_lines = list(map(lines.__getitem__, kept))
-    heads = compress(kept, map(str.startswith, kept_lines, repeat(GLUED_HEAD_PREFIXES)))
+    heads = compress(kept, _start_with(kept_lines, _GLUED_BY_FIRST))
     ends = list(map(str.lower, map(_TAIL, kept_lines)))
     tails = [kept[j] for j in _rows_with(ends, GLUED_TAIL_STEMS)]
     for i in sorted({*heads, *tails}):

@@ -221,32 +221,34 @@ def _count_probes(data: bytes, breaks: npt.NDArray[np.intp], lang: int, n: int) 
     return counts.astype(np.float32)
 
 
-def _window_means(rows: Array, out: Array) -> None:
-    """Means of each row of `rows` (one value per line) over the lines [i - r, i + r] for
-    every radius in WINDOWS, written into `out` radius by radius (a line per row).
+def _window_means(values: Array, out: Array) -> None:
+    """Means of each column of `values` over [i - r, i + r] for every radius in WINDOWS,
+    written radius by radius into `out`.
 
-    The cumulative sums are padded with their first and last value, so every window of
-    every value is one gather of the padded sums."""
-    k, n = rows.shape
+    The cumulative sums are padded with their first and last value, so each window
+    is two slices of the padded sums rather than a gather."""
+    n, k = values.shape
     reach = WINDOWS[-1]
-    csum = np.empty((k, n + 1 + 2 * reach))
-    csum[:, : reach + 1] = 0.0
-    csum[:, reach + 1 : reach + 1 + n] = rows.cumsum(axis=1)
-    csum[:, reach + 1 + n :] = csum[:, reach + n : reach + n + 1]
-    at = np.arange(n)
-    width = np.minimum(at + _RADII + 1, n) - np.maximum(at - _RADII, 0)
-    means = (csum[:, at + (reach + 1 + _RADII)] - csum[:, at + (reach - _RADII)]) / width
-    out[:] = means.transpose(2, 1, 0).reshape(n, len(WINDOWS) * k)
+    csum = np.empty((n + 1 + 2 * reach, k))
+    csum[: reach + 1] = 0.0
+    csum[reach + 1 : reach + 1 + n] = values.cumsum(axis=0)
+    csum[reach + 1 + n :] = csum[reach + n]
+    idx = np.arange(n)
+    width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
+    for j, radius in enumerate(WINDOWS):
+        hi = csum[reach + radius + 1 : reach + radius + 1 + n]
+        lo = csum[reach - radius : reach - radius + n]
+        out[:, j * k : (j + 1) * k] = (hi - lo) / width[j][:, None]
 
 
-def _shifted(rows: Array, out: Array) -> None:
-    """Each row of `rows` as seen from the lines 2 and 1 before, then 1 and 2 after."""
-    k = rows.shape[0]
+def _shifted(values: Array, out: Array) -> None:
+    """Each column of `values` as seen from the lines 2 and 1 before, then 1 and 2 after."""
+    k = values.shape[1]
     out[:] = 0.0
-    out[2:, 0:k] = rows[:, :-2].T
-    out[1:, k : 2 * k] = rows[:, :-1].T
-    out[:-1, 2 * k : 3 * k] = rows[:, 1:].T
-    out[:-2, 3 * k : 4 * k] = rows[:, 2:].T
+    out[2:, 0:k] = values[:-2]
+    out[1:, k : 2 * k] = values[:-1]
+    out[:-1, 2 * k : 3 * k] = values[1:]
+    out[:-2, 3 * k : 4 * k] = values[2:]
 
 
 def _assemble(
@@ -261,8 +263,7 @@ def _assemble(
     """Fill the feature matrix: base, positional and context columns in `FEATURE_NAMES` order.
 
     Columns that share an operation are computed as one block (six count ratios, six
-    logarithms, the context windows of four values), since on a few hundred lines
-    numpy's per-call cost dominates."""
+    logarithms), since on a few hundred lines numpy's per-call cost dominates."""
     n = len(ntok)
     out: Array = np.empty((n, N_FEATURES), dtype=np.float32)
     nchar = counts[:, :_CONT].sum(axis=1)
@@ -316,8 +317,8 @@ def _assemble(
     col = len(_BASE_NAMES)
     out[:, col : col + len(_GROUP_IDS)] = cue[:, None] == _GROUP_IDS
     col += len(_GROUP_IDS)
-    _window_means(rows[:4], out[:, col : col + _N_CTX])
-    _shifted(rows[[0, 1, 2, 4]], out[:, col + _N_CTX :])
+    _window_means(rows[:4].T, out[:, col : col + _N_CTX])
+    _shifted(rows[[0, 1, 2, 4]].T, out[:, col + _N_CTX :])
     return out
 
 
