@@ -68,6 +68,9 @@ def _byte_tables() -> tuple[npt.NDArray[np.uint8], Bools, Bools]:
 
 
 _CLASS, _FINAL_LAST, _BULLET_FIRST = _byte_tables()
+# The class table as a `bytes.translate` table: one C pass over the page's bytes, several
+# times cheaper than numpy's `take`.
+_CLASS_BYTES = _CLASS.tobytes()
 _COLON = ord(":")
 
 
@@ -187,7 +190,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     data = page.encode("utf-8")
     raw = np.frombuffer(data, dtype=np.uint8)
     size = len(raw)
-    cls = _CLASS.take(raw)
+    cls = np.frombuffer(data.translate(_CLASS_BYTES), dtype=np.uint8)
     is_nl = cls == _NL
     # Line number * classes + class, in place in one array of bincount's own integer
     # type (no conversion inside it), then one count.
