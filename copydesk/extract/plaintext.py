@@ -10,10 +10,9 @@ line, and read the metadata (`text_meta`).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import compress, repeat
 from operator import itemgetter
 
 import numpy as np
@@ -36,6 +35,7 @@ from copydesk.extract.text_features import CUE_GROUP_NAMES, PageFacts, page_feat
 from copydesk.extract.text_meta import read_metadata
 from copydesk.extract.text_model import LineModel, shipped_model
 from copydesk.extract.text_select import select_lines
+from copydesk.extract.text_stems import StemFinder
 
 PATH = "text"
 EXTRACTOR = "copydesk-text"
@@ -98,10 +98,10 @@ _ZONE_KINDS: dict[int, Named] = {
     _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
-_PLUS_ONE = (1).__add__
 _FIRST_CHAR = itemgetter(0)
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
-_COMMENT_STEMS = COMMENT_STEMS + COMMENT_AUTHOR_STEMS
+_COMMENT_STEMS = StemFinder.of(COMMENT_STEMS + COMMENT_AUTHOR_STEMS)
+_GLUED_TAIL_STEMS = StemFinder.of(GLUED_TAIL_STEMS)
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
@@ -179,24 +179,6 @@ def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
     return list(map(str.lower, map(lines.__getitem__, index)))
 
 
-def _rows_with(lowered: list[str], stems: tuple[str, ...]) -> list[int]:
-    """Which of the lower-cased lines contain any stem, by one scan per stem."""
-    if not lowered:
-        return []
-    joined = "\n".join(lowered)
-    # Offset just past each line's newline, as a plain list: bisecting it per hit costs
-    # less than a numpy call, and C-level maps build it faster than numpy on short lists.
-    ends_list = list(accumulate(map(_PLUS_ONE, map(len, lowered))))
-    hits: set[int] = set()
-    for stem in stems:
-        at = joined.find(stem)
-        while at >= 0:
-            row = bisect_right(ends_list, at)
-            hits.add(row)
-            at = joined.find(stem, ends_list[row])
-    return sorted(hits)
-
-
 def _heading_candidates(page: _Page) -> list[int]:
     """Short lines in the kept span that may open a comment section or a related-links
     box: those starting like a related-links heading, or holding a comment or
@@ -209,7 +191,7 @@ def _heading_candidates(page: _Page) -> list[int]:
     short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
     lowered = _lower_lines(page.lines, short)
     related = compress(range(len(short)), _start_with(lowered, _RELATED_BY_FIRST))
-    rows = {*related, *_rows_with(lowered, _COMMENT_STEMS)}
+    rows = {*related, *_COMMENT_STEMS.rows_with(lowered)}
     return [short[row] for row in sorted(rows)]
 
 
@@ -345,7 +327,7 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     kept_lines = list(map(lines.__getitem__, kept))
     heads = compress(kept, _start_with(kept_lines, _GLUED_BY_FIRST))
     ends = list(map(str.lower, map(_TAIL, kept_lines)))
-    tails = [kept[j] for j in _rows_with(ends, GLUED_TAIL_STEMS)]
+    tails = [kept[j] for j in _GLUED_TAIL_STEMS.rows_with(ends)]
     for i in sorted({*heads, *tails}):
         split = split_glued(lines[i])
         if not split.before and not split.after:
