@@ -11,6 +11,7 @@ is exactly a character match of the stem.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -63,14 +64,13 @@ class StemFinder:
             (len(data) - PREFIX_BYTES + 1,), dtype="<u4", buffer=data, strides=(1,)
         )
         maybe = self.slots[_hash(windows.astype(np.uint32))].nonzero()[0].tolist()
-        found = [at for at in maybe if self._stem_at(data, at)]
+        get = self.by_prefix.get
+        found = [
+            at
+            for at in maybe
+            if any(map(data.startswith, get(data[at : at + PREFIX_BYTES], ()), repeat(at)))
+        ]
         if not found:
             return []
         newlines = (np.frombuffer(data, dtype=np.uint8) == _NEWLINE).nonzero()[0]
-        rows: list[int] = np.unique(np.searchsorted(newlines, found)).tolist()
-        return rows
-
-    def _stem_at(self, data: bytes, at: int) -> bool:
-        """Whether one of the stems starts at byte `at` of `data`."""
-        stems = self.by_prefix.get(data[at : at + PREFIX_BYTES], ())
-        return any(data.startswith(stem, at) for stem in stems)
+        return sorted(set(np.searchsorted(newlines, found).tolist()))
