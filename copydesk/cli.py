@@ -8,6 +8,7 @@
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
     copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
     copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
+    copydesk status [--json]                              jobs, throughput, failures, backlog
 
 Services run as child processes; this module never imports them.
 """
@@ -72,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--follow", action="store_true", help="keep waiting for new documents")
     tail.add_argument("--limit", type=int, default=None, help="stop after N documents")
     tail.set_defaults(handler=_cmd_tail)
+
+    status = sub.add_parser("status", help="jobs per state, throughput, failures, backlog")
+    status.add_argument("--json", action="store_true", help="print GET /v1/stats's JSON")
+    status.set_defaults(handler=_cmd_status)
     return parser
 
 
@@ -190,6 +195,19 @@ def _cmd_tail(args: argparse.Namespace) -> int:
         return 2
     settings = Settings()
     tail.tail(settings.require_database_url(), args.since, args.follow, args.limit)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    import json
+
+    import psycopg
+
+    from copydesk.stats import collect_stats, render_stats
+
+    with psycopg.connect(Settings().require_database_url(), autocommit=True) as conn:
+        stats = collect_stats(conn)
+    print(json.dumps(stats.to_dict()) if args.json else render_stats(stats))
     return 0
 
 

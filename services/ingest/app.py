@@ -13,6 +13,7 @@ from services.ingest.problems import install_problem_handlers
 from services.ingest.resources import Resources, create_sender
 from services.ingest.routes import router
 from services.ingest.source_routes import router as source_router
+from services.ingest.stats_routes import router as stats_router
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -33,4 +34,5 @@ def create_app(settings: Settings) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(router)
     app.include_router(source_router)
+    app.include_router(stats_router)
     return app
