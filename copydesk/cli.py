@@ -7,6 +7,7 @@
     copydesk db migrate                                   apply schema.sql
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
     copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
+    copydesk ingest [--no-wait] FILE_OR_DIR...            bulk submit through the API, with progress
     copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
     copydesk status [--json]                              jobs, throughput, failures, backlog
 
@@ -20,6 +21,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from copydesk.bulk_ingest import add_ingest_parser
 from copydesk.settings import Settings
 from copydesk.sources_cli import add_sources_parser
 
@@ -67,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--input", choices=["auto", "text", "html"], default="auto")
     extract.set_defaults(handler=_cmd_extract)
     add_sources_parser(sub)
+    add_ingest_parser(sub)
 
     tail = sub.add_parser("tail", help="print new/changed documents as JSON lines (change feed)")
     tail.add_argument("--since", default="0:0", metavar="CURSOR", help="resume after this cursor")

@@ -778,18 +778,71 @@ def finished_counts(
     return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
-def failure_reasons(conn: Conn, window_seconds: int, limit: int) -> list[tuple[str, int]]:
-    """The commonest failure reasons of jobs submitted in the window, most frequent first."""
+def _job_filter(
+    batch_id: UUID | None = None,
+    source_ids: Sequence[int] | None = None,
+    created_after: datetime | None = None,
+    window_seconds: int | None = None,
+) -> tuple[sql.Composable, dict[str, Any]]:
+    """A WHERE condition over ingest_jobs from fixed fragments (values bound), and its values.
+
+    Only the conditions given are included, so each shape gets a plan that uses its index.
+    """
+    parts: list[sql.Composable] = [sql.SQL("TRUE")]
+    if batch_id is not None:
+        parts.append(sql.SQL("batch_id = %(batch)s"))
+    if source_ids is not None:
+        parts.append(sql.SQL("source_id = ANY(%(sources)s)"))
+    if created_after is not None:
+        parts.append(sql.SQL("created_at >= %(after)s"))
+    if window_seconds is not None:
+        parts.append(sql.SQL("created_at >= now() - make_interval(secs => %(window)s)"))
+    values = {
+        "batch": batch_id,
+        "sources": list(source_ids or ()),
+        "after": created_after,
+        "window": window_seconds,
+    }
+    return sql.SQL(" AND ").join(parts), values
+
+
+def job_status_counts(
+    conn: Conn,
+    *,
+    batch_id: UUID | None = None,
+    source_ids: Sequence[int] | None = None,
+    created_after: datetime | None = None,
+) -> dict[str, int]:
+    """Jobs per status among those of a batch, or of sources submitted after a time."""
+    where, values = _job_filter(batch_id, source_ids, created_after)
+    rows = conn.execute(
+        sql.SQL("SELECT status, count(*) FROM ingest_jobs WHERE {} GROUP BY status").format(where),
+        values,
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def failure_reasons(
+    conn: Conn,
+    limit: int,
+    *,
+    window_seconds: int | None = None,
+    batch_id: UUID | None = None,
+    source_ids: Sequence[int] | None = None,
+    created_after: datetime | None = None,
+) -> list[tuple[str, int]]:
+    """The commonest failure reasons among the jobs selected, most frequent first."""
+    where, values = _job_filter(batch_id, source_ids, created_after, window_seconds)
     rows = conn.execute(
         sql.SQL(
             """
             SELECT {reason} AS reason, count(*) AS n
             FROM ingest_jobs
-            WHERE status = 'failed' AND created_at >= now() - make_interval(secs => %(window)s)
+            WHERE status = 'failed' AND {where}
             GROUP BY 1 ORDER BY n DESC, reason LIMIT %(limit)s
             """
-        ).format(reason=sql.SQL(_FAILURE_REASON_SQL)),
-        {"window": window_seconds, "limit": limit},
+        ).format(reason=sql.SQL(_FAILURE_REASON_SQL), where=where),
+        {**values, "limit": limit},
     ).fetchall()
     return [(str(r[0]), int(r[1])) for r in rows]
 

@@ -7,9 +7,11 @@ the same whichever API process or CLI asks, and nothing is kept in memory betwee
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from copydesk import queries
 from copydesk.models import JobStatus
@@ -102,7 +104,7 @@ def collect_stats(conn: queries.Conn) -> Stats:
             Throughput(w, done, failed)
             for w, done, failed in queries.finished_counts(conn, THROUGHPUT_WINDOWS, DAY)
         ),
-        failures=tuple(queries.failure_reasons(conn, DAY, TOP_FAILURE_REASONS)),
+        failures=tuple(queries.failure_reasons(conn, TOP_FAILURE_REASONS, window_seconds=DAY)),
         sources_due=queries.sources_due_count(conn),
         oldest_queued=None if oldest is None else OldestQueued(str(oldest[0]), *oldest[1:]),
     )
@@ -135,3 +137,45 @@ def _duration(seconds: float) -> str:
     if seconds < 2 * HOUR:
         return f"{seconds / 60:.0f}min"
     return f"{seconds / HOUR:.1f}h"
+
+
+@dataclass(frozen=True, slots=True)
+class JobSetProgress:
+    """Where a set of jobs stands (a batch, or a crawl's jobs): counts and why some failed."""
+
+    counts: dict[str, int]
+    failures: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def finished(self) -> int:
+        return self.counts[JobStatus.DONE] + self.counts[JobStatus.FAILED]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            **self.counts,
+            "failures": [{"reason": r, "count": n} for r, n in self.failures],
+        }
+
+
+def batch_progress(conn: queries.Conn, batch_id: UUID) -> JobSetProgress:
+    """The jobs of one POST /v1/documents:batch."""
+    return JobSetProgress(
+        _all_states(queries.job_status_counts(conn, batch_id=batch_id)),
+        tuple(queries.failure_reasons(conn, TOP_FAILURE_REASONS, batch_id=batch_id)),
+    )
+
+
+def sources_progress(
+    conn: queries.Conn, source_ids: Sequence[int], since: datetime
+) -> JobSetProgress:
+    """The jobs that crawls of these sources created since `since`."""
+    counts = queries.job_status_counts(conn, source_ids=source_ids, created_after=since)
+    failures = queries.failure_reasons(
+        conn, TOP_FAILURE_REASONS, source_ids=source_ids, created_after=since
+    )
+    return JobSetProgress(_all_states(counts), tuple(failures))
