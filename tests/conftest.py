@@ -80,6 +80,9 @@ def settings(
         # All test pages share one host; keep the per-host politeness and retry waits short.
         politeness_delay=0.05,
         fetch_retry_base_delay=0.05,
+        # Test runs share the machine: no worker binds the default metrics port
+        # (tests/integration/test_metrics.py starts one on a free port).
+        worker_metrics_port=0,
     )
 
 

@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 from copydesk import __version__, db
 from copydesk.settings import Settings
+from services.ingest.metrics import MetricsMiddleware
+from services.ingest.metrics import router as metrics_router
 from services.ingest.problems import install_problem_handlers
 from services.ingest.resources import Resources, create_sender
 from services.ingest.routes import router
@@ -35,4 +37,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(router)
     app.include_router(source_router)
     app.include_router(stats_router)
+    app.include_router(metrics_router)
+    app.add_middleware(MetricsMiddleware)
     return app

@@ -28,6 +28,9 @@ def create_app(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         # Test runs and deployments share Redis; broadcast control messages are not used.
         worker_enable_remote_control=False,
+        # Prefork child recycling (None: never); see COPYDESK_WORKER_MAX_* in the README.
+        worker_max_tasks_per_child=settings.worker_max_tasks_per_child or None,
+        worker_max_memory_per_child=settings.worker_max_memory_per_child_kb or None,
         beat_schedule={
             "sweep-stale-jobs": {
                 "task": TASK_SWEEP,

@@ -23,6 +23,7 @@ from copydesk.extract import Extraction, extract_html, extract_text
 from copydesk.extract.fingerprint import content_sha256
 from copydesk.models import Document, Job, JobKind, JobStatus
 from copydesk.settings import Settings
+from services.worker import metrics
 from services.worker.fetch import FetchedPage, fetch_page
 from services.worker.webclient import JobPage, fetch_policy, web_client
 
@@ -57,27 +58,39 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
         job = queries.claim_job(conn, job_id, settings.stale_job_seconds)
     if job is None:
         logger.info("job_skipped", extra={"job_id": str(job_id)})
+        metrics.count_job(Outcome.SKIPPED)
         return JobResult(Outcome.SKIPPED)
     started = time.monotonic()
+    clock = metrics.StageClock()
+    if job.started_at is not None:
+        metrics.observe_stage("queue", (job.started_at - job.created_at).total_seconds())
     logger.info("job_started", extra={"job_id": str(job_id), "attempt": job.attempts})
     fetched: JobPage | None = None
     try:
         if job.kind is JobKind.URL:
             assert job.url is not None  # the CHECK constraint guarantees it
             fetched = web_client(settings).fetch_for_job(pool, job.url, job.id)
+            clock.lap("fetch")
             if fetched.unchanged_document_id is not None:
                 return _done_unchanged(pool, job, fetched.unchanged_document_id)
         document = build_document(job, settings, fetched.page if fetched else None)
+        clock.lap("extract")
     except FetchRetryable as exc:
         return _retry_or_fail(pool, settings, job, exc)
     except CopydeskError as exc:
+        metrics.count_extraction_failure(exc)
+        metrics.count_job(Outcome.FAILED)
         fail_job(pool, job.id, str(exc))
         return JobResult(Outcome.FAILED)
+    metrics.count_extraction(empty=False)
     with pool.connection() as conn:
         document_id = queries.upsert_document(conn, document)
         if fetched is not None:
             queries.set_url_document(conn, fetched.state_key, document_id)
         queries.mark_job_done(conn, job.id, document_id)
+    clock.lap("store")
+    metrics.count_job(Outcome.DONE)
+    metrics.count_document_stored()
     logger.info(
         "document_stored",
         extra={
@@ -86,6 +99,7 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
             "url": job.url,
             "words": document.word_count,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "stages_ms": clock.as_ms(),
         },
     )
     return JobResult(Outcome.DONE, document_id=document_id)
@@ -95,6 +109,7 @@ def _done_unchanged(pool: Pool, job: Job, document_id: int) -> JobResult:
     """A 304 or an identical body: the job points at the stored document, nothing new."""
     with pool.connection() as conn:
         queries.mark_job_done(conn, job.id, document_id)
+    metrics.count_job("unchanged")
     logger.info(
         "document_unchanged",
         extra={"job_id": str(job.id), "document_id": document_id, "url": job.url},
@@ -111,11 +126,13 @@ def fail_job(pool: Pool, job_id: UUID, error: str) -> None:
 
 def _retry_or_fail(pool: Pool, settings: Settings, job: Job, exc: FetchRetryable) -> JobResult:
     if job.attempts >= settings.job_max_attempts:
+        metrics.count_job(Outcome.FAILED)
         fail_job(pool, job.id, f"{exc} (gave up after {job.attempts} attempts)")
         return JobResult(Outcome.FAILED)
     delay = exc.retry_after or settings.retry_base_delay * 2 ** (job.attempts - 1)
     with pool.connection() as conn:
         queries.mark_job_queued(conn, job.id, str(exc))
+    metrics.count_job(Outcome.RETRY)
     logger.info("job_retry", extra={"job_id": str(job.id), "error": str(exc), "delay_s": delay})
     return JobResult(Outcome.RETRY, retry_in=min(delay, MAX_RETRY_DELAY))
 

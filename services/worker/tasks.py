@@ -10,7 +10,7 @@ from celery import Celery, Task
 from celery.signals import worker_process_shutdown
 
 from copydesk.task_names import TASK_PROCESS, TASK_SWEEP
-from services.worker import pipeline
+from services.worker import metrics, pipeline
 from services.worker.context import WorkerContext
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
             result = pipeline.run_job(ctx.pool(), ctx.settings, job_uuid)
         except Exception as exc:  # boundary: record any failure on the row, never lose it
             logger.exception("job_crashed", extra={"job_id": job_id})
+            metrics.count_job("crashed")
             pipeline.fail_job(ctx.pool(), job_uuid, f"internal error: {exc!r}")
             return
         if result.outcome is pipeline.Outcome.RETRY:

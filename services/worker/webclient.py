@@ -28,6 +28,7 @@ from services.worker.fetch import (
     fetch_with_retries,
 )
 from services.worker.gate import RequestGate, robots_fetcher
+from services.worker.metrics import count_fetch
 from services.worker.politeness import HostLimiter
 from services.worker.retry import RetryPolicy
 from services.worker.robots import RobotsCache
@@ -156,6 +157,7 @@ def _log_fetches(pool: Pool, records: list[FetchRecord], purpose: Purpose) -> No
         return
     with pool.connection() as conn:
         for r in records:
+            count_fetch(r.status)
             queries.insert_fetch_log(
                 conn,
                 FetchLogEntry(
