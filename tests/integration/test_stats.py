@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,13 +11,12 @@ from uuid import UUID
 import httpx
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
-from copydesk import db, queries
+from copydesk import queries
 from copydesk.crawl.records import NewSource
 from copydesk.models import Document, JobKind, NewJob
 from copydesk.stats import collect_stats
-from tests.support import DEFAULT_TEST_DATABASE_URL, REPO, child_env, copydesk_command
+from tests.support import REPO, child_env, copydesk_command, scratch_database
 
 pytestmark = pytest.mark.integration
 
@@ -28,19 +26,10 @@ Conn = psycopg.Connection[Any]
 @pytest.fixture(scope="module")
 def stats_database(run_id: str) -> Iterator[str]:
     """A database of its own: the counts below must not see other tests' jobs."""
-    admin_url = os.environ.get("COPYDESK_TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL)
-    name = f"copydesk_test_{run_id}_stats"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        queries.create_database(conn, name)
-    url = make_conninfo(admin_url, dbname=name)
-    try:
-        db.apply_schema(url)
+    with scratch_database(f"copydesk_test_{run_id}_stats") as url:
         with psycopg.connect(url, autocommit=True) as conn:
             _populate(conn)
         yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            queries.drop_database(conn, name)
 
 
 def _job(
