@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 from copydesk import queries
 from copydesk.models import NewJob
-from copydesk.task_names import TASK_PROCESS
+from copydesk.task_names import TASK_ENQUEUE_JOBS, TASK_PROCESS
 from services.ingest.resources import Resources
 
 logger = logging.getLogger(__name__)
@@ -23,21 +24,21 @@ def submit_jobs(res: Resources, jobs: Sequence[NewJob], batch_id: UUID | None = 
     with res.pool.connection() as conn:
         job_ids = queries.insert_jobs(conn, jobs, batch_id)
     # The connection block committed: a worker can now always find the row.
-    for job_id, job in zip(job_ids, jobs, strict=True):
-        _enqueue(res, job_id, str(job.kind))
+    if len(job_ids) == 1:
+        if _enqueue(res, TASK_PROCESS, [str(job_ids[0])]):
+            logger.info("job_enqueued", extra={"job_id": str(job_ids[0]), "kind": jobs[0].kind})
+    # A batch is one message; a worker sends the jobs' own (services/worker/enqueue_tasks.py).
+    elif _enqueue(res, TASK_ENQUEUE_JOBS, [[str(j) for j in job_ids]]):
+        logger.info("batch_enqueued", extra={"batch_id": str(batch_id), "jobs": len(job_ids)})
     return job_ids
 
 
-def _enqueue(res: Resources, job_id: UUID, kind: str) -> None:
+def _enqueue(res: Resources, task: str, args: list[Any]) -> bool:
     try:
         res.sender.send_task(
-            TASK_PROCESS,
-            args=[str(job_id)],
-            queue=res.settings.queue,
-            retry=True,
-            retry_policy=_PUBLISH_RETRY,
+            task, args=args, queue=res.settings.queue, retry=True, retry_policy=_PUBLISH_RETRY
         )
-    except Exception as exc:  # boundary: the job stays queued and the sweeper retries it
-        logger.error("enqueue_failed", extra={"job_id": str(job_id), "error": repr(exc)})
-        return
-    logger.info("job_enqueued", extra={"job_id": str(job_id), "kind": kind})
+    except Exception as exc:  # boundary: the jobs stay queued and the sweeper retries them
+        logger.error("enqueue_failed", extra={"task": task, "args": args, "error": repr(exc)})
+        return False
+    return True

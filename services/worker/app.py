@@ -8,6 +8,7 @@ from copydesk.settings import Settings
 from copydesk.task_names import TASK_DISPATCH_SOURCES, TASK_SWEEP
 from services.worker.context import WorkerContext
 from services.worker.crawl_tasks import register_crawl_tasks
+from services.worker.enqueue_tasks import register_enqueue_tasks
 from services.worker.tasks import register_tasks
 
 BEAT_SCHEDULE_FILE = "celerybeat-schedule"
@@ -49,4 +50,5 @@ def create_app(settings: Settings) -> Celery:
     context = WorkerContext(settings)
     register_tasks(app, context)
     register_crawl_tasks(app, context)
+    register_enqueue_tasks(app, context)
     return app
