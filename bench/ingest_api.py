@@ -7,8 +7,11 @@ queue, with no worker, and drives it from a second process (this script re-run w
 --loadgen) on loopback: `--clients` concurrent clients, each sending its next request as
 soon as the last is answered, for `--seconds`. Both single submissions (POST /v1/documents)
 and batches (POST /v1/documents:batch of `--batch` items) are measured, and each at one
-client too, which shows the service time without queueing. Targets: p99 < 50 ms for a
-single submission, a batch of 100 accepted in < 100 ms (p99), both at 32 clients.
+client too, which shows the service time without queueing. Each run is paired with the
+same load on a bare FastAPI app doing no work (the framework's floor on this machine now),
+and the ratio of the two is printed, since the machine is shared and absolute figures drift.
+Targets: p99 < 50 ms for a single submission, a batch of 100 accepted in < 100 ms (p99),
+both at 32 clients.
 Results: bench/results/ingest_api.json.
 """
 
@@ -21,7 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,13 +96,67 @@ def load_from_another_process(
     }
 
 
+def serve_bare(port: int) -> None:
+    """The baseline: the same routes on FastAPI + uvicorn doing no work (no database, no
+    queue): what parsing, HTTP and the framework cost on this machine, in this run."""
+    import uuid
+
+    import uvicorn
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
+
+    app = FastAPI()
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/documents")
+    async def single(request: Request) -> JSONResponse:
+        json.loads(await request.body())
+        return JSONResponse({"job_id": str(uuid.uuid4())}, status_code=202)
+
+    @app.post("/v1/documents:batch")
+    async def batch(request: Request) -> JSONResponse:
+        items = json.loads(await request.body())["items"]
+        jobs = [{"job_id": str(uuid.uuid4())} for _ in items]
+        return JSONResponse({"jobs": jobs}, status_code=202)
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+@contextmanager
+def bare_server() -> Iterator[str]:
+    from tests.support import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, __file__, "--serve-bare", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--loadgen", nargs=2, metavar=("URL", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_bare:
+        serve_bare(args.serve_bare)
+        return
     if args.loadgen:
         base_url, mode = args.loadgen
         latencies = asyncio.run(_load(base_url, mode, args.clients, args.seconds, args.batch))
@@ -111,14 +169,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     with (
         tempfile.TemporaryDirectory(prefix="copydesk-api-") as tmp,
         running_system(Path(tmp), with_worker=False) as system,
+        bare_server() as bare_url,
     ):
         for mode in ("single", "batch"):
             for clients in (1, args.clients):
+                # Baseline and copydesk back to back, so the machine's load hits both alike.
+                base = load_from_another_process(bare_url, mode, clients, args.seconds, args.batch)
                 run = load_from_another_process(
                     system.api_url, mode, clients, args.seconds, args.batch
                 )
+                run["baseline"] = base
+                run["ratio_req_per_s_vs_baseline"] = round(
+                    run["requests_per_second"] / base["requests_per_second"], 3
+                )
                 runs.append(run)
                 print(_line(run), flush=True)
+                print("  " + _line(base).replace(mode, "bare", 1), flush=True)
+                print(f"  ratio copydesk/bare req/s {run['ratio_req_per_s_vs_baseline']:.2f}")
     verdicts = {}
     for mode, target in TARGETS_MS.items():
         (loaded,) = [r for r in runs if r["mode"] == mode and r["clients"] == args.clients]
