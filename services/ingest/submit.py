@@ -26,7 +26,8 @@ def submit_jobs(res: Resources, jobs: Sequence[NewJob], batch_id: UUID | None = 
     # The connection block committed: a worker can now always find the row.
     if len(job_ids) == 1:
         if _enqueue(res, TASK_PROCESS, [str(job_ids[0])]):
-            logger.info("job_enqueued", extra={"job_id": str(job_ids[0]), "kind": jobs[0].kind})
+            extra = {"job_id": str(job_ids[0]), "kind": jobs[0].kind, "url": jobs[0].url}
+            logger.info("job_enqueued", extra=extra)
     # A batch is one message; a worker sends the jobs' own (services/worker/enqueue_tasks.py).
     elif _enqueue(res, TASK_ENQUEUE_JOBS, [[str(j) for j in job_ids]]):
         logger.info("batch_enqueued", extra={"batch_id": str(batch_id), "jobs": len(job_ids)})

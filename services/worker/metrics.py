@@ -6,11 +6,14 @@ why); imported anywhere else (tests, scripts) they are plain in-process metrics.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from prometheus_client import Counter, Histogram
 
 from copydesk.errors import ExtractionFailed
+
+logger = logging.getLogger(__name__)
 
 # Stage durations span a few milliseconds (store) to many seconds (a slow fetch).
 STAGE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -69,17 +72,32 @@ def count_document_stored() -> None:
 
 
 class StageClock:
-    """Times a job's consecutive stages: each `lap` ends one stage and starts the next."""
+    """Times a job's consecutive stages: each `lap` ends one stage and starts the next.
 
-    def __init__(self) -> None:
+    Each lap is observed in the stage histogram and logged as one `job_stage` line (job
+    id, URL, stage, duration), so a job's log tells where its time went.
+    """
+
+    def __init__(self, job_id: str, url: str | None) -> None:
+        self.job_id = job_id
+        self.url = url
         self.durations: dict[str, float] = {}
         self._mark = time.monotonic()
 
     def lap(self, stage: str) -> None:
         now = time.monotonic()
-        self.durations[stage] = now - self._mark
+        seconds = self.durations[stage] = now - self._mark
         self._mark = now
-        observe_stage(stage, self.durations[stage])
+        observe_stage(stage, seconds)
+        logger.info(
+            "job_stage",
+            extra={
+                "job_id": self.job_id,
+                "url": self.url,
+                "stage": stage,
+                "duration_ms": round(seconds * 1000, 1),
+            },
+        )
 
     def as_ms(self) -> dict[str, float]:
         return {stage: round(seconds * 1000, 1) for stage, seconds in self.durations.items()}

@@ -61,10 +61,19 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
         metrics.count_job(Outcome.SKIPPED)
         return JobResult(Outcome.SKIPPED)
     started = time.monotonic()
-    clock = metrics.StageClock()
-    if job.started_at is not None:
-        metrics.observe_stage("queue", (job.started_at - job.created_at).total_seconds())
-    logger.info("job_started", extra={"job_id": str(job_id), "attempt": job.attempts})
+    clock = metrics.StageClock(str(job_id), job.url)
+    waited = (job.started_at - job.created_at).total_seconds() if job.started_at else 0.0
+    metrics.observe_stage("queue", waited)
+    logger.info(
+        "job_started",
+        extra={
+            "job_id": str(job_id),
+            "url": job.url,
+            "attempt": job.attempts,
+            "stage": "queue",
+            "duration_ms": round(waited * 1000, 1),
+        },
+    )
     fetched: JobPage | None = None
     try:
         if job.kind is JobKind.URL:
@@ -150,6 +159,7 @@ def build_document(job: Job, settings: Settings, page: FetchedPage | None = None
                 "url": job.url,
                 "bytes": page.bytes,
                 "status": page.status,
+                "stage": "fetch",
                 "duration_ms": round(page.elapsed_ms, 1),
             },
         )
