@@ -1,43 +1,31 @@
-"""Storing documents, and the worker's memory over many documents.
+"""The worker's resident memory over many documents (documents/s written: bench/store_speed.py).
 
-    PYTHONPATH=. python bench/store.py write [--docs 2000]
     PYTHONPATH=. python bench/store.py memory [--docs 10000] [--max-tasks-per-child N]
                                               [--max-memory-per-child-kb KB]
 
-`write`: documents/s written by the worker's store step (upsert by body hash + mark the job
-done, on a worker connection) in 1 and 2 processes, each document distinct, beside the
-rate at which one process extracts the same pages (so: what share of a document's time
-storing takes). `memory`: a real worker (2 prefork processes) fetches, extracts and stores
-`--docs` dev-set pages served locally; every few seconds the resident memory of each of
+A real worker (2 prefork processes) fetches, extracts and stores `--docs` dev-set pages
+served locally; every few seconds the resident memory of each of
 its processes is sampled against the documents done, and the RSS at the end and its slope
 (MB per 1,000 documents, least squares over the second half) are printed. Child recycling
 options are the worker's settings (COPYDESK_WORKER_MAX_TASKS_PER_CHILD, ..._MEMORY_...).
-Results: bench/results/store_write.json, bench/results/store_memory*.json.
+Results: bench/results/store_memory*.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import hashlib
-import logging
-import multiprocessing
-import os
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psutil
 
-from bench.devset import load_pages
 from bench.system import (
     job_counts,
     page_server,
@@ -45,84 +33,8 @@ from bench.system import (
     submit_in_batches,
     write_result,
 )
-from copydesk import db, queries
-from copydesk.models import Document, Job, JobKind, JobStatus, NewJob
-from copydesk.settings import Settings
-from services.worker.pipeline import to_document
-from tests.support import scratch_database
 
 SAMPLE_SECONDS = 5.0
-_DOCS: list[Document] = []
-
-
-def _documents(pages: int) -> tuple[list[Document], float]:
-    """Documents extracted from the first dev-set pages, and pages/s of that extraction."""
-    from copydesk.extract import extract_html
-
-    logging.disable(logging.WARNING)
-    now = datetime.now(UTC)
-    job = Job(
-        uuid4(), JobKind.HTML, JobStatus.RUNNING, None, "", None, 1, now, now, now, None, None
-    )
-    docs = []
-    began = time.process_time()
-    for page in list(load_pages())[:pages]:
-        try:
-            docs.append(to_document(job, extract_html(page.html), None))
-        except Exception:
-            continue
-    return docs, pages / (time.process_time() - began)
-
-
-def _distinct(doc: Document, n: int) -> Document:
-    text = f"{doc.text}\n\n#{n}"
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return dataclasses.replace(doc, text=text, content_sha256=digest, job_id=None)
-
-
-def _write(task: tuple[str, int, int]) -> float:
-    """Store documents start..stop on a worker-style pool; the wall seconds it took."""
-    database_url, start, stop = task
-    settings = Settings(database_url=database_url, db_pool_max_size=1)
-    pool = db.create_pool(settings, synchronous_commit=False)
-    with pool.connection() as conn:
-        job_ids = queries.insert_jobs(conn, [NewJob(JobKind.TEXT, body="x")] * (stop - start))
-    began = time.perf_counter()
-    for n, job_id in zip(range(start, stop), job_ids, strict=True):
-        doc = _distinct(_DOCS[n % len(_DOCS)], n)
-        with pool.connection() as conn:  # one transaction per document, as the worker does
-            document_id = queries.upsert_document(conn, doc)
-            queries.mark_job_done(conn, job_id, document_id)
-    seconds = time.perf_counter() - began
-    pool.close()
-    return seconds
-
-
-def bench_write(docs: int) -> None:
-    sample, extract_rate = _documents(60)
-    _DOCS[:] = sample
-    print(f"{len(sample)} distinct documents from 60 pages; extraction {extract_rate:.1f} pages/s")
-    results: dict[str, Any] = {"extract_pages_per_second_one_process": round(extract_rate, 2)}
-    with scratch_database(f"copydesk_bench_store_{os.getpid()}") as url:
-        for processes in (1, 2):
-            per = docs // processes
-            tasks = [
-                (url, p * per + 10**6 * processes, (p + 1) * per + 10**6 * processes)
-                for p in range(processes)
-            ]
-            began = time.perf_counter()
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                pool.map(_write, tasks)
-            rate = per * processes / (time.perf_counter() - began)
-            results[f"docs_per_second_{processes}_processes"] = round(rate, 1)
-            print(
-                f"  stored {per * processes} documents in {processes} process(es): "
-                f"{rate:.1f} docs/s ({rate / extract_rate:.1f}x the extraction rate)"
-            )
-    results["store_vs_extract_ratio_one_process"] = round(
-        results["docs_per_second_1_processes"] / extract_rate, 2
-    )
-    print(f"written to {write_result('store_write', results)}")
 
 
 def _rss_mb(pid: int) -> dict[int, float]:
@@ -222,15 +134,12 @@ def _report_memory(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("part", choices=["write", "memory"])
+    parser.add_argument("part", choices=["memory"])
     parser.add_argument("--docs", type=int, default=None)
     parser.add_argument("--max-tasks-per-child", type=int, default=0)
     parser.add_argument("--max-memory-per-child-kb", type=int, default=0)
     args = parser.parse_args(argv)
-    if args.part == "write":
-        bench_write(args.docs or 2000)
-    else:
-        bench_memory(args.docs or 10_000, args.max_tasks_per_child, args.max_memory_per_child_kb)
+    bench_memory(args.docs or 10_000, args.max_tasks_per_child, args.max_memory_per_child_kb)
 
 
 if __name__ == "__main__":

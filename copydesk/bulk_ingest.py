@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from uuid import uuid4
 
 import httpx
 
@@ -45,6 +47,7 @@ _POLLED_BATCHES = 8
 # Rejected items listed in the JSON summary.
 _LISTED_REJECTIONS = 20
 HTTP_TIMEOUT = 60.0
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,9 @@ def add_ingest_parser(sub: Any) -> None:
     ingest = sub.add_parser("ingest", help="submit URL lists, JSON lines or folders of files")
     ingest.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="- reads URLs on stdin")
     ingest.add_argument("--api", default=None, help="API base URL (default: COPYDESK_HOST/PORT)")
+    ingest.add_argument(
+        "--api-key", default=None, help="API key (default: $COPYDESK_API_KEY; not needed locally)"
+    )
     ingest.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N")
     ingest.add_argument("--no-wait", action="store_true", help="submit and exit at once")
     ingest.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
@@ -133,16 +139,20 @@ def batches(
 class ApiClient:
     """The few calls `copydesk ingest` makes, with retries of transient failures."""
 
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=HTTP_TIMEOUT)
+    def __init__(self, base_url: str, api_key: str | None = None) -> None:
+        headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
+        self.http = httpx.Client(base_url=base_url, timeout=HTTP_TIMEOUT, headers=headers)
 
     def close(self) -> None:
         self.http.close()
 
     def request(self, method: str, path: str, body: Any = None) -> httpx.Response:
+        # A POST sent again after a lost answer must not create its jobs twice: all tries
+        # carry one Idempotency-Key, and the API answers a repeat with the first jobs.
+        headers = {IDEMPOTENCY_HEADER: str(uuid4())} if method == "POST" else {}
         for attempt in range(_SEND_ATTEMPTS):
             try:
-                response = self.http.request(method, path, json=body)
+                response = self.http.request(method, path, json=body, headers=headers)
             except httpx.TransportError:
                 if attempt == _SEND_ATTEMPTS - 1:
                     raise
@@ -236,7 +246,7 @@ class _Watcher:
 
 def run_ingest(
     paths: list[str],
-    base_url: str,
+    api: ApiClient,
     batch_size: int,
     wait: bool,
     timeout: float | None,
@@ -246,7 +256,6 @@ def run_ingest(
     """Submit everything, follow it (unless `wait` is false), print the summary."""
     started = time.monotonic()
     deadline = None if timeout is None else started + timeout
-    api = ApiClient(base_url)
     submission = Submission()
     watcher = _Watcher(api, submission)
     progress = ProgressLine(err, started)
@@ -318,9 +327,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print("copydesk ingest: --batch-size must be at least 1", file=sys.stderr)
         return 2
     try:
+        api_key = args.api_key or os.environ.get("COPYDESK_API_KEY")
         return run_ingest(
             args.paths,
-            base_url,
+            ApiClient(base_url, api_key),
             args.batch_size,
             not args.no_wait,
             args.timeout,

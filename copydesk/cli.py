@@ -5,11 +5,13 @@
     copydesk worker [--concurrency N]                     one Celery worker
     copydesk beat                                         Celery beat (the stale-job sweeper)
     copydesk db migrate                                   apply schema.sql
+    copydesk db backfill                                  url_key/MinHash/cluster of older rows
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
     copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
     copydesk ingest [--no-wait] FILE_OR_DIR...            bulk submit through the API, with progress
     copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
     copydesk status [--json]                              jobs, throughput, failures, backlog
+    copydesk keys create NAME | list | revoke ID          API keys of the ingest API
 
 Services run as child processes; this module never imports them.
 """
@@ -22,6 +24,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from copydesk.bulk_ingest import add_ingest_parser
+from copydesk.keys_cli import add_keys_parser
 from copydesk.settings import Settings
 from copydesk.sources_cli import add_sources_parser
 
@@ -60,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = database.add_subparsers(required=True, metavar="ACTION")
     migrate = db_sub.add_parser("migrate", help="apply schema.sql (idempotent)")
     migrate.set_defaults(handler=_cmd_migrate)
+    backfill = db_sub.add_parser(
+        "backfill", help="give documents stored before versions/clusters their url_key and cluster"
+    )
+    backfill.set_defaults(handler=_cmd_backfill)
 
     extract = sub.add_parser("extract", help="extract clean text from files, one JSON line each")
     extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; - is stdin")
@@ -70,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=_cmd_extract)
     add_sources_parser(sub)
     add_ingest_parser(sub)
+    add_keys_parser(sub)
 
     tail = sub.add_parser("tail", help="print new/changed documents as JSON lines (change feed)")
     tail.add_argument("--since", default="0:0", metavar="CURSOR", help="resume after this cursor")
@@ -131,6 +139,17 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     print(f"copydesk: schema applied (embedded PostgreSQL in {server.where})", file=sys.stderr)
+    return 0
+
+
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from copydesk.store import backfill_documents
+
+    with psycopg.connect(Settings().require_database_url()) as conn:
+        done = backfill_documents(conn)
+    print(f"copydesk: {done} documents backfilled", file=sys.stderr)
     return 0
 
 

@@ -13,8 +13,20 @@ import httpx
 import psycopg
 import pytest
 
+from copydesk import queries
+from copydesk.apikeys import hash_api_key, key_prefix, new_api_key
 from copydesk.bulk_ingest import Item, batches, read_items
-from tests.support import REPO, SEEDS, PageServer, Service, child_env, copydesk_command
+from copydesk.settings import Settings
+from tests.support import (
+    REPO,
+    SEEDS,
+    PageServer,
+    Service,
+    api_process,
+    child_env,
+    copydesk_command,
+    delete_queue,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +52,8 @@ def _ingest(api: Service, *args: str, timeout: float = 120) -> tuple[int, dict[s
         text=True,
         timeout=timeout,
     )
-    return result.returncode, json.loads(result.stdout), result.stderr
+    summary = json.loads(result.stdout) if result.stdout.strip() else {}
+    return result.returncode, summary, result.stderr
 
 
 @pytest.fixture
@@ -127,3 +140,19 @@ def test_no_wait_only_submits(
         assert (batch["total"], batch["done"]) == (2, 2)
         assert http.get("/v1/batches/not-a-uuid").status_code == 404
         assert http.get(f"/v1/batches/{uuid4()}").status_code == 404
+
+
+def test_ingest_sends_the_api_key_when_keys_are_required(
+    settings: Settings, conn: Conn, tmp_path: Path, inputs: dict[str, Path]
+) -> None:
+    guarded = settings.model_copy(update={"require_api_key": True, "queue": f"{settings.queue}-k"})
+    key = new_api_key()
+    queries.insert_api_key(conn, "bulk-ingest-test", hash_api_key(key), key_prefix(key))
+    try:
+        with api_process(guarded, tmp_path / "api.log") as api:
+            code, summary, stderr = _ingest(api, "--no-wait", str(inputs["folder"]))
+            assert (code, summary) == (1, {}) and "401" in stderr
+            code, summary, _ = _ingest(api, "--no-wait", "--api-key", key, str(inputs["folder"]))
+            assert code == 0 and summary["submitted"] == 2
+    finally:
+        delete_queue(guarded)
