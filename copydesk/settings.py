@@ -106,6 +106,12 @@ class Settings(BaseSettings):
             )
         return self.database_url
 
+    def redis_client_url(self) -> str:
+        """The broker URL for redis-py clients (kombu's `redis+socket://` is its `unix://`)."""
+        url = self.require_redis_url()
+        prefix = "redis+socket://"
+        return "unix://" + url[len(prefix) :] if url.startswith(prefix) else url
+
     def require_redis_url(self) -> str:
         """The broker URL, or a clear error for a component started without one."""
         if not self.redis_url:

@@ -57,7 +57,9 @@ def submit_jobs(
             logger.info("job_enqueued", extra=extra)
     # A batch is one message; a worker sends the jobs' own (services/worker/enqueue_tasks.py).
     elif _enqueue(res, TASK_ENQUEUE_JOBS, [[str(j) for j in job_ids]]):
-        logger.info("batch_enqueued", extra={"batch_id": str(batch_id), "jobs": len(job_ids)})
+        for job_id, job in zip(job_ids, jobs, strict=True):
+            extra = {"job_id": str(job_id), "batch_id": str(batch_id), "url": job.url}
+            logger.info("job_enqueued", extra=extra)
     return Submitted(job_ids, batch_id)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 
-import redis
 from celery.signals import setup_logging, worker_process_shutdown
 
 from copydesk.logs import configure_logging
@@ -60,9 +59,11 @@ def _run(component: str, concurrency: int | None, settings: Settings) -> None:
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if settings.worker_metrics_port:
-        client = redis.Redis.from_url(settings.require_redis_url())
         metrics_export.start_exporter(
-            settings.worker_metrics_host, settings.worker_metrics_port, client, settings.queue
+            settings.worker_metrics_host,
+            settings.worker_metrics_port,
+            settings.redis_client_url(),
+            settings.queue,
         )
     worker_process_shutdown.connect(
         lambda **_: metrics_export.mark_child_dead(os.getpid()), weak=False

@@ -28,4 +28,4 @@ def register_enqueue_tasks(app: Celery, ctx: WorkerContext) -> None:
         with app.producer_or_acquire() as producer:
             for job_id in job_ids:
                 app.send_task(TASK_PROCESS, args=[job_id], queue=queue, producer=producer)
-                logger.info("job_enqueued", extra={"job_id": job_id})
+                logger.info("job_dispatched", extra={"job_id": job_id})

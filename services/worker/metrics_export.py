@@ -85,16 +85,17 @@ class QueueDepthCollector:
         yield gauge
 
 
-def start_exporter(host: str, port: int, client: redis.Redis, queue: str) -> bool:
+def start_exporter(host: str, port: int, redis_url: str, queue: str) -> bool:
     """Serve every worker process's metrics and the queue depth on host:port (a thread)."""
+    import redis
     from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
-    registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped library
-    registry.register(QueueDepthCollector(client, queue))
     try:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped library
+        registry.register(QueueDepthCollector(redis.Redis.from_url(redis_url), queue))
         start_http_server(port, addr=host, registry=registry)
-    except OSError as exc:  # boundary: a busy port must not stop the worker from working
+    except Exception as exc:  # boundary: metrics must never stop the worker from working
         logger.error("metrics_exporter_failed", extra={"port": port, "error": repr(exc)})
         return False
     logger.info("metrics_exporter_started", extra={"host": host, "port": port})

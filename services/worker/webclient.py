@@ -188,7 +188,7 @@ _PER_PROCESS = _ProcessClient()
 def web_client(settings: Settings) -> WebClient:
     """This process's WebClient, built on first use."""
     if _PER_PROCESS.client is None or _PER_PROCESS.pid != os.getpid():
-        connection = redis.Redis.from_url(settings.require_redis_url())
+        connection = redis.Redis.from_url(settings.redis_client_url())
         _PER_PROCESS.client = WebClient(settings, connection)
         _PER_PROCESS.pid = os.getpid()
     return _PER_PROCESS.client
