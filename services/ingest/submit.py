@@ -88,6 +88,7 @@ def _claim(
 
 
 def _enqueue(res: Resources, task: str, args: list[Any]) -> bool:
+    """Send one task; False (and logged) if the broker cannot be reached."""
     try:
         res.sender.send_task(
             task, args=args, queue=res.settings.queue, retry=True, retry_policy=_PUBLISH_RETRY

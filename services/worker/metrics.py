@@ -20,7 +20,7 @@ STAGE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 JOBS = Counter(
     "copydesk_jobs_total",
-    "Jobs processed by outcome (done, unchanged, failed, retry, skipped, crashed).",
+    "Jobs by outcome: done, unchanged, failed, retry, skipped, crashed, timed_out.",
     ["outcome"],
 )
 STAGE_SECONDS = Histogram(
