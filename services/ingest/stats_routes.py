@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends
 
 from copydesk.errors import JobNotFound
 from copydesk.stats import batch_progress, collect_stats
+from services.ingest.problems import problem_responses
 from services.ingest.resources import Resources, get_resources
 
-router = APIRouter()
+router = APIRouter(responses=problem_responses(401, 404, 503))
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 

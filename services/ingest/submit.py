@@ -94,6 +94,7 @@ def _enqueue(res: Resources, task: str, args: list[Any]) -> bool:
             task, args=args, queue=res.settings.queue, retry=True, retry_policy=_PUBLISH_RETRY
         )
     except Exception as exc:  # boundary: the jobs stay queued and the sweeper retries them
-        logger.error("enqueue_failed", extra={"task": task, "args": args, "error": repr(exc)})
+        # ("args" would clash with the LogRecord attribute of that name.)
+        logger.error("enqueue_failed", extra={"task": task, "task_args": args, "error": repr(exc)})
         return False
     return True
