@@ -76,10 +76,17 @@ MAX_TAGS = 30
 DATE_LINES = 12
 DATE_LINE_WORDS = 10
 _WORDY_DATE = re.compile(r"\d{4}")
-# The text nodes read after the headline when looking for its date.
+# The text nodes read after the headline when looking for its date, then those just before
+# it (a kicker line "May 2, 2025" above the `<h1>`). Measured on the dev set: the date a
+# reader sees there is the labelled one far more often than the declared
+# `datePublished`, which a site may keep at the first version after updating the page.
 _FOLLOWING_TEXT = XPath(
     "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
     "[position() <= 30]"
+)
+_PRECEDING_TEXT = XPath(
+    "preceding::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+    "[position() <= 3]"
 )
 _LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.I)
 _PUBLISHED_TIME_HINT = re.compile(r"publish|pubdate|datepublished|created|posted", re.I)
@@ -96,16 +103,17 @@ def page_metadata(
     sites = _site_names(facts, canonical or url)
     sitename = next((s for s in (facts.first(*SITE_KEYS), facts.ld.site_name) if s), None)
     sitename = sitename or facts.ld.publisher
+    declared, modified = _published(facts, now), _modified(facts, now)
     published = (
-        _published(facts, now)
+        _as_declared(_date_beside_headline(tree, now), (declared, modified))
+        or declared
         or _text_date(text, now)
-        or _date_after_headline(tree, now)
         or _searched_date(tree, canonical or url, now)
     )
     meta = Metadata(
         authors=_authors(facts),
         published_at=published,
-        modified_at=_modified(facts, now),
+        modified_at=modified,
         sitename=sitename,
         language=_language(facts, text),
         description=facts.ld.description or facts.first(*DESCRIPTION_KEYS),
@@ -182,18 +190,27 @@ def _text_date(text: str, now: datetime) -> datetime | None:
     return None
 
 
-def _date_after_headline(tree: HtmlElement, now: datetime) -> datetime | None:
-    """A short text holding a date just after the first `<h1>`, where templates print it."""
+def _date_beside_headline(tree: HtmlElement, now: datetime) -> datetime | None:
+    """The date shown to the reader by the first `<h1>`: just after it, else just before."""
     heading = next(tree.iter("h1"), None)
     if heading is None:
         return None
-    for piece in _FOLLOWING_TEXT(heading):
+    # lxml returns the preceding nodes in document order: read the nearest first.
+    pieces = [*_FOLLOWING_TEXT(heading), *reversed(_PRECEDING_TEXT(heading))]
+    for piece in pieces:
         line = " ".join(str(piece).split())
         if len(line.split()) <= DATE_LINE_WORDS and _WORDY_DATE.search(line):
             found = valid_date(line, now)
             if found:
                 return found
     return None
+
+
+def _as_declared(shown: datetime | None, declared: tuple[datetime | None, ...]) -> datetime | None:
+    """The shown day, as the declared timestamp of that day when there is one (keeps time)."""
+    if shown is None:
+        return None
+    return next((d for d in declared if d and d.date() == shown.date()), shown)
 
 
 def _modified(facts: PageFacts, now: datetime) -> datetime | None:

@@ -179,3 +179,30 @@ def test_date_printed_under_the_headline_is_found() -> None:
     _, meta = page_metadata(load_html(html), None, "", NOW)
     assert meta.published_at is not None
     assert meta.published_at.date().isoformat() == "2024-10-03"
+
+
+DATED_PAGE = """<html><head>
+<meta property="article:published_time" content="2020-05-13T20:03:25+00:00">
+<meta property="article:modified_time" content="2025-01-02T15:06:00-06:00">
+</head><body>{before}<h1>Best Car Rental Companies</h1>{after}<p>Body text.</p></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # The update shown under the headline is the date readers see: the declared
+        # modified timestamp of that day is used, with its time and zone.
+        ("", "<span>Updated January 2, 2025</span>", "2025-01-02T15:06:00-06:00"),
+        # A kicker line above the headline counts too.
+        ("<div>Jan 2, 2025</div>", "", "2025-01-02T15:06:00-06:00"),
+        # A shown day that matches no declared date is taken as it is.
+        ("", "<time>March 1, 2024</time>", "2024-03-01T00:00:00+00:00"),
+        # Nothing shown beside the headline: the declared publication date.
+        ("", "<p>No date here.</p>", "2020-05-13T20:03:25+00:00"),
+    ],
+)
+def test_date_shown_beside_the_headline_wins(before: str, after: str, expected: str) -> None:
+    html = DATED_PAGE.format(before=before, after=after)
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.published_at == datetime.fromisoformat(expected)
+    assert meta.modified_at == datetime.fromisoformat("2025-01-02T15:06:00-06:00")
