@@ -14,9 +14,9 @@ from datetime import datetime
 
 import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from copydesk.extract.html_residue import remove_residue
+from copydesk.extract.html_tree import parse_html
 from copydesk.extract.metadata import page_metadata
 from copydesk.extract.plaintext import extract_text
 from copydesk.extract.result import Extraction, Metadata, Removed
@@ -57,7 +57,7 @@ def extract_html_with(
     html: str, url: str | None, settings: Settings, now: datetime | None = None
 ) -> Extraction:
     """`extract_html` with explicit trafilatura settings (for the benchmarks)."""
-    tree = load_html(html) if html and html.strip() else None
+    tree = parse_html(html) if html and html.strip() else None
     if tree is None:
         return Extraction(title=None, paragraphs=(), path="empty", extractor=EXTRACTOR)
     body, path = _body(tree, url, settings)

@@ -35,6 +35,16 @@ _MAX_BYLINE_NODES = 12
 _BREAKING_TAGS = frozenset({"br", "div", "p", "li"})
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 _MAX_BYLINE_CHARS = 200
+# The text nodes read after the headline (where templates print the byline and date), then
+# those just before it (a kicker line "May 2, 2025" above the `<h1>`).
+_FOLLOWING_TEXT = XPath(
+    "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+    "[position() <= 30]"
+)
+_PRECEDING_TEXT = XPath(
+    "preceding::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+    "[position() <= 3]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +58,9 @@ class PageFacts:
     canonical: str | None
     html_lang: str | None
     license_links: tuple[str, ...]
-    bylines: tuple[str, ...]
     times: tuple[tuple[str, str], ...]
+    # Short texts printed by the first `<h1>`, nearest first: after it, then just before it.
+    beside_headline: tuple[str, ...]
 
     def first(self, *keys: str) -> str | None:
         """The first non-empty meta value under any of the keys, in key order."""
@@ -99,9 +110,8 @@ def collect_facts(tree: HtmlElement) -> PageFacts:
         canonical=_link(tree, "canonical"),
         html_lang=squash(tree.get("lang") or tree.get("xml:lang")) or None,
         license_links=_license_links(tree),
-        # Searching visible bylines is the costliest read; a declared Person makes it moot.
-        bylines=() if ld.people else _bylines(tree),
         times=_times(tree),
+        beside_headline=_beside_headline(tree),
     )
 
 
@@ -132,7 +142,21 @@ def _license_links(tree: HtmlElement) -> tuple[str, ...]:
     return tuple(dict.fromkeys(links))
 
 
-def _bylines(tree: HtmlElement) -> tuple[str, ...]:
+def _beside_headline(tree: HtmlElement) -> tuple[str, ...]:
+    heading = next(tree.iter("h1"), None)
+    if heading is None:
+        return ()
+    # lxml returns the preceding nodes in document order: read the nearest first.
+    pieces = [*_FOLLOWING_TEXT(heading), *reversed(_PRECEDING_TEXT(heading))]
+    return tuple(line for piece in pieces if (line := squash(str(piece))))
+
+
+def visible_bylines(tree: HtmlElement) -> tuple[str, ...]:
+    """Texts of elements marked as an author or byline, outside comment threads.
+
+    The costliest read of a page, so it is only made when the declared authors leave
+    the question open.
+    """
     texts: list[str] = []
     nodes = [e for e in _BYLINE_XPATH(tree) if _is_byline_node(e)]
     for elem in nodes[:_MAX_BYLINE_NODES]:

@@ -206,3 +206,60 @@ def test_date_shown_beside_the_headline_wins(before: str, after: str, expected: 
     _, meta = page_metadata(load_html(html), None, "", NOW)
     assert meta.published_at == datetime.fromisoformat(expected)
     assert meta.modified_at == datetime.fromisoformat("2025-01-02T15:06:00-06:00")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A named desk or team declared as the author is the byline readers see.
+        ("TOI Lifestyle Desk", ("TOI Lifestyle Desk",)),
+        ("Great Day Editorial Team", ("Great Day Editorial Team",)),
+        ("The Investopedia Team", ("The Investopedia Team",)),
+        # A bare role, or a job title after the name, is still no author.
+        ("The Editorial Team", ()),
+        ("Staff Writer", ()),
+        ("Jane Doe, Sr. Director of Operations", ("Jane Doe",)),
+        # A user handle declared as the author is kept as written.
+        ("jsteinhardt", ("jsteinhardt",)),
+        ("march", ()),
+        ("jane@example.com", ()),
+    ],
+)
+def test_declared_teams_and_handles(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw], SITES) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Lifestyle Desk", ()),  # not declared: a visible "Desk" is a section label
+        ("jsteinhardt", ()),  # a lone lowercase word in a page is rarely a byline
+        ("Jane Doe Last update: June 2, 2025", ("Jane Doe",)),
+    ],
+)
+def test_visible_bylines_stay_strict(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw], [], visible=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        ("<p>By <a href='/p/jane'>Jane Doe</a></p>", ("Jane Doe",)),
+        ("<p>Written by Jane Doe, Dec 17, 2025</p>", ("Jane Doe",)),
+        # A sentence opening with "By" is not a byline.
+        ("<p>By the end of the year the tide had turned.</p>", ()),
+    ],
+)
+def test_byline_printed_by_the_headline(after: str, expected: tuple[str, ...]) -> None:
+    html = f"<html><body><h1>How Tides Work</h1>{after}<p>The moon pulls.</p></body></html>"
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == expected
+
+
+def test_declared_author_is_not_replaced_by_a_headline_byline() -> None:
+    html = (
+        "<html><head><meta name='author' content='John Roe'></head><body>"
+        "<h1>How Tides Work</h1><p>By Jane Doe</p></body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == ("John Roe",)
