@@ -19,7 +19,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from copydesk.extract.authors import clean_authors, headline_bylines, looks_like_person
-from copydesk.extract.dates import valid_date
+from copydesk.extract.dates import build_date, valid_date, within_web_era
 from copydesk.extract.page_facts import PageFacts, collect_facts, visible_bylines
 from copydesk.extract.result import Metadata
 from copydesk.extract.titles import choose_title
@@ -78,6 +78,8 @@ _WORDY_DATE = re.compile(r"\d{4}")
 # The date a reader sees by the headline is the labelled one far more often than the
 # declared `datePublished`, which a site may keep at the first version after updating
 # the page (measured on the dev set: date accuracy 0.885 -> 0.962).
+# "/2025/12/18/" or "/2025-12-18-" in a URL path.
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=[/_+.-]|$)")
 _LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.I)
 _PUBLISHED_TIME_HINT = re.compile(r"publish|pubdate|datepublished|created|posted", re.I)
 _MODIFIED_TIME_HINT = re.compile(r"modif|updat", re.I)
@@ -98,6 +100,8 @@ def page_metadata(
         _as_declared(_date_beside_headline(facts, now), (declared, modified))
         or declared
         or _text_date(text, now)
+        or _any_time(facts, now)
+        or _url_date(canonical or url, now)
         or _searched_date(tree, canonical or url, now)
     )
     authors, bylines = _authors(facts, tree)
@@ -213,6 +217,18 @@ def _modified(facts: PageFacts, now: datetime) -> datetime | None:
     values = [facts.ld.modified, *_meta_values(facts, MODIFIED_KEYS)]
     values += [v for hint, v in facts.times if _MODIFIED_TIME_HINT.search(hint)]
     return next((d for v in values if (d := valid_date(v, now))), None)
+
+
+def _any_time(facts: PageFacts, now: datetime) -> datetime | None:
+    """The first `<time datetime>` of the page, unmarked: cheaper than htmldate's search."""
+    return next((d for _, v in facts.times if (d := valid_date(v, now))), None)
+
+
+def _url_date(url: str | None, now: datetime) -> datetime | None:
+    """A day in the URL's path ("/2025/12/18/slug"), as blogs and newspapers print it."""
+    match = _URL_DAY.search(urlsplit(url).path) if url else None
+    found = build_date(*match.groups()) if match else None
+    return found if found and within_web_era(found, now) else None
 
 
 def _searched_date(tree: HtmlElement, url: str | None, now: datetime) -> datetime | None:

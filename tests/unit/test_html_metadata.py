@@ -263,3 +263,22 @@ def test_declared_author_is_not_replaced_by_a_headline_byline() -> None:
     )
     _, meta = page_metadata(load_html(html), None, "", NOW)
     assert meta.authors == ("John Roe",)
+
+
+@pytest.mark.parametrize(
+    ("html", "url", "day"),
+    [
+        # A `<time>` element without any publication marker.
+        ("<body><p>Text.</p><time datetime='2025-06-02T10:00:00Z'>June 2</time></body>", None,
+         "2025-06-02"),
+        # The day in the URL's path.
+        ("<body><p>Text.</p></body>", "https://blog.example.com/2025/12/18/tides", "2025-12-18"),
+        ("<body><p>Text.</p></body>", "https://blog.example.com/2025/13/45/tides", None),
+    ],
+)  # fmt: skip
+def test_undeclared_dates_from_time_elements_and_urls(
+    html: str, url: str | None, day: str | None
+) -> None:
+    _, meta = page_metadata(load_html(f"<html>{html}</html>"), url, "", NOW)
+    got = meta.published_at.date().isoformat() if meta.published_at else None
+    assert got == day
