@@ -129,3 +129,10 @@ def test_related_heading_before_much_more_article_is_not_an_ending() -> None:
     cleaned = remove_residue([*paragraphs, BODY + " Four.", BODY + " Five."], None, [])
     assert BODY + " Five." in cleaned.paragraphs
     assert "- One teaser" in cleaned.paragraphs
+
+
+def test_long_paragraph_printed_twice_is_kept_once() -> None:
+    teaser = "Navigating the disability process can be overwhelming while you recover at home."
+    cleaned = remove_residue([teaser, BODY, "Pros", teaser, "Pros"], None, [])
+    assert cleaned.paragraphs == (teaser, BODY, "Pros", "Pros")
+    assert [r.reason for r in cleaned.removed] == ["paragraph repeated verbatim"]
