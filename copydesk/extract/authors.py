@@ -305,13 +305,15 @@ def is_plausible_name(
     visible: bool,
     person: bool = False,
     declared: bool = False,
+    introduced: bool = False,
 ) -> bool:
     """Whether a cleaned value can be an author: not a role, date, UI text or the site.
 
     `declared`: the value comes from the page's structured data (JSON-LD, `<meta>`), where
     a site names its desks and its users on purpose: a named team ("TOI Lifestyle Desk",
     "Podium Staff") or a user handle ("jsteinhardt") is the byline readers see. A bare
-    role ("Staff", "Editorial Team") still says nothing and is dropped.
+    role ("Staff", "Editorial Team") still says nothing and is dropped. `introduced`: a
+    visible byline opened by "By": a handle after it is as explicit as a declared one.
     """
     words = name.split()
     if not words or len(name) > _MAX_NAME_CHARS or len(words) > _MAX_NAME_WORDS:
@@ -323,7 +325,7 @@ def is_plausible_name(
         return False
     if len(words) == 1 and (visible or lowered[0] in _MONTH_WORDS):
         return False
-    if len(words) == 1 and not name[0].isupper() and not declared:
+    if len(words) == 1 and not name[0].isupper() and not (declared or introduced):
         return False
     if parse_date(name) is not None:
         return False
@@ -384,12 +386,14 @@ def clean_authors(
     persons = {fold_name(p) for p in people}
     names: dict[str, str] = {}
     for value in values:
-        # "By Clay": a one-word name is trusted in a visible byline only after a lead-in.
+        # "By Clay": a one-word name is trusted in a visible byline only after a lead-in,
+        # which names it as explicitly as structured data does.
         introduced = visible and bool(_LEAD_IN.match(value.strip()))
+        strict = visible and not introduced
         for part in split_byline(value, visible=visible):
             person = fold_name(part) in persons
-            strict = visible and not introduced
-            if is_plausible_name(part, sites, visible=strict, person=person, declared=not visible):
+            named = {"person": person, "declared": not visible, "introduced": introduced}
+            if is_plausible_name(part, sites, visible=strict, **named):
                 names.setdefault(fold_name(part), _tidy_case(part))
     return tuple(names.values())
 

@@ -234,6 +234,8 @@ def test_declared_teams_and_handles(raw: str, expected: tuple[str, ...]) -> None
     [
         ("Lifestyle Desk", ()),  # not declared: a visible "Desk" is a section label
         ("jsteinhardt", ()),  # a lone lowercase word in a page is rarely a byline
+        ("by jsteinhardt", ("jsteinhardt",)),  # unless "By" introduces it
+        ("By Sofia Kondrat EdTech Content writer", ()),  # a job title is no team name
         ("Jane Doe Last update: June 2, 2025", ("Jane Doe",)),
     ],
 )
