@@ -5,9 +5,11 @@
     copydesk worker [--concurrency N]                     one Celery worker
     copydesk beat                                         Celery beat (the stale-job sweeper)
     copydesk db migrate                                   apply schema.sql
+    copydesk db backfill                                  url_key/MinHash/cluster of older rows
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
     copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
     copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
+    copydesk keys create NAME | list | revoke ID          API keys of the ingest API
 
 Services run as child processes; this module never imports them.
 """
@@ -19,6 +21,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from copydesk.keys_cli import add_keys_parser
 from copydesk.settings import Settings
 from copydesk.sources_cli import add_sources_parser
 
@@ -57,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = database.add_subparsers(required=True, metavar="ACTION")
     migrate = db_sub.add_parser("migrate", help="apply schema.sql (idempotent)")
     migrate.set_defaults(handler=_cmd_migrate)
+    backfill = db_sub.add_parser(
+        "backfill", help="give documents stored before versions/clusters their url_key and cluster"
+    )
+    backfill.set_defaults(handler=_cmd_backfill)
 
     extract = sub.add_parser("extract", help="extract clean text from files, one JSON line each")
     extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; - is stdin")
@@ -66,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--input", choices=["auto", "text", "html"], default="auto")
     extract.set_defaults(handler=_cmd_extract)
     add_sources_parser(sub)
+    add_keys_parser(sub)
 
     tail = sub.add_parser("tail", help="print new/changed documents as JSON lines (change feed)")
     tail.add_argument("--since", default="0:0", metavar="CURSOR", help="resume after this cursor")
@@ -123,6 +131,17 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     print(f"copydesk: schema applied (embedded PostgreSQL in {server.where})", file=sys.stderr)
+    return 0
+
+
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from copydesk.store import backfill_documents
+
+    with psycopg.connect(Settings().require_database_url()) as conn:
+        done = backfill_documents(conn)
+    print(f"copydesk: {done} documents backfilled", file=sys.stderr)
     return 0
 
 

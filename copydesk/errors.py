@@ -3,6 +3,8 @@
     CopydeskError
     ├── InvalidInput        bad request data; the API answers 4xx, nothing is queued
     │   └── PayloadTooLarge ... because it is over a size limit (413)
+    ├── Unauthorized        no valid API key (401)
+    ├── IdempotencyConflict an Idempotency-Key reused for another request (409)
     ├── JobNotFound         no such job or document id
     │   └── SourceNotFound  no such crawl source
     ├── FetchFailed         a page could not be fetched
@@ -40,6 +42,14 @@ class PayloadTooLarge(InvalidInput):
     def __init__(self, message: str | None = None, *, limit: int | None = None) -> None:
         super().__init__(message)
         self.limit = limit
+
+
+class Unauthorized(CopydeskError):
+    """A valid API key is required: send Authorization: Bearer <key>."""
+
+
+class IdempotencyConflict(CopydeskError):
+    """This Idempotency-Key was already used for a different request."""
 
 
 class JobNotFound(CopydeskError):

@@ -83,3 +83,8 @@ class Document:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     last_seen_at: datetime | None = None
+    # Set by the store (copydesk/store.py), not by extraction.
+    url_key: str | None = None
+    version: int = 1
+    revised_at: datetime | None = None
+    cluster_id: int | None = None

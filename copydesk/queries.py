@@ -7,6 +7,7 @@ go through `psycopg.sql.Identifier`. Callers own transactions: these functions n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -44,7 +45,7 @@ _DOCUMENT_COLUMNS = """
     id, job_id, source_kind, source_url, final_url, canonical_url, title, text, paragraphs,
     removed, authors, published_at, modified_at, sitename, language, description, metadata,
     content_sha256, word_count, extractor, extractor_version, extraction_path,
-    created_at, updated_at, last_seen_at
+    created_at, updated_at, last_seen_at, url_key, version, revised_at, cluster_id
 """
 
 
@@ -200,49 +201,238 @@ def upsert_document(conn: Conn, doc: Document) -> int:
 
     A body seen again keeps its first row (and that row's metadata) and only moves
     last_seen_at, so a re-post of pasted text cannot erase metadata fetched from a URL.
+    The plain form, without URL identity or clustering: copydesk/store.py is what jobs use.
+    """
+    return insert_document(conn, doc, NO_FINGERPRINT)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What the store adds to a row: page identity, MinHash signature, band keys, cluster."""
+
+    url_key: str | None
+    minhash: bytes | None
+    band_keys: list[int] | None
+    cluster_id: int | None
+
+
+NO_FINGERPRINT = Fingerprint(None, None, None, None)
+
+
+def insert_document(conn: Conn, doc: Document, fp: Fingerprint) -> int:
+    """Insert a document (a body already stored only moves last_seen_at); returns its id.
+
+    A None cluster_id opens a new cluster.
     """
     row = conn.execute(
         """
         INSERT INTO documents (
             job_id, source_kind, source_url, final_url, canonical_url, title, text, paragraphs,
             removed, authors, published_at, modified_at, sitename, language, description,
-            metadata, content_sha256, word_count, extractor, extractor_version, extraction_path
+            metadata, content_sha256, word_count, extractor, extractor_version, extraction_path,
+            url_key, minhash, band_keys, cluster_id
         ) VALUES (
             %(job_id)s, %(source_kind)s, %(source_url)s, %(final_url)s, %(canonical_url)s,
             %(title)s, %(text)s, %(paragraphs)s, %(removed)s, %(authors)s, %(published_at)s,
             %(modified_at)s, %(sitename)s, %(language)s, %(description)s, %(metadata)s,
             %(content_sha256)s, %(word_count)s, %(extractor)s, %(extractor_version)s,
-            %(extraction_path)s
+            %(extraction_path)s, %(url_key)s, %(minhash)s, %(band_keys)s,
+            COALESCE(%(cluster_id)s, nextval('document_cluster_seq'))
         )
         ON CONFLICT (content_sha256) DO UPDATE SET last_seen_at = now()
         RETURNING id
         """,
-        {
-            "job_id": doc.job_id,
-            "source_kind": str(doc.source_kind),
-            "source_url": doc.source_url,
-            "final_url": doc.final_url,
-            "canonical_url": doc.canonical_url,
-            "title": doc.title,
-            "text": doc.text,
-            "paragraphs": Jsonb(list(doc.paragraphs)),
-            "removed": Jsonb(list(doc.removed)),
-            "authors": list(doc.authors),
-            "published_at": doc.published_at,
-            "modified_at": doc.modified_at,
-            "sitename": doc.sitename,
-            "language": doc.language,
-            "description": doc.description,
-            "metadata": Jsonb(doc.metadata),
-            "content_sha256": doc.content_sha256,
-            "word_count": doc.word_count,
-            "extractor": doc.extractor,
-            "extractor_version": doc.extractor_version,
-            "extraction_path": doc.extraction_path,
-        },
+        _document_values(doc) | _fingerprint_values(fp),
     ).fetchone()
     assert row is not None  # INSERT ... ON CONFLICT DO UPDATE always returns the row
     return int(row[0])
+
+
+def _document_values(doc: Document) -> dict[str, Any]:
+    return {
+        "job_id": doc.job_id,
+        "source_kind": str(doc.source_kind),
+        "source_url": doc.source_url,
+        "final_url": doc.final_url,
+        "canonical_url": doc.canonical_url,
+        "title": doc.title,
+        "text": doc.text,
+        "paragraphs": Jsonb(list(doc.paragraphs)),
+        "removed": Jsonb(list(doc.removed)),
+        "authors": list(doc.authors),
+        "published_at": doc.published_at,
+        "modified_at": doc.modified_at,
+        "sitename": doc.sitename,
+        "language": doc.language,
+        "description": doc.description,
+        "metadata": Jsonb(doc.metadata),
+        "content_sha256": doc.content_sha256,
+        "word_count": doc.word_count,
+        "extractor": doc.extractor,
+        "extractor_version": doc.extractor_version,
+        "extraction_path": doc.extraction_path,
+    }
+
+
+def _fingerprint_values(fp: Fingerprint) -> dict[str, Any]:
+    return {
+        "url_key": fp.url_key,
+        "minhash": fp.minhash,
+        "band_keys": fp.band_keys,
+        "cluster_id": fp.cluster_id,
+    }
+
+
+def lock_keys(conn: Conn, keys: Sequence[int]) -> None:
+    """Take transaction-scoped advisory locks, in ascending order (so two stores never deadlock)."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "SELECT pg_advisory_xact_lock(%(key)s)", [{"key": k} for k in sorted(set(keys))]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    """The few columns the store decides with."""
+
+    id: int
+    content_sha256: str
+    url_key: str | None
+    title: str | None
+    cluster_id: int
+
+
+_STORED_ROW = "SELECT id, content_sha256, url_key, title, cluster_id FROM documents"
+
+
+def document_by_url_key(conn: Conn, url_key: str) -> StoredRow | None:
+    """The document of that page, or None."""
+    row = conn.execute(
+        sql.SQL("{} WHERE url_key = %(key)s").format(sql.SQL(_STORED_ROW)), {"key": url_key}
+    ).fetchone()
+    return StoredRow(*row) if row else None
+
+
+def document_by_sha(conn: Conn, sha: str) -> StoredRow | None:
+    """The document with that body hash, or None."""
+    row = conn.execute(
+        sql.SQL("{} WHERE content_sha256 = %(sha)s").format(sql.SQL(_STORED_ROW)), {"sha": sha}
+    ).fetchone()
+    return StoredRow(*row) if row else None
+
+
+def find_version_owner(conn: Conn, sha: str) -> int | None:
+    """The document one of whose earlier versions had this body, or None."""
+    row = conn.execute(
+        """
+        SELECT document_id FROM document_versions WHERE content_sha256 = %(sha)s
+        ORDER BY document_id LIMIT 1
+        """,
+        {"sha": sha},
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def touch_document(conn: Conn, document_id: int, url_key: str | None = None) -> None:
+    """The same body came again: move last_seen_at; adopt `url_key` if the row had none."""
+    conn.execute(
+        """
+        UPDATE documents
+        SET last_seen_at = now(), url_key = COALESCE(url_key, %(key)s)
+        WHERE id = %(id)s
+        """,
+        {"id": document_id, "key": url_key},
+    )
+
+
+def archive_version(conn: Conn, document_id: int) -> None:
+    """Copy a document's current state into document_versions (before revising it)."""
+    conn.execute(
+        """
+        INSERT INTO document_versions (
+            document_id, version, content_sha256, title, text, paragraphs, authors,
+            published_at, modified_at, sitename, language, description, metadata, word_count,
+            source_url, final_url, canonical_url, current_from, current_until
+        )
+        SELECT id, version, content_sha256, title, text, paragraphs, authors, published_at,
+               modified_at, sitename, language, description, metadata, word_count, source_url,
+               final_url, canonical_url, COALESCE(revised_at, created_at), now()
+        FROM documents WHERE id = %(id)s
+        """,
+        {"id": document_id},
+    )
+
+
+def revise_document(conn: Conn, document_id: int, doc: Document, fp: Fingerprint) -> None:
+    """Replace a document's content with a new version (archive_version the old one first)."""
+    conn.execute(
+        """
+        UPDATE documents SET
+            job_id = %(job_id)s, source_kind = %(source_kind)s, source_url = %(source_url)s,
+            final_url = %(final_url)s, canonical_url = %(canonical_url)s, title = %(title)s,
+            text = %(text)s, paragraphs = %(paragraphs)s, removed = %(removed)s,
+            authors = %(authors)s, published_at = %(published_at)s,
+            modified_at = %(modified_at)s, sitename = %(sitename)s, language = %(language)s,
+            description = %(description)s, metadata = %(metadata)s,
+            content_sha256 = %(content_sha256)s, word_count = %(word_count)s,
+            extractor = %(extractor)s, extractor_version = %(extractor_version)s,
+            extraction_path = %(extraction_path)s, minhash = %(minhash)s,
+            band_keys = %(band_keys)s,
+            cluster_id = COALESCE(%(cluster_id)s, nextval('document_cluster_seq')),
+            version = version + 1, revised_at = now(), updated_at = now(), last_seen_at = now()
+        WHERE id = %(id)s
+        """,
+        _document_values(doc) | _fingerprint_values(fp) | {"id": document_id},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored document sharing a MinHash band with the one being stored."""
+
+    id: int
+    cluster_id: int
+    minhash: bytes
+
+
+def near_duplicate_candidates(
+    conn: Conn, band_keys: Sequence[int], exclude_id: int | None, limit: int
+) -> list[Candidate]:
+    """Documents sharing at least one band key (GIN index), oldest first."""
+    rows = conn.execute(
+        """
+        SELECT id, cluster_id, minhash FROM documents
+        WHERE band_keys && %(keys)s::bigint[] AND id IS DISTINCT FROM %(exclude)s
+        ORDER BY id
+        LIMIT %(limit)s
+        """,
+        {"keys": list(band_keys), "exclude": exclude_id, "limit": limit},
+    ).fetchall()
+    return [Candidate(int(r[0]), int(r[1]), bytes(r[2])) for r in rows]
+
+
+def cluster_has_others(conn: Conn, cluster_id: int, document_id: int) -> bool:
+    """Whether documents other than this one are in that cluster."""
+    row = conn.execute(
+        """
+        SELECT EXISTS (SELECT 1 FROM documents WHERE cluster_id = %(cluster)s AND id <> %(id)s)
+        """,
+        {"cluster": cluster_id, "id": document_id},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def cluster_members(conn: Conn, document_id: int) -> list[int]:
+    """Ids of the documents in the same near-duplicate cluster as this one (itself included)."""
+    rows = conn.execute(
+        """
+        SELECT id FROM documents
+        WHERE cluster_id = (SELECT cluster_id FROM documents WHERE id = %(id)s)
+        ORDER BY id
+        """,
+        {"id": document_id},
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def get_document(conn: Conn, document_id: int) -> Document | None:
@@ -715,3 +905,165 @@ def documents_since(conn: Conn, after_xid: int, after_id: int, limit: int) -> li
 def listen_documents(conn: Conn) -> None:
     """Subscribe this (autocommit) connection to the documents change notices."""
     conn.execute("LISTEN copydesk_documents")
+
+
+# --- The ingest API's own state: idempotency keys, API keys ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """What an earlier request with the same Idempotency-Key was, and the jobs it made."""
+
+    endpoint: str
+    request_sha256: str
+    batch_id: UUID | None
+    job_ids: list[UUID]
+
+
+def claim_idempotency_key(
+    conn: Conn,
+    client: str,
+    key: str,
+    endpoint: str,
+    request_sha256: str,
+    batch_id: UUID | None,
+    ttl_seconds: int,
+) -> IdempotencyRecord | None:
+    """Claim a key for a new request (None: go ahead), or return the earlier request's record.
+
+    A first use still in flight holds the row lock, so a concurrent second use waits here
+    until it commits (then sees its jobs) or rolls back (then claims the key itself). A
+    record older than `ttl_seconds` is taken over as if the key were new.
+    """
+    claimed = conn.execute(
+        """
+        INSERT INTO idempotency_keys (client, key, endpoint, request_sha256, batch_id)
+        VALUES (%(client)s, %(key)s, %(endpoint)s, %(sha)s, %(batch)s)
+        ON CONFLICT (client, key) DO UPDATE SET
+            endpoint = EXCLUDED.endpoint, request_sha256 = EXCLUDED.request_sha256,
+            batch_id = EXCLUDED.batch_id, job_ids = '{}', created_at = now()
+        WHERE idempotency_keys.created_at < now() - make_interval(secs => %(ttl)s)
+        RETURNING 1
+        """,
+        {
+            "client": client,
+            "key": key,
+            "endpoint": endpoint,
+            "sha": request_sha256,
+            "batch": batch_id,
+            "ttl": ttl_seconds,
+        },
+    ).fetchone()
+    if claimed is not None:
+        return None
+    row = conn.execute(
+        """
+        SELECT endpoint, request_sha256, batch_id, job_ids FROM idempotency_keys
+        WHERE client = %(client)s AND key = %(key)s
+        """,
+        {"client": client, "key": key},
+    ).fetchone()
+    assert row is not None  # the conflicting row is committed and never deleted
+    return IdempotencyRecord(row[0], row[1], row[2], list(row[3]))
+
+
+def set_idempotency_jobs(conn: Conn, client: str, key: str, job_ids: Sequence[UUID]) -> None:
+    """Record the jobs a claimed key's request created."""
+    conn.execute(
+        """
+        UPDATE idempotency_keys SET job_ids = %(jobs)s
+        WHERE client = %(client)s AND key = %(key)s
+        """,
+        {"client": client, "key": key, "jobs": list(job_ids)},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An api_keys row (never the key itself)."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def insert_api_key(conn: Conn, name: str, key_sha256: str, prefix: str) -> int:
+    """Store a new key's hash; returns its id."""
+    row = conn.execute(
+        """
+        INSERT INTO api_keys (name, key_sha256, prefix) VALUES (%(name)s, %(sha)s, %(prefix)s)
+        RETURNING id
+        """,
+        {"name": name, "sha": key_sha256, "prefix": prefix},
+    ).fetchone()
+    assert row is not None  # INSERT ... RETURNING always returns the row
+    return int(row[0])
+
+
+def revoke_api_key(conn: Conn, key_id: int) -> bool:
+    """Revoke a key (at once, for every later request); False if no such live key."""
+    cur = conn.execute(
+        "UPDATE api_keys SET revoked_at = now() WHERE id = %(id)s AND revoked_at IS NULL",
+        {"id": key_id},
+    )
+    return cur.rowcount > 0
+
+
+def active_api_key_id(conn: Conn, key_sha256: str) -> int | None:
+    """The id of the unrevoked key with that hash, or None."""
+    row = conn.execute(
+        "SELECT id FROM api_keys WHERE key_sha256 = %(sha)s AND revoked_at IS NULL",
+        {"sha": key_sha256},
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def list_api_keys(conn: Conn) -> list[ApiKey]:
+    """All keys, oldest first."""
+    rows = conn.execute(
+        "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id"
+    ).fetchall()
+    return [ApiKey(*r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class UnfingerprintedRow:
+    """A document stored before signatures were kept (minhash IS NULL)."""
+
+    id: int
+    source_url: str | None
+    final_url: str | None
+    canonical_url: str | None
+    text: str
+    content_sha256: str
+    cluster_id: int
+
+
+def unfingerprinted_documents(conn: Conn, below_id: int, limit: int) -> list[UnfingerprintedRow]:
+    """Documents without a MinHash signature and with id < `below_id`, newest first."""
+    rows = conn.execute(
+        """
+        SELECT id, source_url, final_url, canonical_url, text, content_sha256, cluster_id
+        FROM documents
+        WHERE minhash IS NULL AND id < %(below)s
+        ORDER BY id DESC
+        LIMIT %(limit)s
+        """,
+        {"below": below_id, "limit": limit},
+    ).fetchall()
+    return [UnfingerprintedRow(*r) for r in rows]
+
+
+def set_fingerprint(conn: Conn, document_id: int, fp: Fingerprint) -> None:
+    """Fill a document's url_key, signature, band keys and cluster (the backfill)."""
+    conn.execute(
+        """
+        UPDATE documents
+        SET url_key = %(url_key)s, minhash = %(minhash)s, band_keys = %(band_keys)s,
+            cluster_id = COALESCE(%(cluster_id)s, cluster_id)
+        WHERE id = %(id)s
+        """,
+        _fingerprint_values(fp) | {"id": document_id},
+    )

@@ -8,7 +8,9 @@
 --   * ingest_jobs: one row per submitted item; status moves queued -> running -> done | failed
 --     (running -> queued again when a transient failure is retried).
 --   * documents: one row per distinct body (content_sha256 is unique); re-ingesting the same
---     body points the new job at the existing document instead of adding a row.
+--     body points the new job at the existing document instead of adding a row. One row per
+--     page too (url_key is unique): a page whose body changed is revised in place, its earlier
+--     states kept in document_versions. Near-duplicates share a cluster_id.
 --   * JSON columns hold arrays/objects as documented below (CHECK constraints enforce the type).
 
 CREATE TABLE IF NOT EXISTS ingest_jobs (
@@ -292,13 +294,13 @@ REVOKE ALL ON ingest_jobs FROM copydesk_reader;
 
 -- What readers may use (shown by \d+ and by catalog tools).
 COMMENT ON ROLE copydesk_reader IS
-    'Read-only role for downstream readers: SELECT on documents, no access to ingest_jobs.';
+    'Read-only role for downstream readers: SELECT on documents and document_versions; no access to ingest_jobs, idempotency_keys or api_keys.';
 COMMENT ON TABLE ingest_jobs IS
     'Internal: one row per submitted item. Not part of the reader contract (copydesk_reader cannot read it).';
 COMMENT ON TABLE documents IS
-    'One row per distinct body (content_sha256 unique). Read new and changed rows with the change feed (docs/schema.md).';
+    'One row per distinct body (content_sha256 unique) and per page (url_key unique). Read new and changed rows with the change feed (docs/schema.md).';
 COMMENT ON COLUMN documents.id IS 'Stable identifier; also the tie-breaker of the feed cursor.';
-COMMENT ON COLUMN documents.job_id IS 'The job that first stored this body (internal; may be NULL).';
+COMMENT ON COLUMN documents.job_id IS 'The job that stored the current version (internal; may be NULL).';
 COMMENT ON COLUMN documents.source_kind IS 'How the body arrived: url, text or html.';
 COMMENT ON COLUMN documents.source_url IS 'The submitted URL (or the URL given with pasted HTML); NULL for pasted text.';
 COMMENT ON COLUMN documents.final_url IS 'Where the fetch ended after redirects; NULL when nothing was fetched.';
@@ -323,3 +325,137 @@ COMMENT ON COLUMN documents.created_at IS 'When the row was first stored.';
 COMMENT ON COLUMN documents.updated_at IS 'When a stored field last changed.';
 COMMENT ON COLUMN documents.last_seen_at IS 'When a job last produced this same body; moving it is not a change (no feed entry).';
 COMMENT ON COLUMN documents.change_xid IS 'Transaction id of the last insert or content change; the feed cursor is change_xid:id.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Versions and near-duplicates (issue 7).
+--
+-- Identity: a document is one body (content_sha256, unique) and, when it came from the web,
+-- one page (url_key, unique). Re-ingesting a page whose body changed revises its row in place
+-- (version + 1; the change feed sees the update) and copies the previous state into
+-- document_versions. Near-duplicate bodies (MinHash over word 3-shingles) share a cluster_id;
+-- nothing is dropped. copydesk/store.py holds the rules and their locks.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE SEQUENCE IF NOT EXISTS document_cluster_seq;
+
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS url_key text;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS version integer NOT NULL DEFAULT 1
+    CHECK (version >= 1);
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS revised_at timestamptz;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS minhash bytea
+    CHECK (octet_length(minhash) = 512);
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS band_keys bigint[]
+    CHECK (cardinality(band_keys) = 32);
+-- A volatile default: rows stored before this column existed each get a cluster of their own.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS cluster_id bigint NOT NULL
+    DEFAULT nextval('document_cluster_seq');
+
+CREATE UNIQUE INDEX IF NOT EXISTS documents_url_key_idx ON documents (url_key);
+CREATE INDEX IF NOT EXISTS documents_cluster_idx ON documents (cluster_id);
+CREATE INDEX IF NOT EXISTS documents_band_keys_idx ON documents USING gin (band_keys);
+-- Rows older than signatures, for `copydesk db backfill`; empty once it has run.
+CREATE INDEX IF NOT EXISTS documents_unfingerprinted_idx ON documents (id) WHERE minhash IS NULL;
+
+CREATE TABLE IF NOT EXISTS document_versions (
+    document_id     bigint      NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    version         integer     NOT NULL CHECK (version >= 1),
+    content_sha256  text        NOT NULL CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
+    title           text,
+    text            text        NOT NULL,
+    paragraphs      jsonb       NOT NULL CHECK (jsonb_typeof(paragraphs) = 'array'),
+    authors         text[]      NOT NULL DEFAULT '{}',
+    published_at    timestamptz,
+    modified_at     timestamptz,
+    sitename        text,
+    language        text,
+    description     text,
+    metadata        jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metadata) = 'object'),
+    word_count      integer     NOT NULL CHECK (word_count >= 0),
+    source_url      text,
+    final_url       text,
+    canonical_url   text,
+    current_from    timestamptz NOT NULL,
+    current_until   timestamptz NOT NULL,
+    PRIMARY KEY (document_id, version)
+);
+
+CREATE INDEX IF NOT EXISTS document_versions_sha_idx ON document_versions (content_sha256);
+
+GRANT SELECT ON document_versions TO copydesk_reader;
+
+COMMENT ON COLUMN documents.url_key IS
+    'Identity of the page: the normalised canonical URL when the page names one on its own '
+    'host, else the normalised final (or submitted) URL; NULL for pasted text. Unique: '
+    're-ingesting the page revises this row.';
+COMMENT ON COLUMN documents.version IS
+    '1 when first stored, + 1 at every revision; earlier versions are in document_versions.';
+COMMENT ON COLUMN documents.revised_at IS
+    'When the current version replaced the previous one; NULL while version = 1.';
+COMMENT ON COLUMN documents.minhash IS
+    'MinHash signature of the body (word 3-shingles): 128 little-endian uint32 values; '
+    'NULL for rows stored before signatures were kept.';
+COMMENT ON COLUMN documents.band_keys IS
+    'The signature cut into 32 bands, each hashed to a bigint (GIN-indexed): documents '
+    'sharing any key are near-duplicate candidates.';
+COMMENT ON COLUMN documents.cluster_id IS
+    'Near-duplicate cluster: documents with equal cluster_id tell the same story (the same '
+    'wire copy on two sites, a changed headline). A label, not a document id. Indexed.';
+COMMENT ON TABLE document_versions IS
+    'Earlier versions of documents: the state a document had before each revision.';
+COMMENT ON COLUMN document_versions.document_id IS 'The document (documents.id) this was a version of.';
+COMMENT ON COLUMN document_versions.version IS 'Its version number (documents.version at the time).';
+COMMENT ON COLUMN document_versions.content_sha256 IS 'Hash of that version''s body, as in documents.';
+COMMENT ON COLUMN document_versions.title IS 'Headline of that version.';
+COMMENT ON COLUMN document_versions.text IS 'Body of that version.';
+COMMENT ON COLUMN document_versions.paragraphs IS 'JSON array of that version''s paragraphs.';
+COMMENT ON COLUMN document_versions.authors IS 'Authors of that version.';
+COMMENT ON COLUMN document_versions.published_at IS 'Publication time of that version.';
+COMMENT ON COLUMN document_versions.modified_at IS 'Last-modified time of that version.';
+COMMENT ON COLUMN document_versions.sitename IS 'Site name of that version.';
+COMMENT ON COLUMN document_versions.language IS 'Language of that version.';
+COMMENT ON COLUMN document_versions.description IS 'Description of that version.';
+COMMENT ON COLUMN document_versions.metadata IS 'Other metadata of that version (JSON object).';
+COMMENT ON COLUMN document_versions.word_count IS 'Word count of that version.';
+COMMENT ON COLUMN document_versions.source_url IS 'Submitted URL of that version.';
+COMMENT ON COLUMN document_versions.final_url IS 'Final URL of that version.';
+COMMENT ON COLUMN document_versions.canonical_url IS 'Canonical URL of that version.';
+COMMENT ON COLUMN document_versions.current_from IS 'When that version was stored.';
+COMMENT ON COLUMN document_versions.current_until IS 'When the next version replaced it.';
+
+-- ---------------------------------------------------------------------------------------------
+-- The ingest API's own state (issue 7): Idempotency-Key records and API keys. Internal: not
+-- part of the reader contract, and copydesk_reader has no access to either table.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    -- Whose key: the API key id as text, '' when the API runs without keys (local mode).
+    client          text        NOT NULL,
+    key             text        NOT NULL,
+    -- The endpoint and a hash of the parsed request: a reuse must match both.
+    endpoint        text        NOT NULL,
+    request_sha256  text        NOT NULL CHECK (request_sha256 ~ '^[0-9a-f]{64}$'),
+    batch_id        uuid,
+    -- The jobs the first request created, in item order (empty until its transaction commits).
+    job_ids         uuid[]      NOT NULL DEFAULT '{}',
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (client, key)
+);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text        NOT NULL,
+    -- Hex SHA-256 of the key; the key itself is shown once at creation and never stored.
+    key_sha256  text        NOT NULL UNIQUE CHECK (key_sha256 ~ '^[0-9a-f]{64}$'),
+    -- The key's first characters, to tell keys apart in listings.
+    prefix      text        NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    revoked_at  timestamptz
+);
+
+REVOKE ALL ON idempotency_keys FROM copydesk_reader;
+REVOKE ALL ON api_keys FROM copydesk_reader;
+
+COMMENT ON TABLE idempotency_keys IS
+    'Internal: Idempotency-Key headers of POST /v1/documents[:batch] and the jobs they created.';
+COMMENT ON TABLE api_keys IS
+    'Internal: API keys (hashed) accepted as Authorization: Bearer; copydesk keys create|revoke.';

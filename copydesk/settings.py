@@ -6,6 +6,7 @@ Every process builds one `Settings` in its entry point and passes it down; tests
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from pydantic import Field
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     log_level: str = "INFO"
+
+    # API keys (Authorization: Bearer): None means required unless the API binds a loopback
+    # address (local mode, as `copydesk up` does by default).
+    require_api_key: bool | None = None
+    # How long an Idempotency-Key is remembered; after that the key may be reused.
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, gt=0)
 
     # Request limits of the ingest API.
     max_body_bytes: int = Field(default=10 * MEGABYTE, gt=0)
@@ -99,3 +106,18 @@ class Settings(BaseSettings):
                 "COPYDESK_REDIS_URL is not set (only `copydesk up` starts an embedded server)"
             )
         return self.redis_url
+
+    def api_keys_required(self, bind_host: str) -> bool:
+        """Whether the API bound to `bind_host` must check API keys."""
+        if self.require_api_key is not None:
+            return self.require_api_key
+        return not _is_loopback(bind_host)
+
+
+def _is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: it may be reachable from outside

@@ -100,3 +100,13 @@ def band_keys(signature: Signature) -> list[int]:
 def is_near_duplicate(a: Signature, b: Signature) -> bool:
     """Whether two signatures are close enough to call the texts one story."""
     return jaccard(a, b) >= NEAR_DUPLICATE_JACCARD
+
+
+def signature_bytes(signature: Signature) -> bytes:
+    """The signature as stored (documents.minhash): little-endian uint32 values."""
+    return signature.astype("<u4").tobytes()
+
+
+def signature_from_bytes(data: bytes) -> Signature:
+    """The inverse of `signature_bytes`."""
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)

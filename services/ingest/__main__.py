@@ -22,7 +22,7 @@ def main() -> None:
     settings.require_redis_url()
     configure_logging(settings.log_level, component="ingest")
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, bind_host=args.host),
         host=args.host,
         port=args.port,
         # Logging is set up above (JSON lines); uvicorn must not replace it.

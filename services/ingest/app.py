@@ -5,24 +5,28 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from copydesk import __version__, db
 from copydesk.settings import Settings
+from services.ingest.auth import authenticate
 from services.ingest.problems import install_problem_handlers
 from services.ingest.resources import Resources, create_sender
-from services.ingest.routes import router
+from services.ingest.routes import health_router, router
 from services.ingest.source_routes import router as source_router
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The ingest app for these settings."""
+def create_app(settings: Settings, bind_host: str | None = None) -> FastAPI:
+    """The ingest app for these settings, served on `bind_host` (default: settings.host)."""
+    keys_required = settings.api_keys_required(bind_host or settings.host)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = db.create_pool(settings)
         sender = create_sender(settings)
-        app.state.resources = Resources(settings=settings, pool=pool, sender=sender)
+        app.state.resources = Resources(
+            settings=settings, pool=pool, sender=sender, keys_required=keys_required
+        )
         try:
             yield
         finally:
@@ -31,6 +35,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="copydesk ingest", version=__version__, lifespan=lifespan)
     install_problem_handlers(app)
-    app.include_router(router)
-    app.include_router(source_router)
+    authenticated = [Depends(authenticate)]
+    app.include_router(health_router)
+    app.include_router(router, dependencies=authenticated)
+    app.include_router(source_router, dependencies=authenticated)
     return app

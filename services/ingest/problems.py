@@ -18,9 +18,11 @@ from starlette.exceptions import HTTPException
 from copydesk.errors import (
     CopydeskError,
     DatabaseUnavailable,
+    IdempotencyConflict,
     InvalidInput,
     JobNotFound,
     PayloadTooLarge,
+    Unauthorized,
 )
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ _STATUS: tuple[tuple[type[CopydeskError], int, str, str], ...] = (
     (PayloadTooLarge, 413, "payload-too-large", "Payload too large"),
     (InvalidInput, 422, "invalid-input", "Invalid input"),
     (JobNotFound, 404, "not-found", "Not found"),
+    (Unauthorized, 401, "unauthorized", "Unauthorized"),
+    (IdempotencyConflict, 409, "idempotency-conflict", "Idempotency-Key reused"),
     (DatabaseUnavailable, 503, "unavailable", "Service unavailable"),
 )
 
@@ -50,7 +54,10 @@ def _copydesk_error(request: Request, exc: Exception) -> JSONResponse:
                 "request_rejected",
                 extra={"status": status, "path": request.url.path, "detail": str(exc)},
             )
-            return problem(status, slug, title, str(exc))
+            response = problem(status, slug, title, str(exc))
+            if status == 401:  # RFC 6750: a 401 names the scheme the client should use
+                response.headers["WWW-Authenticate"] = 'Bearer realm="copydesk"'
+            return response
     return _unexpected(request, exc)
 
 

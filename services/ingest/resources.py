@@ -18,6 +18,8 @@ class Resources:
     settings: Settings
     pool: Pool
     sender: Celery
+    # Whether requests need an API key (False in local mode).
+    keys_required: bool = False
 
 
 def create_sender(settings: Settings) -> Celery:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from copydesk import queries
 from copydesk.errors import JobNotFound, PayloadTooLarge
+from services.ingest.auth import request_client
+from services.ingest.idempotency import HEADER, idempotency_for
 from services.ingest.resources import Resources, get_resources
 from services.ingest.schemas import (
     BatchAccepted,
@@ -21,7 +23,7 @@ from services.ingest.schemas import (
     parse_batch,
     parse_document,
 )
-from services.ingest.submit import submit_jobs
+from services.ingest.submit import Submitted, submit_jobs
 
 router = APIRouter()
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
@@ -49,6 +51,21 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        description="Repeat a request safely: the same key and body return the same job(s); "
+        "the same key with another body is a 409.",
+    ),
+]
+# Set on an answer that repeats an earlier request's jobs instead of creating new ones.
+REPLAYED_HEADER = "Idempotent-Replayed"
+_IDEMPOTENCY_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": f"The {HEADER} was already used for another request (problem+json)"}
+}
+
+
 def _status_url(request: Request, job_id: UUID) -> str:
     return str(request.url_for("get_job", job_id=str(job_id)))
 
@@ -58,12 +75,18 @@ def _status_url(request: Request, job_id: UUID) -> str:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobAccepted,
     openapi_extra=_json_body(DocumentIn),
+    responses=_IDEMPOTENCY_CONFLICT,
 )
-async def post_document(request: Request, res: ResourcesDep) -> JobAccepted:
+async def post_document(
+    request: Request, response: Response, res: ResourcesDep, key: IdempotencyKeyHeader = None
+) -> JobAccepted:
     """Accept one text, HTML page or URL; answers at once with the job to poll."""
     raw = await _read_body(request, res.settings.max_body_bytes)
     job = parse_document(raw, res.settings.max_text_chars)
-    (job_id,) = await run_in_threadpool(submit_jobs, res, [job])
+    idem = idempotency_for(key, request_client(request), "POST /v1/documents", [job])
+    submitted = await run_in_threadpool(submit_jobs, res, [job], None, idem)
+    _mark_replay(response, submitted)
+    (job_id,) = submitted.job_ids
     return JobAccepted(job_id=job_id, status_url=_status_url(request, job_id))
 
 
@@ -72,15 +95,27 @@ async def post_document(request: Request, res: ResourcesDep) -> JobAccepted:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=BatchAccepted,
     openapi_extra=_json_body(BatchIn),
+    responses=_IDEMPOTENCY_CONFLICT,
 )
-async def post_batch(request: Request, res: ResourcesDep) -> BatchAccepted:
+async def post_batch(
+    request: Request, response: Response, res: ResourcesDep, key: IdempotencyKeyHeader = None
+) -> BatchAccepted:
     """Accept up to `max_batch_items` items, one job each; one bad item rejects them all."""
     raw = await _read_body(request, res.settings.max_body_bytes)
     jobs = parse_batch(raw, res.settings.max_text_chars, res.settings.max_batch_items)
-    batch_id = uuid4()
-    job_ids = await run_in_threadpool(submit_jobs, res, jobs, batch_id)
-    accepted = [JobAccepted(job_id=j, status_url=_status_url(request, j)) for j in job_ids]
-    return BatchAccepted(batch_id=batch_id, jobs=accepted)
+    idem = idempotency_for(key, request_client(request), "POST /v1/documents:batch", jobs)
+    submitted = await run_in_threadpool(submit_jobs, res, jobs, uuid4(), idem)
+    _mark_replay(response, submitted)
+    accepted = [
+        JobAccepted(job_id=j, status_url=_status_url(request, j)) for j in submitted.job_ids
+    ]
+    assert submitted.batch_id is not None  # batches always get one
+    return BatchAccepted(batch_id=submitted.batch_id, jobs=accepted)
+
+
+def _mark_replay(response: Response, submitted: Submitted) -> None:
+    if submitted.replayed:
+        response.headers[REPLAYED_HEADER] = "true"
 
 
 @router.get("/v1/jobs/{job_id}", response_model=JobOut)
@@ -108,7 +143,11 @@ def get_document(document_id: str, res: ResourcesDep) -> DocumentOut:
     return DocumentOut.from_document(doc)
 
 
-@router.get("/healthz")
+# Open to everyone (load balancers, compose health checks): no API key needed.
+health_router = APIRouter()
+
+
+@health_router.get("/healthz")
 def healthz(res: ResourcesDep) -> dict[str, str]:
     """Liveness and database reachability, for load balancers and compose health checks."""
     with res.pool.connection() as conn:

@@ -101,6 +101,10 @@ class DocumentOut(BaseModel):
     created_at: datetime | None
     updated_at: datetime | None
     last_seen_at: datetime | None
+    url_key: str | None
+    version: int
+    revised_at: datetime | None
+    cluster_id: int | None
 
     @classmethod
     def from_document(cls, doc: Document) -> DocumentOut:
@@ -131,6 +135,10 @@ class DocumentOut(BaseModel):
             created_at=doc.created_at,
             updated_at=doc.updated_at,
             last_seen_at=doc.last_seen_at,
+            url_key=doc.url_key,
+            version=doc.version,
+            revised_at=doc.revised_at,
+            cluster_id=doc.cluster_id,
         )
 
 

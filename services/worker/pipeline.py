@@ -23,6 +23,7 @@ from copydesk.extract import Extraction, extract_html, extract_text
 from copydesk.extract.fingerprint import content_sha256
 from copydesk.models import Document, Job, JobKind, JobStatus
 from copydesk.settings import Settings
+from copydesk.store import store_document
 from services.worker.fetch import FetchedPage, fetch_page
 from services.worker.webclient import JobPage, fetch_policy, web_client
 
@@ -74,7 +75,8 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
         fail_job(pool, job.id, str(exc))
         return JobResult(Outcome.FAILED)
     with pool.connection() as conn:
-        document_id = queries.upsert_document(conn, document)
+        stored = store_document(conn, document)
+        document_id = stored.document_id
         if fetched is not None:
             queries.set_url_document(conn, fetched.state_key, document_id)
         queries.mark_job_done(conn, job.id, document_id)
@@ -83,6 +85,7 @@ def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
         extra={
             "job_id": str(job.id),
             "document_id": document_id,
+            "store": str(stored.action),
             "url": job.url,
             "words": document.word_count,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
