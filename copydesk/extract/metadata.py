@@ -101,8 +101,9 @@ def page_metadata(
         or declared
         or _text_date(text, now)
         or _any_time(facts, now)
-        or _url_date(canonical or url, now)
-        or _searched_date(tree, canonical or url, now)
+        or _url_date(url, now)
+        or _url_date(canonical, now)
+        or (_searched_date(tree, canonical or url, now) if _article_like(tree, facts) else None)
     )
     authors, bylines = _authors(facts, tree)
     meta = Metadata(
@@ -229,6 +230,19 @@ def _url_date(url: str | None, now: datetime) -> datetime | None:
     match = _URL_DAY.search(urlsplit(url).path) if url else None
     found = build_date(*match.groups()) if match else None
     return found if found and within_web_era(found, now) else None
+
+
+def _article_like(tree: HtmlElement, facts: PageFacts) -> bool:
+    """Whether the page presents itself as an article: `<article>`, og:type, a headline.
+
+    htmldate's guess is kept for such pages only. On the dev set's product, service and
+    listing pages, which have no publication date, it mostly returned a wrong one (98
+    wrong dates instead of 132 over all pages, for 2 fewer right article dates), and it
+    costs more than the rest of the metadata on the pages that declare no date.
+    """
+    if (facts.first("og:type") or "").lower() == "article" or facts.ld.headline:
+        return True
+    return tree.find(".//article") is not None
 
 
 def _searched_date(tree: HtmlElement, url: str | None, now: datetime) -> datetime | None:

@@ -284,3 +284,15 @@ def test_undeclared_dates_from_time_elements_and_urls(
     _, meta = page_metadata(load_html(f"<html>{html}</html>"), url, "", NOW)
     got = meta.published_at.date().isoformat() if meta.published_at else None
     assert got == day
+
+
+@pytest.mark.parametrize(("wrapper", "found"), [("article", True), ("div", False)])
+def test_htmldate_guesses_only_for_article_pages(wrapper: str, found: bool) -> None:
+    # No declared, shown or linked date: only htmldate's search could find this one, and
+    # it is asked only when the page presents itself as an article.
+    html = (
+        f"<html><body><{wrapper}><p>Some words about tides.</p><p>More text.</p>"
+        f"<span class='entry-date'>Posted 2024-05-06</span><p>End.</p></{wrapper}></body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert (meta.published_at is not None) == found
