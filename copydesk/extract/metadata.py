@@ -2,8 +2,10 @@
 
 Sources, best first: JSON-LD, OpenGraph and other `<meta>` tags, then visible markup
 (`<h1>`, bylines, `<time>`), then htmldate's quick search for a date the page does not
-declare. Every value is validated (see `authors.py`, `dates.py`, `titles.py`) and the
-raw values found are kept beside the cleaned ones.
+declare. The publication date is the exception: the date printed beside the headline,
+which is what a reader takes for it, comes before the declared ones. Every value is
+validated (see `authors.py`, `dates.py`, `titles.py`) and the raw values found are kept
+beside the cleaned ones.
 """
 
 from __future__ import annotations
