@@ -33,6 +33,8 @@ _MAX_BYLINE_NODES = 12
 _BREAKING_TAGS = frozenset({"br", "div", "p", "li"})
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 _MAX_BYLINE_CHARS = 200
+# The first text of an author box is read as a byline when it is this short (a name).
+_MAX_BOX_NAME_WORDS = 4
 # The text nodes read after the headline (where templates print the byline and date), then
 # those just before it (a kicker line "May 2, 2025" above the `<h1>`).
 _FOLLOWING_TEXT = XPath(
@@ -160,7 +162,11 @@ def visible_bylines(tree: HtmlElement) -> tuple[str, ...]:
     nodes = [e for e in marked if _is_byline_node(e)]
     for elem in nodes[:_MAX_BYLINE_NODES]:
         text = squash(elem.get("content") or " ".join(elem.itertext()))
-        if text and len(text) <= _MAX_BYLINE_CHARS:
+        if text and len(text) > _MAX_BYLINE_CHARS:
+            # An author box: the name comes first, then the bio.
+            text = next((t for t in map(squash, elem.itertext()) if t), "")
+            text = text if len(text.split()) <= _MAX_BOX_NAME_WORDS else ""
+        if text:
             texts.append(text)
     return tuple(dict.fromkeys(texts))
 
