@@ -296,3 +296,13 @@ def test_htmldate_guesses_only_for_article_pages(wrapper: str, found: bool) -> N
     )
     _, meta = page_metadata(load_html(html), None, "", NOW)
     assert (meta.published_at is not None) == found
+
+
+def test_author_box_gives_the_name_before_the_bio() -> None:
+    bio = "Jane Doe has covered the oceans for ten years and lives by the sea. " * 4
+    html = (
+        "<html><body><h1>How Tides Work</h1><p>The moon pulls the sea.</p>"
+        f"<div class='blog-author'><h4>Jane Doe</h4><p>{bio}</p></div></body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == ("Jane Doe",)
