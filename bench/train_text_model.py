@@ -1,6 +1,7 @@
 """Train the plain-text line model on the dev set and ship it as an .npz.
 
     python bench/train_text_model.py [--devset PATH] [--folds 5] [--hidden 0] [--no-save]
+                                     [--worst K]
 
 Labels: a line is content when most of its 4-token shingles occur in the page's
 `articleBody`; a short line counts when its tokens occur, in order, in the body and
@@ -30,7 +31,7 @@ from sklearn.neural_network import MLPClassifier
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.metric import score_page, shingles, summarise  # noqa: E402
+from bench.metric import PageScore, score_page, shingles, summarise  # noqa: E402
 from copydesk.extract.plaintext import clean_text  # noqa: E402
 from copydesk.extract.text_features import FEATURE_NAMES, page_features, split_lines  # noqa: E402
 from copydesk.extract.text_model import MODEL_FILE, LineModel, load_model  # noqa: E402
@@ -158,8 +159,9 @@ def _with_thresholds(arrays: dict[str, npt.NDArray[np.float32]], cut: Thresholds
     return load_model(arrays)
 
 
-def cross_validate(pages: list[Page], folds: int, hidden: int) -> Thresholds:
-    """Grouped K-fold: out-of-fold scores, tuned cut-offs, and full-path CV figures."""
+def cross_validate(pages: list[Page], folds: int, hidden: int, worst: int = 0) -> Thresholds:
+    """Grouped K-fold: out-of-fold scores, tuned cut-offs, and full-path CV figures
+    (then the `worst` pages by held-out precision, so errors can be read)."""
     groups = np.arange(len(pages))
     fold_arrays: list[tuple[list[int], dict[str, npt.NDArray[np.float32]]]] = []
     probs: list[npt.NDArray[np.float32]] = [np.zeros(0, np.float32)] * len(pages)
@@ -170,14 +172,18 @@ def cross_validate(pages: list[Page], folds: int, hidden: int) -> Thresholds:
             probs[i] = model.predict(pages[i].features)
         fold_arrays.append((test.tolist(), arrays))
     cut = _tune(pages, probs)
-    scores = []
+    scores: dict[int, PageScore] = {}
     for test, arrays in fold_arrays:
         model = _with_thresholds(arrays, cut)
         for i in test:
-            scores.append(score_page(clean_text(pages[i].text, model).text, pages[i].body))
-    s = summarise(scores)
+            scores[i] = score_page(clean_text(pages[i].text, model).text, pages[i].body)
+    s = summarise(scores.values())
     print(f"cv {folds}-fold by page (full clean_text): P {s.precision:.3f} R {s.recall:.3f} "
           f"F1 {s.f1:.3f} over {s.pages} pages; cut-offs {cut}")  # fmt: skip
+    ranked = sorted(scores.items(), key=lambda kv: kv[1].precision or 0.0)
+    for i, score in ranked[:worst]:
+        precision = "-" if score.precision is None else f"{score.precision:.2f}"
+        print(f"  held out {pages[i].page_id}  P {precision}  R {score.recall:.2f}")
     return cut
 
 
@@ -188,11 +194,12 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--hidden", type=int, default=0, help="0 = logistic regression")
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--worst", type=int, default=0, help="list the K worst held-out pages")
     args = parser.parse_args()
     pages = load_pages(args.devset)
     lines = sum(len(p.lines) for p in pages)
     print(f"{len(pages)} article pages, {lines} lines, {len(FEATURE_NAMES)} features")
-    cut = cross_validate(pages, args.folds, args.hidden)
+    cut = cross_validate(pages, args.folds, args.hidden, args.worst)
     arrays = fit(pages, args.hidden)
     model = _with_thresholds(arrays, cut)
     s = summarise(score_page(clean_text(p.text, model).text, p.body) for p in pages)

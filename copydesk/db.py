@@ -7,7 +7,7 @@ from typing import TypeAlias
 
 import psycopg
 from psycopg.rows import TupleRow
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from copydesk import queries
 from copydesk.settings import Settings
@@ -16,6 +16,8 @@ Pool: TypeAlias = "ConnectionPool[psycopg.Connection[TupleRow]]"
 
 # Seconds to wait for the first connection before giving up on a misconfigured URL.
 POOL_OPEN_TIMEOUT = 15.0
+# What a lost or unreachable database raises: worth retrying, not a reason to fail a job.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (psycopg.OperationalError, PoolTimeout)
 
 
 def read_schema() -> str:
@@ -32,6 +34,9 @@ def create_pool(settings: Settings) -> Pool:
         timeout=settings.db_pool_timeout,
         open=False,
         name="copydesk",
+        # A connection the server dropped (restart, pg_terminate_backend) is replaced when
+        # it is handed out instead of failing the request or task that gets it.
+        check=ConnectionPool.check_connection,
     )
     pool.open(wait=True, timeout=POOL_OPEN_TIMEOUT)
     return pool

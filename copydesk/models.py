@@ -36,6 +36,18 @@ class NewJob:
 
 
 @dataclass(frozen=True, slots=True)
+class Delivery:
+    """The broker message a worker is running a job from.
+
+    `redelivered` is set on a message the broker handed out again because the worker that
+    had it died (or never acknowledged it within the visibility timeout).
+    """
+
+    task_id: str | None = None
+    redelivered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Job:
     """One ingest_jobs row."""
 

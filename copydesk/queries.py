@@ -28,7 +28,7 @@ from copydesk.crawl.records import (
     SourceChanges,
     UrlState,
 )
-from copydesk.models import Document, Job, JobKind, JobStatus, NewJob
+from copydesk.models import Delivery, Document, Job, JobKind, JobStatus, NewJob
 
 # An arbitrary fixed key: every process applying schema.sql takes this lock first, so two
 # starts at once do not race on CREATE TABLE IF NOT EXISTS.
@@ -110,30 +110,78 @@ def get_job(conn: Conn, job_id: UUID) -> Job | None:
     return _job(row) if row else None
 
 
-def claim_job(conn: Conn, job_id: UUID, stale_seconds: int) -> Job | None:
+def claim_job(
+    conn: Conn, job_id: UUID, stale_seconds: int, max_attempts: int, delivery: Delivery
+) -> Job | None:
     """Mark a queued job running and count the attempt; None if it is not ours to run.
 
-    A job already running is claimed again only when it has been running for longer than
-    `stale_seconds` (its worker died), so a redelivered message does not run it twice.
+    A job already running is taken over only by the redelivery of the message that claimed
+    it (its worker died), or once it has run longer than `stale_seconds`; so a duplicate
+    message does not run it twice. A job whose `max_attempts` are used up is never claimed:
+    see `fail_spent_job`.
     """
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             sql.SQL(
                 """
                 UPDATE ingest_jobs
-                SET status = 'running', attempts = attempts + 1,
+                SET status = 'running', attempts = attempts + 1, claimed_by = %(task)s,
                     started_at = now(), updated_at = now()
-                WHERE id = %(id)s
-                  AND (status = 'queued'
-                       OR (status = 'running'
-                           AND started_at < now() - make_interval(secs => %(stale)s)))
+                WHERE id = %(id)s AND attempts < %(max)s AND {}
                 RETURNING {}
                 """
-            ).format(sql.SQL(_JOB_COLUMNS)),
-            {"id": job_id, "stale": stale_seconds},
+            ).format(_CLAIMABLE, sql.SQL(_JOB_COLUMNS)),
+            _claim_params(job_id, stale_seconds, max_attempts, delivery),
         )
         row = cur.fetchone()
     return _job(row) if row else None
+
+
+# Queued; or running, but its worker is gone: this very message came back from the broker,
+# or the attempt has gone on so long that its worker must have died.
+_CLAIMABLE = sql.SQL(
+    """(status = 'queued'
+        OR (status = 'running'
+            AND ((%(redelivered)s AND claimed_by = %(task)s)
+                 OR started_at < now() - make_interval(secs => %(stale)s))))"""
+)
+
+
+def _claim_params(
+    job_id: UUID, stale_seconds: int, max_attempts: int, delivery: Delivery
+) -> dict[str, Any]:
+    return {
+        "id": job_id,
+        "stale": stale_seconds,
+        "max": max_attempts,
+        "task": delivery.task_id,
+        "redelivered": delivery.redelivered,
+    }
+
+
+def fail_spent_job(
+    conn: Conn, job_id: UUID, stale_seconds: int, max_attempts: int, delivery: Delivery
+) -> int | None:
+    """Fail a job that would be claimable but has used its attempts; returns them, or None.
+
+    This is how a page that kills its worker every time ends: each death leaves the job
+    running with one more attempt counted, and the delivery after the last one lands here.
+    """
+    row = conn.execute(
+        sql.SQL(
+            """
+            UPDATE ingest_jobs
+            SET status = 'failed', finished_at = now(), updated_at = now(),
+                error = format('gave up after %%s attempts: the worker running the last one '
+                               'was lost (killed, out of memory or past its time limit)',
+                               attempts)
+            WHERE id = %(id)s AND attempts >= %(max)s AND {}
+            RETURNING attempts
+            """
+        ).format(_CLAIMABLE),
+        _claim_params(job_id, stale_seconds, max_attempts, delivery),
+    ).fetchone()
+    return row[0] if row else None
 
 
 def mark_job_done(conn: Conn, job_id: UUID, document_id: int) -> None:
@@ -170,6 +218,17 @@ def mark_job_queued(conn: Conn, job_id: UUID, error: str | None) -> None:
         WHERE id = %(id)s AND status IN ('queued', 'running')
         """,
         {"id": job_id, "error": error},
+    )
+
+
+def requeue_job(conn: Conn, job_id: UUID) -> None:
+    """Put a job left queued or running back in the queue, keeping its last error."""
+    conn.execute(
+        """
+        UPDATE ingest_jobs SET status = 'queued', updated_at = now()
+        WHERE id = %(id)s AND status IN ('queued', 'running')
+        """,
+        {"id": job_id},
     )
 
 

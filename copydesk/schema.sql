@@ -459,3 +459,12 @@ COMMENT ON TABLE idempotency_keys IS
     'Internal: Idempotency-Key headers of POST /v1/documents[:batch] and the jobs they created.';
 COMMENT ON TABLE api_keys IS
     'Internal: API keys (hashed) accepted as Authorization: Bearer; copydesk keys create|revoke.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Job leases (internal). Added 2026-11: ingest_jobs.claimed_by.
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE ingest_jobs ADD COLUMN IF NOT EXISTS claimed_by text;
+COMMENT ON COLUMN ingest_jobs.claimed_by IS
+    'Internal: the Celery task id of the message the running attempt came from. When a worker '
+    'dies the broker redelivers that message, and only it may take over the running job.';

@@ -13,6 +13,10 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MEGABYTE = 1_000_000
+# Longest retry countdown a job is ever given, whatever the backoff or Retry-After says.
+RETRY_DELAY_CAP_SECONDS = 300.0
+# Slack between the longest task and the broker's redelivery of its message.
+VISIBILITY_MARGIN_SECONDS = 60.0
 
 
 class Settings(BaseSettings):
@@ -74,6 +78,9 @@ class Settings(BaseSettings):
     stale_job_seconds: int = Field(default=600, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
 
+    # Extra seconds a job attempt may spend beyond its fetches (extraction and storage).
+    job_work_allowance_seconds: float = Field(default=60.0, gt=0)
+
     db_pool_min_size: int = Field(default=1, ge=0)
     db_pool_max_size: int = Field(default=10, ge=1)
     # Seconds a request waits for a free connection before answering 503.
@@ -90,6 +97,28 @@ class Settings(BaseSettings):
     def allowed_networks(self) -> tuple[str, ...]:
         """`fetch_allowed_networks` as a tuple of CIDRs."""
         return tuple(n.strip() for n in self.fetch_allowed_networks.split(",") if n.strip())
+
+    @property
+    def job_time_limit(self) -> float:
+        """Seconds one job attempt may take before its worker process is killed.
+
+        The worst legitimate attempt: every in-worker fetch try running to its total timeout,
+        the inline waits between them, the wait for the host's turn, then the extraction.
+        """
+        tries = self.fetch_retry_attempts
+        fetching = tries * self.fetch_total_timeout
+        waiting = (tries - 1) * self.fetch_retry_max_inline_wait + self.politeness_max_wait
+        return fetching + waiting + self.job_work_allowance_seconds
+
+    @property
+    def broker_visibility_timeout(self) -> float:
+        """Seconds Redis waits for an unacknowledged message before delivering it again.
+
+        Above the longest task plus the longest retry countdown (a retried job's message is
+        held unacknowledged by the worker until it is due), so only a lost worker's message
+        is ever delivered twice.
+        """
+        return self.job_time_limit + RETRY_DELAY_CAP_SECONDS + VISIBILITY_MARGIN_SECONDS
 
     def require_database_url(self) -> str:
         """The database URL, or a clear error for a component started without one."""

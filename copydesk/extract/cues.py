@@ -255,6 +255,8 @@ _LINE_CUES: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...] = (
             r"\d* ?commenti",
             "like",
             "likes",
+            "like this:?",
+            "like loading",
             r"\d+ likes?",
             "reply",
             "report",
@@ -632,7 +634,8 @@ GLUED_TAIL_STEMS = (
 # A comment section's heading: "59 Comments on “...”", "Leave a Reply", "Comments (3)",
 # "Post a Comment", "Kommentare", "Commentaires", "Comentarios", "Comments Filter:".
 _COMMENT_HEAD = re.compile(
-    r"^\d+\s+(?:comments?|responses?|replies|thoughts|kommentare?|commentaires?|comentarios?)\b"
+    r"^\d+\s+(?:reader\s+|leser)?(?:comments?|responses?|replies|thoughts|kommentare?"
+    r"|commentaires?|comentarios?)\b"
     r"|^(?:reader\s+)?(?:comments?|responses|replies|discussion|kommentare|leserkommentare"
     r"|commentaires|comentarios|réactions)\s*(?:\(\d+\)|\d+)?\s*:?\s*$"
     r"|\b(?:leave|post|add|write|load|show|view|read|see|join)\b.{0,20}\b(?:comments?|reply"
@@ -641,7 +644,27 @@ _COMMENT_HEAD = re.compile(
     r"|\bkommentar\s+(?:schreiben|verfassen)|\bcomments?\s*(?:filter|policy|section)?\s*:",
     re.I,
 )
-COMMENT_STEMS = ("comment", "kommentar", "coment", "respons", "repl", "discussion", "réaction")
+COMMENT_STEMS = (
+    "comment", "kommentar", "coment", "respons", "repl", "discussion", "réaction", "thoughts",
+)  # fmt: skip
+
+# A reader comment's author line, as comment templates print it: "Jane Doe says:",
+# "jdoe wrote:", "Max Muster sagt:", "Jean a dit :", "Ana dice:".
+# A pronoun before "says:" is an interview quote, not a comment author.
+_COMMENT_AUTHOR = re.compile(
+    r"^(?!(?:he|she|they|it|we|i|you|who|one|er|sie|es|il|elle|on|él|ella)\s)"
+    r"[^\s.!?:][^.!?:]{0,50}?\s(?:says|said|wrote|sagt|schrieb|dit|écrit|dice|escribió)\s?:$",
+    re.I,
+)
+COMMENT_AUTHOR_STEMS = (" says", " said", " wrote", " sagt", " schrieb", " dit", " écrit", " dice",
+                        " escribió")  # fmt: skip
+
+
+def is_comment_author(line: str) -> bool:
+    """True for the author line that opens one reader comment ("Jane Doe says:")."""
+    return _COMMENT_AUTHOR.match(line.strip()) is not None
+
+
 MAX_COMMENT_HEAD_WORDS = 15
 
 
@@ -669,6 +692,15 @@ RELATED_STEMS = (
     "relat", "read", "more", "recommend", "popular", "trending", "latest", "top stories",
     "next", "miss", "see also", "lesen", "thema", "interessieren", "weitere", "lire", "sujet",
     "similaires", "leer", "interesar", "relacionad", "leído",
+)  # fmt: skip
+# How a related-links heading can start (lower-cased): a cheap `str.startswith` pre-check
+# for `is_related_heading`, which only matches at the start of the line.
+RELATED_PREFIXES = (
+    "related", "read ", "more ", "you ", "recommended", "most ", "trending", "latest ",
+    "top stories", "what to read next", "up next", "don", "further reading", "see also",
+    "keep reading", "lesen sie auch", "mehr zum thema", "das könnte", "weitere artikel",
+    "à lire aussi", "lire aussi", "sur le même sujet", "articles similaires", "leer más",
+    "te puede interesar", "noticias relacionadas", "artículos relacionados", "lo más leído",
 )  # fmt: skip
 
 

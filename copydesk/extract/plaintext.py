@@ -13,16 +13,19 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
 
 from copydesk.extract.cues import (
+    COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
-    RELATED_STEMS,
+    RELATED_PREFIXES,
     classify_boilerplate,
+    is_comment_author,
     is_comment_heading,
     is_related_heading,
     split_glued,
@@ -58,8 +61,13 @@ BANNER_MAX_TOKENS = 12
 # A comment heading ends the article only after this many kept tokens of article.
 COMMENTS_AFTER_TOKENS = 50
 COMMENT_HEAD_TOKENS = 15
+# This many comment author lines ("Jane Doe says:") make a comment thread.
+MIN_COMMENT_AUTHORS = 2
 # A related-links heading ends the article only after this share of the kept tokens.
 RELATED_AFTER_SHARE = 0.75
+# A related-links box inside the article runs from its heading to the next prose line,
+# over at most this many teaser lines.
+RELATED_BOX_LINES = 12
 # How many lines before (and after) the article's first line are read for a byline or date.
 HEAD_LINES = 8
 HEAD_AFTER = 3
@@ -89,6 +97,9 @@ _ZONE_KINDS: dict[int, Named] = {
     _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
 }
+_PLUS_ONE = (1).__add__
+_TAIL = itemgetter(slice(-TAIL_CHARS, None))
+_COMMENT_STEMS = COMMENT_STEMS + COMMENT_AUTHOR_STEMS
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
@@ -117,63 +128,90 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
     keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds, prose)
     page = _Page(lines, facts, keep, {})
-    tail = _cut_comments(page)
+    candidates = _heading_candidates(page)
+    tail = _cut_comments(page, candidates)
+    _cut_related_blocks(page, candidates)
     _review(page)
     title = _title(page)
     texts, glued = _split_glued(page)
     if title is not None:
         page.keep[title] = False
-    kept = np.flatnonzero(page.keep).tolist()
-    paragraphs = tuple(texts.get(i, lines[i]) for i in kept)
+    kept = page.keep.nonzero()[0].tolist()
+    paragraphs = tuple(map(texts.get, kept, map(lines.__getitem__, kept)))
     start = kept[0] if kept else 0
     head = lines[max(0, start - HEAD_LINES) : start + HEAD_AFTER + 1]
     return Extraction(
         title=lines[title] if title is not None else None,
         paragraphs=paragraphs,
         removed=_removed(page, glued, title, tail),
-        metadata=read_metadata(head, paragraphs),
+        metadata=read_metadata(head, paragraphs, facts.clear_language),
         path=PATH,
         extractor=EXTRACTOR,
         extractor_version=VERSION,
     )
 
 
-def _lines_with(lines: list[str], index: list[int], stems: tuple[str, ...]) -> list[int]:
-    """Which of `index` lines contain any stem (lower-cased), by one scan per stem."""
-    if not index:
+def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
+    """The `index` lines, lower-cased by one call over their join (lower() never makes
+    or removes a newline, so the split gives the lines back one for one)."""
+    return "\n".join([lines[i] for i in index]).lower().split("\n") if index else []
+
+
+def _rows_with(lowered: list[str], stems: tuple[str, ...]) -> list[int]:
+    """Which of the lower-cased lines contain any stem, by one scan per stem."""
+    if not lowered:
         return []
-    # Lower-case line by line: lower() can change a line's length ("İ"), so offsets
-    # are taken from the lowered lines themselves.
-    chosen = list(map(str.lower, (lines[i] for i in index)))
-    joined = "\n".join(chosen)
-    # Plain-list bisection: a numpy call per hit cost more than the scan itself.
-    ends = list(accumulate(len(s) + 1 for s in chosen))
+    joined = "\n".join(lowered)
+    # Offset just past each line's newline, as a plain list: bisecting it per hit costs
+    # less than a numpy call, and C-level maps build it faster than numpy on short lists.
+    ends_list = list(accumulate(map(_PLUS_ONE, map(len, lowered))))
     hits: set[int] = set()
     for stem in stems:
         at = joined.find(stem)
         while at >= 0:
-            row = bisect_right(ends, at)
+            row = bisect_right(ends_list, at)
             hits.add(row)
-            at = joined.find(stem, ends[row])
-    return [index[row] for row in sorted(hits)]
+            at = joined.find(stem, ends_list[row])
+    return sorted(hits)
 
 
-def _cut_comments(page: _Page) -> tuple[int, int] | None:
+def _heading_candidates(page: _Page) -> list[int]:
+    """Short lines in the kept span that may open a comment section or a related-links
+    box: those starting like a related-links heading, or holding a comment or
+    comment-author stem. The section rules below test only these with their patterns."""
+    kept = page.keep.nonzero()[0]
+    if len(kept) == 0:
+        return []
+    ntok = page.facts.n_tokens
+    span = np.arange(int(kept[0]), int(kept[-1]) + 1)
+    short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
+    lowered = _lower_lines(page.lines, short)
+    related = compress(range(len(short)), map(str.startswith, lowered, repeat(RELATED_PREFIXES)))
+    rows = {*related, *_rows_with(lowered, _COMMENT_STEMS)}
+    return [short[row] for row in sorted(rows)]
+
+
+def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
     """Drop a reader-comment section (or a late related-links block) as a unit.
 
     A comment heading ends the article once the article has begun; a related-links
     heading only when most of the kept text lies before it, since such boxes also sit
     inside articles."""
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return None
-    ntok = page.facts.n_tokens
-    # Only headings with kept lines after them matter: scan up to the last kept line.
-    after = np.arange(int(kept[0]) + 1, int(kept[-1]) + 1)
-    short = after[ntok[after] <= COMMENT_HEAD_TOKENS].tolist()
-    kept_tokens = np.cumsum(np.where(page.keep, ntok, 0.0))
+    kept_tokens = np.where(page.keep, page.facts.n_tokens, 0.0).cumsum()
     late = kept_tokens[-1] * RELATED_AFTER_SHARE
-    for i in _lines_with(page.lines, short, COMMENT_STEMS + RELATED_STEMS):
+    # Only headings with kept lines after them and enough article before them matter.
+    ready = [i for i in candidates if i > kept[0] and kept_tokens[i] >= COMMENTS_AFTER_TOKENS]
+    authors = [i for i in ready if is_comment_author(page.lines[i])]
+    # Two or more "Name says:" lines are a comment thread, even without a heading.
+    first_author = authors[0] if len(authors) >= MIN_COMMENT_AUTHORS else len(page.lines)
+    for i in candidates:
+        if i > first_author:
+            break
+        if i <= kept[0] or kept_tokens[i] < min(COMMENTS_AFTER_TOKENS, late):
+            continue
         line = page.lines[i]
         if kept_tokens[i] >= COMMENTS_AFTER_TOKENS and is_comment_heading(line):
             page.keep[i:] = False
@@ -181,12 +219,35 @@ def _cut_comments(page: _Page) -> tuple[int, int] | None:
         if kept_tokens[i] >= late and is_related_heading(line):
             page.keep[i:] = False
             return i, _RELATED
+    if first_author < len(page.lines):
+        page.keep[first_author:] = False
+        return first_author, _COMMENTS
     return None
+
+
+def _cut_related_blocks(page: _Page, candidates: list[int]) -> None:
+    """Drop a related-links box inside the article: its heading ("More on X:", "Related
+    articles") and the teaser titles under it, up to the next prose line.
+
+    Such boxes sit between paragraphs, so only the box goes, not the text after it."""
+    kept = page.keep.nonzero()[0]
+    if len(kept) == 0:
+        return
+    prose = page.facts.final & (page.facts.n_tokens >= PROSE_TOKENS)
+    for i in candidates:
+        if i > kept[-1] or i in page.cut or not is_related_heading(page.lines[i]):
+            continue
+        stop = min(i + 1 + RELATED_BOX_LINES, len(page.lines))
+        box = i + 1
+        while box < stop and not prose[box]:
+            box += 1
+        for j in range(i, box):
+            page.cut[j] = (RemovedKind.RELATED_LINKS, "related-links box")
 
 
 def _review(page: _Page) -> None:
     """Name and drop lines at or around the article that a cue phrase or a rule marks."""
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return
     n, ntok = len(page.lines), page.facts.n_tokens
@@ -194,20 +255,20 @@ def _review(page: _Page) -> None:
     edge = np.zeros(n, dtype=bool)
     edge[max(0, start - REVIEW_MARGIN) : start + REVIEW_MARGIN + 1] = True
     edge[max(0, end - REVIEW_MARGIN) : end + REVIEW_MARGIN + 1] = True
-    todo = np.flatnonzero(edge & (ntok <= REVIEW_MAX_TOKENS)).tolist()
+    todo = (edge & (ntok <= REVIEW_MAX_TOKENS)).nonzero()[0].tolist()
     for i in todo:
         found = classify_boilerplate(page.lines[i])
         if found is not None:
             page.cut[i] = found
     # A dropped line by the article that opens with a glued marker ("AdvertisementThe...").
-    for i in np.flatnonzero(edge & ~page.keep).tolist():
+    for i in (edge & ~page.keep).nonzero()[0].tolist():
         if page.lines[i].startswith(GLUED_HEAD_PREFIXES) and split_glued(page.lines[i]).before:
             page.cut.setdefault(
                 i, (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
             )
     # Inside the article a short line that is a known cue phrase ("Share", "Advertisement").
     labels = page.keep & (page.facts.cue_group > 0) & (ntok <= INSIDE_REVIEW_TOKENS)
-    for i in np.flatnonzero(labels).tolist():
+    for i in labels.nonzero()[0].tolist():
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
     _mark_banners(page)
@@ -243,7 +304,7 @@ def _mark_banners(page: _Page) -> None:
 
 def _title(page: _Page) -> int | None:
     """Index 0 when the page opens with a headline right above the article, else None."""
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     later = kept[kept > 0]
     first, tokens = page.lines[0], page.facts.n_tokens[0]
     if 0 in page.cut or len(later) == 0 or later[0] > TITLE_GAP:
@@ -257,12 +318,12 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     """Cut glued markers and promo tails off kept lines; drop a marked ad whole."""
     texts: dict[int, str] = {}
     glued: dict[int, tuple[Removed, ...]] = {}
-    kept = np.flatnonzero(page.keep).tolist()
+    kept = page.keep.nonzero()[0].tolist()
     lines = page.lines
-    starts = map(str.startswith, (lines[i] for i in kept), repeat(GLUED_HEAD_PREFIXES))
-    heads = compress(kept, starts)
-    ends = [lines[i][-TAIL_CHARS:] for i in kept]
-    tails = [kept[j] for j in _lines_with(ends, list(range(len(kept))), GLUED_TAIL_STEMS)]
+    kept_lines = list(map(lines.__getitem__, kept))
+    heads = compress(kept, map(str.startswith, kept_lines, repeat(GLUED_HEAD_PREFIXES)))
+    ends = "\n".join(map(_TAIL, kept_lines)).lower().split("\n") if kept else []
+    tails = [kept[j] for j in _rows_with(ends, GLUED_TAIL_STEMS)]
     for i in sorted({*heads, *tails}):
         split = split_glued(lines[i])
         if not split.before and not split.after:
@@ -279,10 +340,11 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
 def _zones(page: _Page, title: int | None, tail: tuple[int, int] | None) -> npt.NDArray[np.int64]:
     """Per line: kept, named by a cue, or the zone of an unnamed dropped line."""
     n = len(page.lines)
-    kept = np.flatnonzero(page.keep)
+    kept = page.keep.nonzero()[0]
     start, end = (int(kept[0]), int(kept[-1])) if len(kept) else (n, -1)
-    idx = np.arange(n)
-    zone = np.where(idx < start, _BEFORE, np.where(idx > end, _AFTER, _INSIDE))
+    zone = np.full(n, _INSIDE, dtype=np.int64)
+    zone[end + 1 :] = _AFTER
+    zone[:start] = _BEFORE  # last: with nothing kept, every line is "before"
     if tail is not None:
         zone[tail[0] :] = tail[1]
     groups = page.facts.cue_group
@@ -302,16 +364,16 @@ def _removed(
 ) -> tuple[Removed, ...]:
     """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
     zone = _zones(page, title, tail)
-    bounds = np.flatnonzero(np.diff(zone)) + 1
-    starts = [0, *bounds.tolist()]
-    stops = [*bounds.tolist(), len(zone)]
+    bounds = (np.diff(zone).nonzero()[0] + 1).tolist()
+    starts = [0, *bounds]
+    stops = [*bounds, len(zone)]
+    kinds = zone[starts].tolist()
     out: list[Removed] = []
     lines = page.lines
-    for a, b in zip(starts, stops, strict=True):
-        kind = int(zone[a])
+    for a, b, kind in zip(starts, stops, kinds, strict=True):
         if kind == _KEPT:
-            for i in range(a, b):
-                out.extend(glued.get(i, ()))
+            for i in sorted(i for i in glued if a <= i < b):
+                out.extend(glued[i])
         elif kind == _NAMED:
             out.extend(Removed(lines[i], *page.cut[i]) for i in range(a, b))
         else:

@@ -2,9 +2,10 @@
 
 Why bulk: a page has about 300 lines and the cleaner must handle a thousand pages a
 second on one core, so the features come from one byte array of the whole page
-(a class lookup and one `bincount` give every per-line character count), a few
-C-level `map` calls over the line list, and numpy arithmetic on short columns. No
-regex runs over the page and no Python loop runs over lines or tokens.
+(a class lookup and one `bincount` give every per-line character count), one
+compiled scan of the page per stop-word probe, a few C-level `map` calls over the
+line list, and numpy arithmetic on short columns written straight into a
+preallocated matrix. No Python loop runs over lines or tokens.
 
 `page_features(lines)` returns a `(n_lines, N_FEATURES)` float32 matrix; the column
 order is `FEATURE_NAMES` and is part of the shipped model's contract.
@@ -12,7 +13,7 @@ order is `FEATURE_NAMES` and is part of the shipped model's contract.
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from dataclasses import dataclass
 from itertools import compress, repeat
 
@@ -70,23 +71,38 @@ _CLASS, _FINAL_LAST, _BULLET_FIRST = _byte_tables()
 _COLON = ord(":")
 
 
-def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], tuple[tuple[str, ...], ...]]:
+_Probes = tuple[re.Pattern[str], ...]
+_MATCH_START = re.Match.start
+
+
+def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
     """Language codes, word -> language bitmask, and each language's probe words."""
     table = load_stopwords()
     masks: dict[str, int] = {}
     for bit, words in enumerate(table.values()):
         for word in words:
             masks[word] = masks.get(word, 0) | (1 << bit)
-    probes = tuple(tuple(f" {w} " for w in words[:STOP_PROBES]) for words in table.values())
+    # " (?:the|of|and)(?= )": a word between spaces; the trailing space is not consumed,
+    # so "the of" counts both words.
+    probes = tuple(
+        re.compile(" (?:" + "|".join(map(re.escape, words[:STOP_PROBES])) + ")(?= )")
+        for words in table.values()
+    )
     return tuple(table), masks, probes
 
 
 # How many of a language's commonest words are counted per line (each costs one pass).
 STOP_PROBES = 3
 # Characters of the page sampled to pick its language for the stop-word counts.
-LANGUAGE_SAMPLE = 1500
+LANGUAGE_SAMPLE = 800
+# A stop-word vote names a language when it has this many hits and this many times the
+# runner-up's.
+STOP_MIN_HITS = 15
+STOP_MARGIN = 2.0
+# Languages with a close neighbour that has no stop-word list (Malay, Serbian and
+# Bosnian, Macedonian, Azerbaijani): never named by the vote alone.
+STOP_UNSURE = frozenset({"id", "hr", "bg", "tr"})
 STOP_LANGUAGES, _STOP_MASKS, _PROBES = _stop_tables()
-_LANG_BITS = np.array([1 << i for i in range(len(STOP_LANGUAGES))], dtype=np.int64)
 
 CUE_GROUP_NAMES = tuple(name for name, _ in CUE_LINES)
 _CUE_LOOKUP = {phrase: i + 1 for i, (_, phrases) in enumerate(CUE_LINES) for phrase in phrases}
@@ -115,25 +131,50 @@ class PageFacts:
     n_tokens: Array
     final: Bools
     cue_group: npt.NDArray[np.int64]  # 0 = none, else 1 + index into CUE_GROUP_NAMES
-    language: str
+    language: str  # the stop-word list the features used
+    clear_language: str | None  # the same language when the page's vote was clear
 
 
-def page_language(page: str) -> int:
-    """Index into `STOP_LANGUAGES` of the language whose stop words the page uses most."""
-    start = max(0, len(page) // 3 - LANGUAGE_SAMPLE // 2)
-    words = page[start : start + LANGUAGE_SAMPLE].lower().split()
+def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
+    """Per language in `STOP_LANGUAGES`, how many of the sample's words are its stop words."""
+    words = sample.lower().split()
     masks = np.fromiter(map(_STOP_MASKS.get, words, repeat(0)), dtype=np.int64, count=len(words))
-    hits = ((masks[:, None] & _LANG_BITS) > 0).sum(axis=0)
-    return int(np.argmax(hits))
+    bits = np.unpackbits(masks.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    votes: npt.NDArray[np.int64] = bits.sum(axis=0, dtype=np.int64)[: len(STOP_LANGUAGES)]
+    return votes
 
 
-def _cue_groups(lines: list[str], short: list[bool]) -> npt.NDArray[np.int64]:
+def clear_language(votes: npt.NDArray[np.int64]) -> str | None:
+    """The language the stop-word votes name clearly, else None.
+
+    Clearly: enough hits, and well ahead of the runner-up (close languages such as
+    Danish and Norwegian share stop words and stay undecided)."""
+    best = int(votes.argmax())
+    top, second = int(votes[best]), int(np.partition(votes, -2)[-2])
+    code = STOP_LANGUAGES[best]
+    if top >= STOP_MIN_HITS and top >= STOP_MARGIN * second and code not in STOP_UNSURE:
+        return code
+    return None
+
+
+def page_language(page: str) -> tuple[int, str | None]:
+    """Index into `STOP_LANGUAGES` of the language whose stop words the page uses most,
+    and its code when the vote is clear."""
+    start = max(0, len(page) // 3 - LANGUAGE_SAMPLE // 2)
+    votes = stopword_votes(page[start : start + LANGUAGE_SAMPLE])
+    return int(votes.argmax()), clear_language(votes)
+
+
+def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
     """Per line, the cue group of a short line that is a known boilerplate phrase."""
     out = np.zeros(len(lines), dtype=np.int64)
-    keys = list(map(str.strip, map(str.lower, compress(lines, short)), repeat(_CUE_TRIM)))
-    out[np.flatnonzero(short)] = np.fromiter(
-        map(_CUE_LOOKUP.get, keys, repeat(0)), dtype=np.int64, count=len(keys)
-    )
+    chosen = list(compress(lines, short.tolist()))
+    if not chosen:
+        return out
+    # One lower() over the joined short lines (lower() never makes a newline).
+    lowered = "\n".join(chosen).lower().split("\n")
+    keys = list(map(str.strip, lowered, repeat(_CUE_TRIM)))
+    out[short] = np.fromiter(map(_CUE_LOOKUP.get, keys, repeat(0)), dtype=np.int64, count=len(keys))
     return out
 
 
@@ -142,43 +183,69 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     n = len(lines)
     page = "\n".join(lines)
     raw = np.frombuffer(page.encode("utf-8"), dtype=np.uint8)
-    cls = np.take(_CLASS, raw)
+    size = len(raw)
+    cls = _CLASS.take(raw)
     is_nl = cls == _NL
-    flat = np.bincount(np.cumsum(is_nl) * _N_CLASSES + cls, minlength=n * _N_CLASSES)
+    # Line number * classes + class, in place in one int32 array, then one count.
+    key = is_nl.cumsum(dtype=np.int32)
+    key *= _N_CLASSES
+    key += cls
+    flat = np.bincount(key, minlength=n * _N_CLASSES)
     counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
-    breaks = np.flatnonzero(is_nl)
-    last = raw[np.append(breaks, len(raw)) - 1]
-    first = raw[np.insert(breaks + 1, 0, 0)]
+    breaks = is_nl.nonzero()[0]
+    bounds = np.empty(n + 1, dtype=np.int64)
+    bounds[0], bounds[1:n], bounds[n] = -1, breaks, size
+    last = raw[bounds[1:] - 1]
+    first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0
-    lang = page_language(page)
-    nstop = np.zeros(n, dtype=np.float32)
-    for probe in _PROBES[lang]:
-        nstop += np.fromiter(map(str.count, lines, repeat(probe)), dtype=np.float32, count=n)
-    cue = _cue_groups(lines, (ntok <= CUE_MAX_TOKENS).tolist())
-    seen = Counter(lines)
-    dup = np.fromiter(map(seen.__getitem__, lines), dtype=np.float32, count=n) > 1
+    lang, clear = page_language(page)
+    # Character offset just past each line's newline.
+    ends = (np.fromiter(map(len, lines), dtype=np.int64, count=n) + 1).cumsum()
+    nstop = _count_probes(page, ends, lang, n)
+    cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
-    matrix = _assemble(counts, ntok, nstop, final, last, first, cue, dup)
-    return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang])
+    matrix = _assemble(counts, ntok, nstop, final, last, first, cue)
+    return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang], clear)
 
 
-def _window_means(values: Array) -> Array:
-    """Means of each column of `values` over [i - r, i + r] for every radius in WINDOWS."""
-    n = len(values)
-    csum = np.concatenate((np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)))
-    idx = np.arange(n)
-    lo = np.maximum(idx - _RADII, 0)
-    hi = np.minimum(idx + _RADII + 1, n)
-    means = (csum[hi] - csum[lo]) / (hi - lo)[:, :, None]
-    return np.concatenate(means, axis=1)
+def _count_probes(page: str, ends: npt.NDArray[np.int64], lang: int, n: int) -> Array:
+    """Per line, how many of the language's probe words it has between spaces.
+
+    One compiled scan of the whole page instead of one Python call per line and probe;
+    a match never spans lines, since the probe holds no newline."""
+    at = list(map(_MATCH_START, _PROBES[lang].finditer(page)))
+    counts = np.bincount(np.searchsorted(ends, at, side="right"), minlength=n)
+    return counts.astype(np.float32)
 
 
-def _shifted(values: Array) -> Array:
-    """Each column of `values` as seen from the lines 1 and 2 before and after."""
+def _window_means(values: Array, out: Array) -> None:
+    """Means of each column of `values` over [i - r, i + r] for every radius in WINDOWS,
+    written radius by radius into `out`.
+
+    The cumulative sums are padded with their first and last value, so each window
+    is two slices of the padded sums rather than a gather."""
     n, k = values.shape
-    padded = np.zeros((n + 4, k), dtype=values.dtype)
-    padded[2 : n + 2] = values
-    return np.concatenate([padded[0:n], padded[1 : n + 1], padded[3 : n + 3], padded[4:]], axis=1)
+    reach = WINDOWS[-1]
+    csum = np.empty((n + 1 + 2 * reach, k))
+    csum[: reach + 1] = 0.0
+    csum[reach + 1 : reach + 1 + n] = values.cumsum(axis=0)
+    csum[reach + 1 + n :] = csum[reach + n]
+    idx = np.arange(n)
+    width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
+    for j, radius in enumerate(WINDOWS):
+        hi = csum[reach + radius + 1 : reach + radius + 1 + n]
+        lo = csum[reach - radius : reach - radius + n]
+        out[:, j * k : (j + 1) * k] = (hi - lo) / width[j][:, None]
+
+
+def _shifted(values: Array, out: Array) -> None:
+    """Each column of `values` as seen from the lines 2 and 1 before, then 1 and 2 after."""
+    k = values.shape[1]
+    out[:] = 0.0
+    out[2:, 0:k] = values[:-2]
+    out[1:, k : 2 * k] = values[:-1]
+    out[:-1, 2 * k : 3 * k] = values[1:]
+    out[:-2, 3 * k : 4 * k] = values[2:]
 
 
 def _assemble(
@@ -189,50 +256,68 @@ def _assemble(
     last: npt.NDArray[np.uint8],
     first: npt.NDArray[np.uint8],
     cue: npt.NDArray[np.int64],
-    dup: Bools,
 ) -> Array:
-    """Stack base, positional and context features in `FEATURE_NAMES` order."""
+    """Fill the feature matrix: base, positional and context columns in `FEATURE_NAMES` order.
+
+    Columns that share an operation are computed as one block (six count ratios, four
+    logarithms), since on a few hundred lines numpy's per-call cost dominates."""
     n = len(ntok)
+    out: Array = np.empty((n, N_FEATURES), dtype=np.float32)
     nchar = counts[:, :_CONT].sum(axis=1)
     letters = np.maximum(counts[:, _UPPER] + counts[:, _LOWER], 1.0)
-    log_tok = np.log1p(ntok)
-    finalf = final.astype(np.float32)
-    stop_share = nstop / ntok
-    onehot = (cue[:, None] == np.arange(1, len(CUE_GROUP_NAMES) + 1)).astype(np.float32)
     prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
     total = float(ntok.sum())
     mass = ntok * prose
-    before = np.cumsum(mass) - mass
-    after = mass.sum() - np.cumsum(mass)
+    before = mass.cumsum() - mass
+    after = mass.sum() - before - mass
     idx = np.arange(n, dtype=np.float32)
     # Where the page's main prose block lies: the best run of prose-weighted lines.
     start, end = best_run(ntok * (prose - RUN_PROSE_SHARE))
     run_gap = np.maximum(np.maximum(start - idx, idx - (end - 1)), 0.0)
     comment_head = cue == _COMMENTS
-    after_comments = np.maximum.accumulate(comment_head) & ~comment_head
-    base = np.stack(
-        [
-            log_tok, np.log1p(nchar), finalf, stop_share, counts[:, _UPPER] / letters,
-            counts[:, _DIGIT] / nchar, counts[:, _PUNCT] / nchar, counts[:, _COMMA] / ntok,
-            counts[:, _FINAL] / ntok, counts[:, _SEP] / ntok, dup, last == _COLON,
-            _BULLET_FIRST[first], (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS),
-            nchar / ntok, ntok >= LONG_LINE_TOKENS, cue > 0,
-            (np.cumsum(ntok) - ntok / 2) / total, idx / max(n - 1, 1),
-            np.full(n, np.log1p(total)), ntok / ntok.max(), before / total, after / total,
-            np.log1p(before), np.log1p(after), after_comments,
-            np.log1p(np.minimum(idx, n - 1 - idx)), run_gap == 0, np.log1p(run_gap),
-        ],
-        axis=1,
-    ).astype(np.float32)  # fmt: skip
-    ctx = _window_means(np.stack([log_tok, finalf, stop_share, prose], axis=1))
-    neigh = _shifted(np.stack([log_tok, finalf, stop_share, cue > 0], axis=1).astype(np.float32))
-    return np.concatenate([base, onehot, ctx, neigh], axis=1, dtype=np.float32)
+    # log_tokens, log_chars, log_prose_before, log_prose_after, log_edge_distance,
+    # log_prose_run_gap in one call.
+    logs = np.log1p(np.stack([ntok, nchar, before, after, np.minimum(idx, n - 1 - idx), run_gap]))
+    out[:, 0:2] = logs[:2].T
+    out[:, 2] = final
+    out[:, 3] = nstop / ntok
+    # upper, digit, punct shares; commas, finals, separators per token.
+    ratios = counts[:, _RATIO_COLUMNS] / np.stack([letters, nchar, nchar, ntok, ntok, ntok], 1)
+    out[:, 4:10] = ratios
+    out[:, 10] = last == _COLON
+    out[:, 11] = _BULLET_FIRST[first]
+    out[:, 12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
+    out[:, 13] = nchar / ntok
+    out[:, 14] = ntok >= LONG_LINE_TOKENS
+    out[:, 15] = cue > 0
+    out[:, 16] = (ntok.cumsum() - ntok / 2) / total
+    out[:, 17] = idx / max(n - 1, 1)
+    out[:, 18] = np.log1p(total)
+    out[:, 19] = ntok / ntok.max()
+    out[:, 20] = before / total
+    out[:, 21] = after / total
+    out[:, 22:24] = logs[2:4].T
+    out[:, 24] = np.maximum.accumulate(comment_head) & ~comment_head
+    out[:, 25] = logs[4]
+    out[:, 26] = run_gap == 0
+    out[:, 27] = logs[5]
+    col = len(_BASE_NAMES)
+    groups = len(CUE_GROUP_NAMES)
+    out[:, col : col + groups] = cue[:, None] == np.arange(1, groups + 1)
+    col += groups
+    ctx = out[:, [0, 2, 3]]  # log_tokens, final_punct, stop_share
+    _window_means(np.concatenate([ctx, prose[:, None]], axis=1), out[:, col : col + _N_CTX])
+    col += _N_CTX
+    _shifted(np.concatenate([ctx, out[:, 15:16]], axis=1), out[:, col:])
+    return out
 
 
+_RATIO_COLUMNS = [_UPPER, _DIGIT, _PUNCT, _COMMA, _FINAL, _SEP]
+_N_CTX = 4 * len(WINDOWS)
 _BASE_NAMES = (
     "log_tokens", "log_chars", "final_punct", "stop_share", "upper_share", "digit_share",
-    "punct_share", "commas_per_tok", "finals_per_tok", "separators_per_tok", "duplicate",
-    "ends_colon", "bullet", "short_with_digits", "chars_per_tok", "long_line", "cue_line",
+    "punct_share", "commas_per_tok", "finals_per_tok", "separators_per_tok", "ends_colon",
+    "bullet", "short_with_digits", "chars_per_tok", "long_line", "cue_line",
     "tok_pos", "line_pos", "page_log_tokens", "rel_len", "prose_before", "prose_after",
     "log_prose_before", "log_prose_after", "after_comments", "log_edge_distance",
     "in_prose_run", "log_prose_run_gap",
@@ -248,4 +333,6 @@ N_FEATURES = len(FEATURE_NAMES)
 
 def split_lines(text: str) -> list[str]:
     """The page's non-empty lines, stripped (the units every later step works on)."""
-    return [line for line in map(str.strip, text.replace("\r", "\n").split("\n")) if line]
+    if "\r" in text:
+        text = text.replace("\r", "\n")
+    return list(filter(None, map(str.strip, text.split("\n"))))

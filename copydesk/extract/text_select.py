@@ -27,17 +27,20 @@ class Thresholds:
     extend: float = 1.0  # prose lines next to the run join it above this (1.0 = never)
 
 
+_ZERO = np.zeros(1)
+
+
 def best_run(weights: Array) -> tuple[int, int]:
     """Start and end (exclusive) of the maximum-sum contiguous run of `weights`."""
     if len(weights) == 0:
         return 0, 0
-    csum = np.concatenate(([0.0], np.cumsum(weights, dtype=np.float64)))
+    csum = np.concatenate((_ZERO, weights.cumsum(dtype=np.float64)))
     lows = np.minimum.accumulate(csum[:-1])
     gains = csum[1:] - lows
-    end = int(np.argmax(gains))
+    end = int(gains.argmax())
     if gains[end] <= 0:
         return 0, 0
-    start = int(np.argmax(csum[: end + 1] == lows[end]))
+    start = int((csum[: end + 1] == lows[end]).argmax())
     return start, end + 1
 
 

@@ -7,6 +7,7 @@ Routes raise copydesk errors; the handlers here choose the status and write the 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import psycopg
 import psycopg_pool
@@ -41,6 +42,34 @@ _STATUS: tuple[tuple[type[CopydeskError], int, str, str], ...] = (
 )
 
 
+# The problem+json body, as the OpenAPI document declares it.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+_DESCRIPTIONS = {
+    400: "The body could not be read (not UTF-8)",
+    401: "An API key is required (Authorization: Bearer <key>)",
+    404: "No such job, document or source",
+    409: "The Idempotency-Key was already used for another request",
+    413: "Over a size limit",
+    422: "Invalid input; `detail` says why",
+    503: "The database cannot be reached",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring problem+json answers with these statuses."""
+    content = {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}
+    return {code: {"description": _DESCRIPTIONS[code], "content": content} for code in statuses}
+
+
 def problem(status: int, slug: str, title: str, detail: str) -> JSONResponse:
     """A problem+json response."""
     body = {"type": _TYPE_PREFIX + slug, "title": title, "status": status, "detail": detail}
@@ -66,6 +95,14 @@ def _database_down(request: Request, exc: Exception) -> JSONResponse:
     return problem(503, "unavailable", "Service unavailable", "the database cannot be reached")
 
 
+def _data_refused(request: Request, exc: Exception) -> JSONResponse:
+    # A value PostgreSQL will not store (NUL in text, an out-of-range number) that the
+    # request validation let through: the client's input, so a 422 and not a 500.
+    logger.warning("data_refused", extra={"path": request.url.path, "error": str(exc)})
+    detail = f"a value cannot be stored: {str(exc).splitlines()[0]}"
+    return problem(422, "invalid-input", "Invalid input", detail)
+
+
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     slug = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
@@ -88,6 +125,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers on an app."""
     app.add_exception_handler(CopydeskError, _copydesk_error)
     app.add_exception_handler(psycopg.OperationalError, _database_down)
+    app.add_exception_handler(psycopg.DataError, _data_refused)
     app.add_exception_handler(psycopg_pool.PoolTimeout, _database_down)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)

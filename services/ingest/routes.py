@@ -12,6 +12,7 @@ from copydesk import queries
 from copydesk.errors import JobNotFound, PayloadTooLarge
 from services.ingest.auth import request_client
 from services.ingest.idempotency import HEADER, idempotency_for
+from services.ingest.problems import problem_responses
 from services.ingest.resources import Resources, get_resources
 from services.ingest.schemas import (
     BatchAccepted,
@@ -20,19 +21,20 @@ from services.ingest.schemas import (
     DocumentOut,
     JobAccepted,
     JobOut,
+    inline_refs,
     parse_batch,
     parse_document,
 )
 from services.ingest.submit import Submitted, submit_jobs
 
-router = APIRouter()
+router = APIRouter(responses=problem_responses(401, 404, 413, 422, 503))
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
 def _json_body(model: type[DocumentIn] | type[BatchIn]) -> dict[str, Any]:
     # The body is read and validated by hand (to cap its size before parsing), so the
     # OpenAPI document is told its schema explicitly.
-    schema = {"content": {"application/json": {"schema": model.model_json_schema()}}}
+    schema = {"content": {"application/json": {"schema": inline_refs(model.model_json_schema())}}}
     return {"requestBody": {"required": True, **schema}}
 
 
@@ -61,9 +63,7 @@ IdempotencyKeyHeader = Annotated[
 ]
 # Set on an answer that repeats an earlier request's jobs instead of creating new ones.
 REPLAYED_HEADER = "Idempotent-Replayed"
-_IDEMPOTENCY_CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"description": f"The {HEADER} was already used for another request (problem+json)"}
-}
+_IDEMPOTENCY_CONFLICT = problem_responses(409)
 
 
 def _status_url(request: Request, job_id: UUID) -> str:
@@ -144,7 +144,7 @@ def get_document(document_id: str, res: ResourcesDep) -> DocumentOut:
 
 
 # Open to everyone (load balancers, compose health checks): no API key needed.
-health_router = APIRouter()
+health_router = APIRouter(responses=problem_responses(503))
 
 
 @health_router.get("/healthz")

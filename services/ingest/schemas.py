@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -15,6 +17,14 @@ from copydesk.models import Document, Job, JobKind, NewJob
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 # Browsers and most servers stop near 8 KB; a longer "URL" is almost surely a mistake.
 MAX_URL_CHARS = 8192
+# Whitespace and control characters inside a URL: a paste gone wrong or a header injection.
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+# C0 and C1 control characters other than tab, newlines and form feed. Text holds next to
+# none; bytes of a binary file read as Latin-1 are a quarter control characters.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+MAX_CONTROL_SHARE = 0.05
+# PostgreSQL text holds neither NUL nor UTF-16 surrogates (json.loads lets "\ud800" through).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class DocumentIn(BaseModel):
@@ -33,6 +43,10 @@ class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[DocumentIn]
+
+
+_DEFS_PREFIX = "#/$defs/"
+_Model = TypeVar("_Model", DocumentIn, BatchIn)
 
 
 class JobAccepted(BaseModel):
@@ -142,16 +156,46 @@ class DocumentOut(BaseModel):
         )
 
 
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema with its local `$defs` references replaced by the definitions.
+
+    Refs like `#/$defs/DocumentIn` only resolve inside the schema they came from, not once it
+    is embedded in the OpenAPI document. Our request models are not recursive.
+    """
+    defs = schema.get("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith(_DEFS_PREFIX):
+                return inline(defs[ref.removeprefix(_DEFS_PREFIX)])
+            return {k: inline(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    result: dict[str, Any] = inline(schema)
+    return result
+
+
 def validate_url(url: str) -> str:
-    """The URL stripped, if it is an absolute http(s) URL with a host."""
+    """The URL stripped, if it is an absolute http(s) URL with a host and no credentials."""
     url = url.strip()
     if len(url) > MAX_URL_CHARS:
         raise InvalidInput(f"url is longer than {MAX_URL_CHARS} characters")
-    parts = urlsplit(url)
+    if _URL_UNSAFE.search(url):
+        raise InvalidInput("url contains whitespace or control characters")
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise InvalidInput(f"url cannot be parsed: {exc}") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         raise InvalidInput(f"url must be http or https, not {parts.scheme or 'relative'!r}")
-    if not parts.hostname:
+    if not hostname:
         raise InvalidInput("url has no host")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput("url must not carry credentials (user:password@)")
     return url
 
 
@@ -174,24 +218,24 @@ def _checked_body(field: str, value: str, max_chars: int) -> str:
         raise InvalidInput(f"{field} is empty")
     if len(value) > max_chars:
         raise PayloadTooLarge(f"{field} is longer than {max_chars} characters", limit=max_chars)
+    if unstorable := _UNSTORABLE.search(value):
+        what = "a NUL character" if unstorable.group() == "\x00" else "a lone surrogate"
+        code = f"\\u{ord(unstorable.group()):04x}"
+        raise InvalidInput(f"{field} contains {what} ({code}), which cannot be stored")
+    controls = sum(1 for _ in _CONTROL.finditer(value))
+    if controls > len(value) * MAX_CONTROL_SHARE:
+        raise InvalidInput(f"{field} looks like binary data ({controls} control characters)")
     return value
 
 
 def parse_document(raw: bytes, max_text_chars: int) -> NewJob:
     """Parse and check the body of POST /v1/documents."""
-    try:
-        item = DocumentIn.model_validate_json(raw)
-    except ValidationError as exc:
-        raise InvalidInput(_describe(exc)) from exc
-    return to_new_job(item, max_text_chars)
+    return to_new_job(_validate(DocumentIn, raw), max_text_chars)
 
 
 def parse_batch(raw: bytes, max_text_chars: int, max_items: int) -> list[NewJob]:
     """Parse and check the body of POST /v1/documents:batch; one bad item rejects the batch."""
-    try:
-        batch = BatchIn.model_validate_json(raw)
-    except ValidationError as exc:
-        raise InvalidInput(_describe(exc)) from exc
+    batch = _validate(BatchIn, raw)
     if not batch.items:
         raise InvalidInput("items is empty")
     if len(batch.items) > max_items:
@@ -206,12 +250,46 @@ def parse_batch(raw: bytes, max_text_chars: int, max_items: int) -> list[NewJob]
     return jobs
 
 
+def _validate(model: type[_Model], raw: bytes) -> _Model:
+    try:
+        return model.model_validate(load_json(raw))
+    except ValidationError as exc:
+        raise InvalidInput(_describe(exc)) from exc
+
+
+def load_json(raw: bytes) -> Any:
+    """A request body as JSON; invalid UTF-8, NaN and duplicate keys are refused.
+
+    With duplicate keys, parsers disagree on which value wins, so a proxy or client that
+    read the first one would believe something else was submitted than what we stored.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"body is not valid UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"body is not valid JSON: {exc.msg} at column {exc.colno}") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise InvalidInput(f"body has the key {key!r} twice in one object")
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise InvalidInput(f"body is not valid JSON: {name} is not a JSON value")
+
+
 def _describe(exc: ValidationError) -> str:
-    """Pydantic's errors as one readable sentence, e.g. `body is not valid JSON`."""
+    """Pydantic's errors as one readable sentence, e.g. `items.0.text: Input should be...`."""
     messages = []
     for error in exc.errors(include_url=False):
-        if error["type"] == "json_invalid":
-            return f"body is not valid JSON: {error['ctx'].get('error', '')}".rstrip(": ")
         where = ".".join(str(p) for p in error["loc"]) or "body"
         messages.append(f"{where}: {error['msg']}")
     return "; ".join(messages)

@@ -15,12 +15,13 @@ from copydesk import queries
 from copydesk.crawl.discover import guess_kind_from_url
 from copydesk.errors import InvalidInput, SourceNotFound
 from copydesk.task_names import TASK_DISPATCH_SOURCES
+from services.ingest.problems import problem_responses
 from services.ingest.resources import Resources, get_resources
 from services.ingest.source_schemas import RunAccepted, SourceIn, SourceOut, SourcePatch
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter()
+router = APIRouter(responses=problem_responses(400, 401, 404, 422, 503))
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 # Runs shown with GET /v1/sources/{id}.
 RECENT_RUNS = 10

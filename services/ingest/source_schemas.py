@@ -32,7 +32,16 @@ Patterns = Annotated[list[str], Field(max_length=MAX_PATTERNS)]
 def _valid_patterns(value: list[str] | None) -> list[str] | None:
     """Refuse patterns that are not regular expressions (BadPattern is a ValueError: 422)."""
     if value is not None:
+        for pattern in value:
+            _storable(pattern)
         compile_patterns(value)
+    return value
+
+
+def _storable(value: str) -> str:
+    """PostgreSQL text cannot hold NUL: refuse it here (422) rather than fail on INSERT."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (\\u0000)")
     return value
 
 
@@ -49,6 +58,7 @@ class SourceIn(BaseModel):
     exclude_patterns: Patterns = Field(default_factory=list)
 
     _patterns = field_validator("include_patterns", "exclude_patterns")(_valid_patterns)
+    _url = field_validator("url")(_storable)
 
     def to_new(self, kind: SourceKind | None) -> NewSource:
         return NewSource(

@@ -50,8 +50,12 @@ def submit_jobs(
         if idempotency is not None:
             queries.set_idempotency_jobs(conn, idempotency.client, idempotency.key, job_ids)
     # The connection block committed: a worker can now always find the row.
-    for job_id, job in zip(job_ids, jobs, strict=True):
-        _enqueue(res, job_id, str(job.kind))
+    for sent, (job_id, job) in enumerate(zip(job_ids, jobs, strict=True)):
+        if not _enqueue(res, job_id, str(job.kind)):
+            # The broker is down: trying each of up to 1,000 jobs would hold the request for
+            # minutes. The rows are committed and the sweeper sends them later.
+            logger.error("enqueue_deferred", extra={"jobs": len(job_ids) - sent})
+            break
     return Submitted(job_ids, batch_id)
 
 
@@ -79,7 +83,8 @@ def _claim(
     return Submitted(earlier.job_ids, earlier.batch_id, replayed=True)
 
 
-def _enqueue(res: Resources, job_id: UUID, kind: str) -> None:
+def _enqueue(res: Resources, job_id: UUID, kind: str) -> bool:
+    """Send one job's task; False (and logged) if the broker cannot be reached."""
     try:
         res.sender.send_task(
             TASK_PROCESS,
@@ -90,5 +95,6 @@ def _enqueue(res: Resources, job_id: UUID, kind: str) -> None:
         )
     except Exception as exc:  # boundary: the job stays queued and the sweeper retries it
         logger.error("enqueue_failed", extra={"job_id": str(job_id), "error": repr(exc)})
-        return
+        return False
     logger.info("job_enqueued", extra={"job_id": str(job_id), "kind": kind})
+    return True

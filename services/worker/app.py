@@ -6,6 +6,7 @@ from celery import Celery
 
 from copydesk.settings import Settings
 from copydesk.task_names import TASK_DISPATCH_SOURCES, TASK_SWEEP
+from services.worker.broker import install_ack_repair
 from services.worker.context import WorkerContext
 from services.worker.crawl_tasks import register_crawl_tasks
 from services.worker.tasks import register_tasks
@@ -15,6 +16,7 @@ BEAT_SCHEDULE_FILE = "celerybeat-schedule"
 
 def create_app(settings: Settings) -> Celery:
     """The worker's Celery app with its tasks registered."""
+    install_ack_repair()
     app = Celery("copydesk-worker", broker=settings.require_redis_url(), set_as_current=False)
     app.conf.update(
         task_default_queue=settings.queue,
@@ -28,6 +30,10 @@ def create_app(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         # Test runs and deployments share Redis; broadcast control messages are not used.
         worker_enable_remote_control=False,
+        # Redis redelivers a message not acknowledged within this time. It is above the
+        # longest task (process_job's time limit) plus the longest retry countdown, so only a
+        # lost worker's messages come back; the sweeper usually recovers their jobs first.
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
         beat_schedule={
             "sweep-stale-jobs": {
                 "task": TASK_SWEEP,

@@ -17,12 +17,12 @@ from typing import Any
 from uuid import UUID
 
 from copydesk import queries
-from copydesk.db import Pool
+from copydesk.db import DATABASE_ERRORS, Pool
 from copydesk.errors import CopydeskError, ExtractionFailed, FetchRetryable
 from copydesk.extract import Extraction, extract_html, extract_text
 from copydesk.extract.fingerprint import content_sha256
-from copydesk.models import Document, Job, JobKind, JobStatus
-from copydesk.settings import Settings
+from copydesk.models import Delivery, Document, Job, JobKind
+from copydesk.settings import RETRY_DELAY_CAP_SECONDS, Settings
 from copydesk.store import store_document
 from services.worker.fetch import FetchedPage, fetch_page
 from services.worker.webclient import JobPage, fetch_policy, web_client
@@ -30,8 +30,8 @@ from services.worker.webclient import JobPage, fetch_policy, web_client
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
-# Longest retry delay we schedule, whatever the backoff or a server's Retry-After says.
-MAX_RETRY_DELAY = 300.0
+# A call that is not running from a broker message (tests, the sweeper).
+NO_DELIVERY = Delivery()
 # Jobs looked at per sweep; the next sweep takes the rest.
 SWEEP_BATCH = 500
 
@@ -52,10 +52,17 @@ class JobResult:
     document_id: int | None = None
 
 
-def run_job(pool: Pool, settings: Settings, job_id: UUID) -> JobResult:
+def run_job(
+    pool: Pool, settings: Settings, job_id: UUID, delivery: Delivery = NO_DELIVERY
+) -> JobResult:
     """Process one job end to end; errors a caller must see are recorded on the row first."""
+    limits = (settings.stale_job_seconds, settings.job_max_attempts, delivery)
     with pool.connection() as conn:
-        job = queries.claim_job(conn, job_id, settings.stale_job_seconds)
+        job = queries.claim_job(conn, job_id, *limits)
+        spent = None if job else queries.fail_spent_job(conn, job_id, *limits)
+    if spent is not None:
+        logger.warning("job_failed", extra={"job_id": str(job_id), "attempts": spent})
+        return JobResult(Outcome.FAILED)
     if job is None:
         logger.info("job_skipped", extra={"job_id": str(job_id)})
         return JobResult(Outcome.SKIPPED)
@@ -112,6 +119,18 @@ def fail_job(pool: Pool, job_id: UUID, error: str) -> None:
     logger.warning("job_failed", extra={"job_id": str(job_id), "error": error})
 
 
+def release_job(pool: Pool, job_id: UUID) -> None:
+    """Put a job whose attempt was cut short back in the queue, if the database answers.
+
+    If it does not, the job stays running and the sweeper re-enqueues it once it is stale.
+    """
+    try:
+        with pool.connection() as conn:
+            queries.requeue_job(conn, job_id)
+    except DATABASE_ERRORS as exc:
+        logger.warning("job_release_failed", extra={"job_id": str(job_id), "error": repr(exc)})
+
+
 def _retry_or_fail(pool: Pool, settings: Settings, job: Job, exc: FetchRetryable) -> JobResult:
     if job.attempts >= settings.job_max_attempts:
         fail_job(pool, job.id, f"{exc} (gave up after {job.attempts} attempts)")
@@ -120,7 +139,7 @@ def _retry_or_fail(pool: Pool, settings: Settings, job: Job, exc: FetchRetryable
     with pool.connection() as conn:
         queries.mark_job_queued(conn, job.id, str(exc))
     logger.info("job_retry", extra={"job_id": str(job.id), "error": str(exc), "delay_s": delay})
-    return JobResult(Outcome.RETRY, retry_in=min(delay, MAX_RETRY_DELAY))
+    return JobResult(Outcome.RETRY, retry_in=min(delay, RETRY_DELAY_CAP_SECONDS))
 
 
 def build_document(job: Job, settings: Settings, page: FetchedPage | None = None) -> Document:
@@ -147,6 +166,8 @@ def build_document(job: Job, settings: Settings, page: FetchedPage | None = None
 
 
 def _extract(body: str, is_text: bool, url: str | None) -> Extraction:
+    # PostgreSQL text cannot hold NUL, and a fetched page may contain some; browsers drop them.
+    body = body.replace("\x00", "")
     return extract_text(body) if is_text else extract_html(body, url=url)
 
 
@@ -220,13 +241,10 @@ def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[U
     failed: list[UUID] = []
     with pool.connection() as conn:
         for job_id in queries.stale_job_ids(conn, settings.stale_job_seconds, SWEEP_BATCH):
-            job = queries.get_job(conn, job_id)
-            if job is None:
-                continue
-            if job.status is JobStatus.RUNNING and job.attempts >= settings.job_max_attempts:
-                queries.mark_job_failed(conn, job_id, "the worker was lost on every attempt")
+            limits = (settings.stale_job_seconds, settings.job_max_attempts, NO_DELIVERY)
+            if queries.fail_spent_job(conn, job_id, *limits) is not None:
                 failed.append(job_id)
             else:
-                queries.mark_job_queued(conn, job_id, job.error)
+                queries.requeue_job(conn, job_id)
                 requeue.append(job_id)
     return requeue, failed

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from copydesk import db, queries
-from copydesk.models import JobKind, NewJob
+from copydesk.models import Delivery, JobKind, JobStatus, NewJob
 from copydesk.settings import Settings
 from services.worker.pipeline import sweep_stale_jobs
 from tests.support import Service, settings_env, start_service, stop_process
@@ -84,3 +84,30 @@ def test_beat_gets_a_lost_job_done(
     finally:
         stop_process(beat.proc)
     assert job["status"] == "done", (job, log.read_text()[-3000:])
+
+
+def test_only_the_dead_workers_redelivered_message_takes_a_running_job_over(
+    conn: psycopg.Connection[Any],
+) -> None:
+    (job_id,) = queries.insert_jobs(conn, [NewJob(JobKind.TEXT, body="kills its worker")])
+    stale, max_attempts = 3600, 3
+
+    def claim(task: str, redelivered: bool) -> int | None:
+        job = queries.claim_job(
+            conn, job_id, stale, max_attempts, Delivery(task, redelivered=redelivered)
+        )
+        return job.attempts if job else None
+
+    assert claim("first", redelivered=False) == 1
+    # A duplicate message, or another message's redelivery, leaves the running job alone.
+    assert claim("first", redelivered=False) is None
+    assert claim("other", redelivered=True) is None
+    # The broker handing the claiming message out again means its worker died.
+    assert claim("first", redelivered=True) == 2
+    assert claim("first", redelivered=True) == 3
+    assert claim("first", redelivered=True) is None
+    spent = Delivery("first", redelivered=True)
+    assert queries.fail_spent_job(conn, job_id, stale, max_attempts, spent) == max_attempts
+    job = queries.get_job(conn, job_id)
+    assert job is not None and job.status is JobStatus.FAILED
+    assert job.error is not None and "gave up after 3 attempts" in job.error

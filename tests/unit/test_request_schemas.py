@@ -42,6 +42,21 @@ def test_valid_items(body: bytes, expected: NewJob) -> None:
         (b'{"url": "mailto:a@b.example"}', "http or https"),
         (b'{"url": "https:///path"}', "no host"),
         (b'{"url": "' + b"https://a.example/" + b"x" * 9000 + b'"}', "longer than"),
+        # Hostile input: each refused with its reason rather than stored or crashing later.
+        (b'{"text": "a\\u0000b"}', r"NUL character \(\\u0000\)"),
+        (b'{"html": "<p>\\ud800</p>"}', "lone surrogate"),
+        (b'{"text": "caf\xe9"}', "not valid UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not valid UTF-8"),
+        (b'{"text": "a", "text": "b"}', "key 'text' twice"),
+        (b'{"items": [], "items": []}', "key 'items' twice"),
+        (b'{"text": NaN}', "NaN is not a JSON value"),
+        (b'{"text": "\\u0001\\u0002\\u0085\\u0090abc"}', "binary data"),
+        (b'{"url": "http://user:secret@a.example/"}', "credentials"),
+        (b'{"url": "http://a.example/a b"}', "whitespace or control"),
+        (b'{"url": "http://a.example/\\u0000"}', "whitespace or control"),
+        (b'{"url": "http://[::1/"}', "cannot be parsed"),
+        (b'{"url": "file:///etc/passwd"}', "not 'file'"),
+        (b'{"url": "javascript:alert(1)"}', "not 'javascript'"),
     ],
 )
 def test_invalid_items(body: bytes, message: str) -> None:

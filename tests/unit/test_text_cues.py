@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from copydesk.extract.cues import classify_boilerplate, is_comment_heading, split_glued
+from copydesk.extract.cues import (
+    classify_boilerplate,
+    is_comment_author,
+    is_comment_heading,
+    split_glued,
+)
 from copydesk.extract.result import RemovedKind as K
 
 CUE_LINES = [
@@ -133,9 +138,28 @@ def test_prose_is_not_split(line: str) -> None:
         ("Kommentare", True),
         ("Laisser un commentaire", True),
         ("Deja un comentario", True),
+        ("124 Reader Comments", True),
+        ("244 thoughts on “9 Best Online Course Platforms”", True),
         ("The minister declined to comment on the report.", False),
         ("response = client.generate(", False),
     ],
 )
 def test_comment_heading(line: str, expected: bool) -> None:
     assert is_comment_heading(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Jane Doe says:", True),
+        ("sfcgeorge says:", True),
+        ("Max Muster sagt:", True),
+        ("Jean Dupont a dit :", True),
+        ("He says:", False),
+        ("She said:", False),
+        ("The minister said: we will review the plan.", False),
+        ("As the report says, prices rose.", False),
+    ],
+)
+def test_comment_author(line: str, expected: bool) -> None:
+    assert is_comment_author(line) is expected

@@ -72,6 +72,48 @@ def test_german_page() -> None:
     assert result.metadata.language == "de"
 
 
+_PROSE = [
+    "The city council approved plans for a new bridge over the river on Tuesday, ending a "
+    "debate that has run for more than a decade and divided residents on both banks.",
+    "Construction is expected to begin next spring and to take about three years, officials "
+    "said, with the cost shared between the city and the regional government.",
+    "Opponents said the money would be better spent on buses and on repairing the roads that "
+    "already exist, and they promised to keep campaigning against the project.",
+    "Supporters answered that the bridge would cut journey times for thousands of commuters "
+    "and bring new shops and jobs to the neighbourhoods on the southern bank.",
+]
+
+
+def test_related_box_inside_article_is_cut_and_text_after_it_kept() -> None:
+    page = "\n".join(
+        [
+            *_PROSE[:2],
+            "More on the river:",
+            "Flood defences to be raised before winter",
+            "Ferry service ends after 90 years",
+            *_PROSE[2:],
+        ]
+    )
+    result = extract_text(page)
+    assert result.paragraphs == tuple(_PROSE)
+    kinds = {r.text: str(r.kind) for r in result.removed}
+    assert kinds["Ferry service ends after 90 years"] == "related-links"
+
+
+def test_comment_thread_without_heading_is_cut() -> None:
+    comments = [
+        "Jane Roe says:",
+        "I have crossed that river by ferry for forty years and I will be glad to see a bridge "
+        "at last, whatever it costs the city and whatever the opponents say about it.",
+        "John Poe says:",
+        "The money would be much better spent on the buses, which are late every single "
+        "morning, and on the roads that already exist in the north of the city.",
+    ]
+    result = extract_text("\n".join([*_PROSE, *comments]))
+    assert result.paragraphs == tuple(_PROSE)
+    assert {str(r.kind) for r in result.removed} == {"comments"}
+
+
 @pytest.mark.parametrize("text", ["", "   \n\n  ", "x"])
 def test_degenerate_inputs(text: str) -> None:
     result = extract_text(text)

@@ -2,8 +2,8 @@
 
 Every third article page (ids in sorted order) is cleaned and scored with the dev
 set's metric; the floors sit a little below the figures measured when they were
-pinned (P 0.911, R 0.971, F1 0.940 with the shipped model, which saw these pages
-in training), so a regression turns CI red. Honest held-out figures come from
+pinned (P 0.911, R 0.971, F1 0.940 on 2026-11-29 with the shipped model, which saw
+these pages in training), so a regression turns CI red. Honest held-out figures come from
 `bench/train_text_model.py` (cross-validated) and `bench/quality.py`.
 """
 
@@ -19,9 +19,9 @@ from copydesk.extract import extract_text
 REPO = Path(__file__).resolve().parents[2]
 ARTICLE_TYPES = ("article", "blog")
 EVERY = 3
-FLOOR_PRECISION = 0.89
-FLOOR_RECALL = 0.95
-FLOOR_F1 = 0.925
+FLOOR_PRECISION = 0.905
+FLOOR_RECALL = 0.965
+FLOOR_F1 = 0.935
 
 
 def devset_dir() -> Path:
