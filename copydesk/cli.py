@@ -8,7 +8,9 @@
     copydesk db backfill                                  url_key/MinHash/cluster of older rows
     copydesk extract [--jsonl] [--input auto|text|html] PATH...
     copydesk sources add|list|remove|run                  crawl sources (feeds, sitemaps, homepages)
+    copydesk ingest [--no-wait] FILE_OR_DIR...            bulk submit through the API, with progress
     copydesk tail [--since CURSOR] [--follow] [--limit N]   the documents change feed
+    copydesk status [--json]                              jobs, throughput, failures, backlog
     copydesk keys create NAME | list | revoke ID          API keys of the ingest API
 
 Services run as child processes; this module never imports them.
@@ -21,6 +23,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from copydesk.bulk_ingest import add_ingest_parser
 from copydesk.keys_cli import add_keys_parser
 from copydesk.settings import Settings
 from copydesk.sources_cli import add_sources_parser
@@ -73,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--input", choices=["auto", "text", "html"], default="auto")
     extract.set_defaults(handler=_cmd_extract)
     add_sources_parser(sub)
+    add_ingest_parser(sub)
     add_keys_parser(sub)
 
     tail = sub.add_parser("tail", help="print new/changed documents as JSON lines (change feed)")
@@ -80,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--follow", action="store_true", help="keep waiting for new documents")
     tail.add_argument("--limit", type=int, default=None, help="stop after N documents")
     tail.set_defaults(handler=_cmd_tail)
+
+    status = sub.add_parser("status", help="jobs per state, throughput, failures, backlog")
+    status.add_argument("--json", action="store_true", help="print GET /v1/stats's JSON")
+    status.set_defaults(handler=_cmd_status)
     return parser
 
 
@@ -209,6 +217,19 @@ def _cmd_tail(args: argparse.Namespace) -> int:
         return 2
     settings = Settings()
     tail.tail(settings.require_database_url(), args.since, args.follow, args.limit)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    import json
+
+    import psycopg
+
+    from copydesk.stats import collect_stats, render_stats
+
+    with psycopg.connect(Settings().require_database_url(), autocommit=True) as conn:
+        stats = collect_stats(conn)
+    print(json.dumps(stats.to_dict()) if args.json else render_stats(stats))
     return 0
 
 

@@ -25,10 +25,20 @@ def read_schema() -> str:
     return resources.files("copydesk").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
-def create_pool(settings: Settings) -> Pool:
-    """Open the process's connection pool and wait until one connection works."""
+def create_pool(settings: Settings, *, synchronous_commit: bool = True) -> Pool:
+    """Open the process's connection pool and wait until one connection works.
+
+    `synchronous_commit=False` (the workers) lets a commit return before its WAL record
+    is flushed to disk. A crash of PostgreSQL can then lose the last few hundred
+    milliseconds of commits, but never corrupts anything, and every worker write is
+    redone: a job whose claim or "done" was lost is still queued or running, and the
+    sweeper runs it again (documents are upserted by body hash). The API keeps the
+    default: a 202 promises that the job row is on disk.
+    """
+    options = {} if synchronous_commit else {"options": "-c synchronous_commit=off"}
     pool: Pool = ConnectionPool(
         settings.require_database_url(),
+        kwargs=options,
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
         timeout=settings.db_pool_timeout,

@@ -966,6 +966,155 @@ def listen_documents(conn: Conn) -> None:
     conn.execute("LISTEN copydesk_documents")
 
 
+# ---------------------------------------------------------------------------------------------
+# Operational statistics (GET /v1/stats, `copydesk status`). Windows are in seconds; every
+# figure is computed in PostgreSQL against its own clock, so API and CLI agree.
+# ---------------------------------------------------------------------------------------------
+
+# The stable part of an error message: cut at the first ':' or '(' (details such as the
+# exception text or "gave up after N attempts") and mask quoted values (hosts, content types).
+_FAILURE_REASON_SQL = """
+    btrim(regexp_replace(regexp_replace(error, '\\s*[:(].*$', ''), '''[^'']*''', '…', 'g'))
+"""
+
+
+def job_counts(conn: Conn, short_seconds: int, long_seconds: int) -> list[tuple[str, int, int]]:
+    """(status, jobs submitted in the short window, in the long window) per status."""
+    rows = conn.execute(
+        """
+        SELECT status,
+               count(*) FILTER (WHERE created_at >= now() - make_interval(secs => %(short)s)),
+               count(*)
+        FROM ingest_jobs
+        WHERE created_at >= now() - make_interval(secs => %(long)s)
+        GROUP BY status
+        """,
+        {"short": short_seconds, "long": long_seconds},
+    ).fetchall()
+    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+def open_job_counts(conn: Conn) -> dict[str, int]:
+    """Jobs queued and running now, whatever their age."""
+    rows = conn.execute(
+        "SELECT status, count(*) FROM ingest_jobs WHERE status IN ('queued', 'running') "
+        "GROUP BY status"
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def finished_counts(
+    conn: Conn, windows: Sequence[int], horizon_seconds: int
+) -> list[tuple[int, int, int]]:
+    """(window, jobs done, jobs failed) finished in each window of seconds.
+
+    Only jobs submitted within `horizon_seconds` are looked at (the created_at index); a
+    job finishing later than that after its submission is not counted.
+    """
+    rows = conn.execute(
+        """
+        SELECT w,
+               count(*) FILTER (WHERE j.status = 'done'),
+               count(*) FILTER (WHERE j.status = 'failed')
+        FROM unnest(%(windows)s::int[]) AS w
+        LEFT JOIN ingest_jobs j
+          ON j.created_at >= now() - make_interval(secs => %(horizon)s)
+         AND j.finished_at >= now() - make_interval(secs => w)
+        GROUP BY w ORDER BY w
+        """,
+        {"windows": list(windows), "horizon": horizon_seconds},
+    ).fetchall()
+    return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+def _job_filter(
+    batch_id: UUID | None = None,
+    source_ids: Sequence[int] | None = None,
+    created_after: datetime | None = None,
+    window_seconds: int | None = None,
+) -> tuple[sql.Composable, dict[str, Any]]:
+    """A WHERE condition over ingest_jobs from fixed fragments (values bound), and its values.
+
+    Only the conditions given are included, so each shape gets a plan that uses its index.
+    """
+    parts: list[sql.Composable] = [sql.SQL("TRUE")]
+    if batch_id is not None:
+        parts.append(sql.SQL("batch_id = %(batch)s"))
+    if source_ids is not None:
+        parts.append(sql.SQL("source_id = ANY(%(sources)s)"))
+    if created_after is not None:
+        parts.append(sql.SQL("created_at >= %(after)s"))
+    if window_seconds is not None:
+        parts.append(sql.SQL("created_at >= now() - make_interval(secs => %(window)s)"))
+    values = {
+        "batch": batch_id,
+        "sources": list(source_ids or ()),
+        "after": created_after,
+        "window": window_seconds,
+    }
+    return sql.SQL(" AND ").join(parts), values
+
+
+def job_status_counts(
+    conn: Conn,
+    *,
+    batch_id: UUID | None = None,
+    source_ids: Sequence[int] | None = None,
+    created_after: datetime | None = None,
+) -> dict[str, int]:
+    """Jobs per status among those of a batch, or of sources submitted after a time."""
+    where, values = _job_filter(batch_id, source_ids, created_after)
+    rows = conn.execute(
+        sql.SQL("SELECT status, count(*) FROM ingest_jobs WHERE {} GROUP BY status").format(where),
+        values,
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def failure_reasons(
+    conn: Conn,
+    limit: int,
+    *,
+    window_seconds: int | None = None,
+    batch_id: UUID | None = None,
+    source_ids: Sequence[int] | None = None,
+    created_after: datetime | None = None,
+) -> list[tuple[str, int]]:
+    """The commonest failure reasons among the jobs selected, most frequent first."""
+    where, values = _job_filter(batch_id, source_ids, created_after, window_seconds)
+    rows = conn.execute(
+        sql.SQL(
+            """
+            SELECT {reason} AS reason, count(*) AS n
+            FROM ingest_jobs
+            WHERE status = 'failed' AND {where}
+            GROUP BY 1 ORDER BY n DESC, reason LIMIT %(limit)s
+            """
+        ).format(reason=sql.SQL(_FAILURE_REASON_SQL), where=where),
+        {**values, "limit": limit},
+    ).fetchall()
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
+def sources_due_count(conn: Conn) -> int:
+    """Enabled sources whose next run is due now."""
+    row = conn.execute("SELECT count(*) FROM sources WHERE enabled AND next_run_at <= now()")
+    result = row.fetchone()
+    return int(result[0]) if result else 0
+
+
+def oldest_queued_job(conn: Conn) -> tuple[UUID, datetime, float] | None:
+    """(id, created_at, age in seconds) of the job queued the longest, or None."""
+    row = conn.execute(
+        """
+        SELECT id, created_at, extract(epoch FROM now() - created_at)::float8
+        FROM ingest_jobs WHERE status = 'queued'
+        ORDER BY created_at LIMIT 1
+        """
+    ).fetchone()
+    return (row[0], row[1], float(row[2])) if row else None
+
+
 # --- The ingest API's own state: idempotency keys, API keys ----------------------------------
 
 

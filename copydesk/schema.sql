@@ -46,6 +46,8 @@ CREATE INDEX IF NOT EXISTS ingest_jobs_open_idx
     ON ingest_jobs (updated_at) WHERE status IN ('queued', 'running');
 CREATE INDEX IF NOT EXISTS ingest_jobs_batch_idx ON ingest_jobs (batch_id) WHERE batch_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ingest_jobs_document_idx ON ingest_jobs (document_id);
+-- GET /v1/stats and `copydesk status` count the jobs submitted in the last hour and day.
+CREATE INDEX IF NOT EXISTS ingest_jobs_created_idx ON ingest_jobs (created_at);
 
 CREATE TABLE IF NOT EXISTS documents (
     id                 bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,7 +1,9 @@
 """`copydesk sources add|list|remove|run`: manage crawl sources straight in the database.
 
 `run` makes sources due now and nudges the dispatcher through the broker, so a worker
-crawls them at once (or at the next beat tick if the broker cannot be reached).
+crawls them at once (or at the next beat tick if the broker cannot be reached). Unless
+`--no-wait`, it then waits for the crawl runs and for the jobs they created, with a progress
+line (at most `--wait` seconds when given).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from copydesk import queries
 from copydesk.crawl.discover import SourceKind, guess_kind_from_url
 from copydesk.crawl.records import DEFAULT_INTERVAL_SECONDS, CrawlRun, NewSource, RunStatus, Source
 from copydesk.crawl.urls import BadPattern, compile_patterns
+from copydesk.progress import ProgressLine, Tally, render_summary, wait_for_jobs
 from copydesk.settings import Settings
+from copydesk.stats import JobSetProgress, sources_progress
 from copydesk.task_names import TASK_DISPATCH_SOURCES
 
 # How often `sources run --wait` looks at the runs table.
@@ -51,7 +55,8 @@ def add_sources_parser(sub: Any) -> None:
 
     run = actions.add_parser("run", help="crawl one source, or every enabled one, now")
     run.add_argument("id", type=int, nargs="?", default=None)
-    run.add_argument("--wait", type=float, default=0, metavar="SECONDS", help="wait for results")
+    run.add_argument("--wait", type=float, default=None, metavar="SECONDS", help="wait at most")
+    run.add_argument("--no-wait", action="store_true", help="only make them due")
     run.set_defaults(handler=_cmd_run)
 
 
@@ -115,11 +120,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1
     _nudge_dispatcher(settings)
     print(f"copydesk: {len(ids)} source(s) due now: {', '.join(map(str, ids))}", file=sys.stderr)
-    if args.wait <= 0:
+    if args.no_wait:
         return 0
-    runs = _wait_for_runs(settings, ids, started, args.wait)
+    deadline = None if args.wait is None else time.monotonic() + args.wait
+    runs = _wait_for_runs(settings, ids, started, deadline)
     for run in runs:
         print(json.dumps(_run_json(run)))
+    _follow_jobs(settings, ids, started, deadline)
     finished = [r for r in runs if r.status in _FINISHED]
     return 0 if len(finished) == len(ids) and all(r.error is None for r in finished) else 1
 
@@ -144,18 +151,40 @@ def _nudge_dispatcher(settings: Settings) -> None:
 
 
 def _wait_for_runs(
-    settings: Settings, ids: list[int], since: datetime, timeout: float
+    settings: Settings, ids: list[int], since: datetime, deadline: float | None
 ) -> list[CrawlRun]:
-    deadline = time.monotonic() + timeout
     runs: list[CrawlRun] = []
     with _connect(settings) as conn:
         conn.autocommit = True
         while True:
             runs = _latest_runs(conn, ids, since)
             done = len(runs) == len(ids) and all(r.status in _FINISHED for r in runs)
-            if done or time.monotonic() > deadline:
+            if done or (deadline is not None and time.monotonic() > deadline):
                 return runs
             time.sleep(_POLL_SECONDS)
+
+
+def _follow_jobs(
+    settings: Settings, ids: list[int], since: datetime, deadline: float | None
+) -> None:
+    """Show the crawl's jobs being processed until they finish; the summary goes to stderr."""
+    started = time.monotonic()
+    progress = ProgressLine(sys.stderr, started)
+    last: list[JobSetProgress] = []
+    with _connect(settings) as conn:
+        conn.autocommit = True
+
+        def poll() -> Tally:
+            last[:] = [sources_progress(conn, ids, since)]
+            counts = last[0].counts
+            return Tally(last[0].total, counts["done"], counts["failed"])
+
+        try:
+            tally = wait_for_jobs(poll, progress, deadline)
+        finally:
+            progress.close()
+    summary = render_summary(tally, time.monotonic() - started, list(last[0].failures))
+    print(f"copydesk: jobs of this crawl: {summary}", file=sys.stderr)
 
 
 def _latest_runs(conn: psycopg.Connection[Any], ids: list[int], since: datetime) -> list[CrawlRun]:

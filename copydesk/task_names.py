@@ -10,3 +10,6 @@ TASK_SWEEP = "copydesk.sweep_stale_jobs"
 TASK_DISPATCH_SOURCES = "copydesk.dispatch_due_sources"
 # Crawl one source: args=[crawl run id as int].
 TASK_CRAWL_SOURCE = "copydesk.crawl_source"
+# Send one TASK_PROCESS per job of a batch: args=[[job_id as str, ...]]. The API sends this
+# one message per batch instead of one per job (see services/ingest/submit.py).
+TASK_ENQUEUE_JOBS = "copydesk.enqueue_jobs"

@@ -17,17 +17,15 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
-from copydesk import db, queries
 from copydesk.settings import Settings
 from tests.support import (
-    DEFAULT_TEST_DATABASE_URL,
     DEFAULT_TEST_REDIS_URL,
     PageServer,
     Service,
     api_process,
     delete_queue,
+    scratch_database,
     settings_env,
     start_service,
     stop_process,
@@ -44,17 +42,8 @@ def run_id() -> str:
 @pytest.fixture(scope="session")
 def database_url(run_id: str) -> Iterator[str]:
     """A fresh database with schema.sql applied, dropped after the run."""
-    admin_url = os.environ.get("COPYDESK_TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL)
-    name = f"copydesk_test_{run_id}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        queries.create_database(conn, name)
-    url = make_conninfo(admin_url, dbname=name)
-    try:
-        db.apply_schema(url)
+    with scratch_database(f"copydesk_test_{run_id}") as url:
         yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            queries.drop_database(conn, name)
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +69,9 @@ def settings(
         # All test pages share one host; keep the per-host politeness and retry waits short.
         politeness_delay=0.05,
         fetch_retry_base_delay=0.05,
+        # Test runs share the machine: no worker binds the default metrics port
+        # (tests/integration/test_metrics.py starts one on a free port).
+        worker_metrics_port=0,
     )
 
 

@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import redis
+from psycopg.conninfo import make_conninfo
 
+from copydesk import db, queries
 from copydesk.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,6 +52,22 @@ def settings_env(settings: Settings) -> dict[str, str]:
             if value is not None
         }
     )
+
+
+@contextmanager
+def scratch_database(name: str) -> Iterator[str]:
+    """A new database with schema.sql applied (on COPYDESK_TEST_DATABASE_URL's server), dropped
+    on exit; yields its URL."""
+    admin_url = os.environ.get("COPYDESK_TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        queries.create_database(conn, name)
+    url = make_conninfo(admin_url, dbname=name)
+    try:
+        db.apply_schema(url)
+        yield url
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            queries.drop_database(conn, name)
 
 
 def delete_queue(settings: Settings) -> None:

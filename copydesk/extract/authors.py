@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from copydesk.extract.dates import parse_date
 
@@ -20,6 +20,12 @@ _LEAD_IN = re.compile(
     r"door|di|author|authors|autor|auteur|written|byline)(?:\s*[:\-\u2013\u2014]\s*|\s+)",
     re.I,
 )
+# A lead-in standing alone before a linked name: "By" <a>Jane Doe</a>.
+_LEAD_IN_ALONE = re.compile(
+    r"^(?:(?:written|posted|published|reviewed)\s+by|by|author|authors|byline)\s*:?$", re.I
+)
+# A byline beside the headline is short: "By Jane Doe | May 2, 2025 | 4 min read".
+MAX_HEADLINE_BYLINE_WORDS = 12
 # Visible bylines often glue a date or update note to the name ("Jane DoeDec 18, 2025").
 _GLUED = re.compile(
     r"(?<=[a-z])(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*\d|"
@@ -29,7 +35,7 @@ _GLUED = re.compile(
 _VISIBLE_PARTS = re.compile(r"\s*[|\u2022\u00b7/]\s*|\s+[-\u2013\u2014]\s*|\s*[-\u2013\u2014]\s+")
 # Trailing dates and update notes glued to a visible byline ("Jane Doe Last updated May 2").
 _TAIL = re.compile(
-    r"\s*(?:\b(?:last\s+)?updated\b|\bpublished\b|\bposted\b|\bon\b|\bsays\b|"
+    r"\s*(?:\b(?:last\s+)?update[ds]?\b|\bpublished\b|\bposted\b|\bon\b|\bsays\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*\d|"
     r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b"
     r"|\d).*$",
@@ -246,6 +252,10 @@ _ORG_WORDS = frozenset(
     ]
 )
 _MAX_NAME_WORDS = 6
+# Words that do not make a role a name: "The Editorial Team" is still only a role.
+_FILLER_WORDS = frozenset(["the", "a", "an", "our", "your", "and", "&", "of"])
+# "Great Day Editorial Team": a team name holds at most this many role words.
+_MAX_TEAM_ROLE_WORDS = 2
 _NON_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -289,18 +299,33 @@ def _split_and(part: str) -> list[str]:
 
 
 def is_plausible_name(
-    name: str, site_names: Iterable[str], *, visible: bool, person: bool = False
+    name: str,
+    site_names: Iterable[str],
+    *,
+    visible: bool,
+    person: bool = False,
+    declared: bool = False,
+    introduced: bool = False,
 ) -> bool:
-    """Whether a cleaned value can be an author: not a role, date, UI text, handle or the site."""
+    """Whether a cleaned value can be an author: not a role, date, UI text or the site.
+
+    `declared`: the value comes from the page's structured data (JSON-LD, `<meta>`), where
+    a site names its desks and its users on purpose: a named team ("TOI Lifestyle Desk",
+    "Podium Staff") or a user handle ("jsteinhardt") is the byline readers see. A bare
+    role ("Staff", "Editorial Team") still says nothing and is dropped. `introduced`: a
+    visible byline opened by "By": a handle after it is as explicit as a declared one.
+    """
     words = name.split()
     if not words or len(name) > _MAX_NAME_CHARS or len(words) > _MAX_NAME_WORDS:
         return False
     lowered = [w.strip(".,()").lower() for w in words]
-    if name.lower() in _NOT_NAMES or any(w in ROLE_WORDS for w in lowered):
+    if name.lower() in _NOT_NAMES or _is_role(lowered, declared=declared):
         return False
     if _UI_TEXT.search(name) or "@" in name or "/" in name or any(c.isdigit() for c in name):
         return False
-    if len(words) == 1 and (visible or lowered[0] in _MONTH_WORDS or not name[0].isupper()):
+    if len(words) == 1 and (visible or lowered[0] in _MONTH_WORDS):
+        return False
+    if len(words) == 1 and not name[0].isupper() and not (declared or introduced):
         return False
     if parse_date(name) is not None:
         return False
@@ -311,6 +336,32 @@ def is_plausible_name(
         # The site's own name is no byline, unless the site is named after its author.
         return _looks_like_person(words)
     return bool(key)
+
+
+def _is_role(lowered: list[str], *, declared: bool) -> bool:
+    """A job title: any role word, unless a declared name ends in one after a proper name."""
+    roles = [w in ROLE_WORDS for w in lowered]
+    if not any(roles):
+        return False
+    # "TOI Lifestyle Desk", "Podium Staff": a named team; "Sr. Director of Operations" is not.
+    named = any(not r and w not in _FILLER_WORDS for w, r in zip(lowered[:-1], roles, strict=False))
+    return not (declared and roles[-1] and named and sum(roles) <= _MAX_TEAM_ROLE_WORDS)
+
+
+def headline_bylines(texts: Sequence[str]) -> list[str]:
+    """Short texts beside the headline that introduce a name ("By Jane Doe", "By" + a link)."""
+    found = []
+    for index, text in enumerate(texts):
+        if _LEAD_IN_ALONE.match(text) and index + 1 < len(texts):
+            text = f"{text} {texts[index + 1]}"
+        if _LEAD_IN.match(text) and len(text.split()) <= MAX_HEADLINE_BYLINE_WORDS:
+            found.append(text)
+    return found
+
+
+def looks_like_person(name: str) -> bool:
+    """Two or three capitalised words, none of them a brand or organisation word."""
+    return _looks_like_person(name.split())
 
 
 def _looks_like_person(words: list[str]) -> bool:
@@ -335,18 +386,20 @@ def clean_authors(
     persons = {fold_name(p) for p in people}
     names: dict[str, str] = {}
     for value in values:
-        # "By Clay": a one-word name is trusted in a visible byline only after a lead-in.
+        # "By Clay": a one-word name is trusted in a visible byline only after a lead-in,
+        # which names it as explicitly as structured data does.
         introduced = visible and bool(_LEAD_IN.match(value.strip()))
+        strict = visible and not introduced
         for part in split_byline(value, visible=visible):
             person = fold_name(part) in persons
-            strict = visible and not introduced
-            if is_plausible_name(part, sites, visible=strict, person=person):
+            named = {"person": person, "declared": not visible, "introduced": introduced}
+            if is_plausible_name(part, sites, visible=strict, **named):
                 names.setdefault(fold_name(part), _tidy_case(part))
     return tuple(names.values())
 
 
 def _tidy_case(name: str) -> str:
-    """Title-case names written all in upper or lower case; keep mixed case as given."""
-    if name.isupper() or name.islower():
+    """Title-case names written all in upper or lower case; keep mixed case and handles."""
+    if name.isupper() or (name.islower() and " " in name):
         return " ".join(w[:1].upper() + w[1:].lower() for w in name.split())
     return name

@@ -67,9 +67,9 @@ def _iso(value: str) -> datetime | None:
         pass
     match = _COMPACT.match(value)
     if match:
-        return _build(*match.groups())
+        return build_date(*match.groups())
     match = _YMD.match(value)
-    return _build(*match.groups()) if match else None
+    return build_date(*match.groups()) if match else None
 
 
 def _rfc2822(value: str) -> datetime | None:
@@ -85,15 +85,16 @@ def _words(value: str) -> datetime | None:
     match = _MDY.search(value)
     if match:
         month, day, year = match.groups()
-        return _build(year, str(_MONTHS[month.lower()]), day)
+        return build_date(year, str(_MONTHS[month.lower()]), day)
     match = _DMY.search(value)
     if match:
         day, month, year = match.groups()
-        return _build(year, str(_MONTHS[month.lower()]), day)
+        return build_date(year, str(_MONTHS[month.lower()]), day)
     return None
 
 
-def _build(year: str, month: str, day: str) -> datetime | None:
+def build_date(year: str, month: str, day: str) -> datetime | None:
+    """A UTC midnight datetime for a day given as strings, or None if it is no day."""
     try:
         return datetime(int(year), int(month), int(day), tzinfo=UTC)
     except ValueError:

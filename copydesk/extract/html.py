@@ -10,12 +10,13 @@ extractions in threads must serialise them (the worker uses processes).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from copydesk.extract.html_residue import remove_residue
+from copydesk.extract.html_tree import parse_html
 from copydesk.extract.metadata import page_metadata
 from copydesk.extract.plaintext import extract_text
 from copydesk.extract.result import Extraction, Metadata, Removed
@@ -44,18 +45,23 @@ class Settings:
 DEFAULT = Settings()
 
 
-def extract_html(html: str, url: str | None = None) -> Extraction:
-    """The article in an HTML page: clean paragraphs, what was removed, and metadata."""
-    return extract_html_with(html, url, DEFAULT)
+def extract_html(html: str, url: str | None = None, now: datetime | None = None) -> Extraction:
+    """The article in an HTML page: clean paragraphs, what was removed, and metadata.
+
+    `now` bounds publication dates (none may lie in the future); the default is the clock.
+    """
+    return extract_html_with(html, url, DEFAULT, now)
 
 
-def extract_html_with(html: str, url: str | None, settings: Settings) -> Extraction:
+def extract_html_with(
+    html: str, url: str | None, settings: Settings, now: datetime | None = None
+) -> Extraction:
     """`extract_html` with explicit trafilatura settings (for the benchmarks)."""
-    tree = load_html(html) if html and html.strip() else None
+    tree = parse_html(html) if html and html.strip() else None
     if tree is None:
         return Extraction(title=None, paragraphs=(), path="empty", extractor=EXTRACTOR)
     body, path = _body(tree, url, settings)
-    title, meta = page_metadata(tree, url, "\n".join(body))
+    title, meta = page_metadata(tree, url, "\n".join(body), now)
     if path == "text-cleaner":
         cleaned_text = extract_text("\n".join(body))
         return _result(title, cleaned_text.paragraphs, cleaned_text.removed, meta, path)

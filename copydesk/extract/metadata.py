@@ -2,8 +2,10 @@
 
 Sources, best first: JSON-LD, OpenGraph and other `<meta>` tags, then visible markup
 (`<h1>`, bylines, `<time>`), then htmldate's quick search for a date the page does not
-declare. Every value is validated (see `authors.py`, `dates.py`, `titles.py`) and the
-raw values found are kept beside the cleaned ones.
+declare. The publication date is the exception: the date printed beside the headline,
+which is what a reader takes for it, comes before the declared ones. Every value is
+validated (see `authors.py`, `dates.py`, `titles.py`) and the raw values found are kept
+beside the cleaned ones.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from urllib.parse import urljoin, urlsplit
 import py3langid
 from courlan import normalize_url
 from htmldate import find_date
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from copydesk.extract.authors import clean_authors
-from copydesk.extract.dates import valid_date
-from copydesk.extract.page_facts import PageFacts, collect_facts
+from copydesk.extract.authors import clean_authors, headline_bylines, looks_like_person
+from copydesk.extract.dates import build_date, valid_date, within_web_era
+from copydesk.extract.page_facts import PageFacts, collect_facts, visible_bylines
 from copydesk.extract.result import Metadata
 from copydesk.extract.titles import choose_title
 
@@ -76,11 +77,11 @@ MAX_TAGS = 30
 DATE_LINES = 12
 DATE_LINE_WORDS = 10
 _WORDY_DATE = re.compile(r"\d{4}")
-# The text nodes read after the headline when looking for its date.
-_FOLLOWING_TEXT = XPath(
-    "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
-    "[position() <= 30]"
-)
+# The date a reader sees by the headline is the labelled one far more often than the
+# declared `datePublished`, which a site may keep at the first version after updating
+# the page (measured on the dev set: date accuracy 0.885 -> 0.962).
+# "/2025/12/18/" or "/2025-12-18-" in a URL path.
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?=[/_+.-]|$)")
 _LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.I)
 _PUBLISHED_TIME_HINT = re.compile(r"publish|pubdate|datepublished|created|posted", re.I)
 _MODIFIED_TIME_HINT = re.compile(r"modif|updat", re.I)
@@ -96,16 +97,21 @@ def page_metadata(
     sites = _site_names(facts, canonical or url)
     sitename = next((s for s in (facts.first(*SITE_KEYS), facts.ld.site_name) if s), None)
     sitename = sitename or facts.ld.publisher
+    declared, modified = _published(facts, now), _modified(facts, now)
     published = (
-        _published(facts, now)
+        _as_declared(_date_beside_headline(facts, now), (declared, modified))
+        or declared
         or _text_date(text, now)
-        or _date_after_headline(tree, now)
-        or _searched_date(tree, canonical or url, now)
+        or _any_time(facts, now)
+        or _url_date(url, now)
+        or _url_date(canonical, now)
+        or (_searched_date(tree, canonical or url, now) if _article_like(tree, facts) else None)
     )
+    authors, bylines = _authors(facts, tree)
     meta = Metadata(
-        authors=_authors(facts),
+        authors=authors,
         published_at=published,
-        modified_at=_modified(facts, now),
+        modified_at=modified,
         sitename=sitename,
         language=_language(facts, text),
         description=facts.ld.description or facts.first(*DESCRIPTION_KEYS),
@@ -114,7 +120,7 @@ def page_metadata(
         tags=_tags(facts),
         image=_absolute(facts.first(*IMAGE_KEYS) or facts.ld.image, canonical or url),
         license=facts.ld.license or facts.first(*LICENSE_KEYS) or _first(facts.license_links),
-        raw=_raw(facts),
+        raw=_raw(facts, bylines),
     )
     declared = [
         t
@@ -148,22 +154,33 @@ def _site_names(facts: PageFacts, url: str | None) -> list[str]:
     return [n for n in dict.fromkeys(names) if n]
 
 
-def _authors(facts: PageFacts) -> tuple[str, ...]:
+def _authors(facts: PageFacts, tree: HtmlElement) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The authors, and the visible bylines read to find them (often none need reading)."""
     # Only the names the site declares for itself: a blogger's host name is often their own.
     sites = [*_meta_values(facts, SITE_KEYS), facts.ld.site_name or ""]
     sites.append((facts.first("twitter:site") or "").lstrip("@"))
     ld = clean_authors(facts.ld.authors, sites, people=facts.ld.people)
-    if ld and (facts.ld.people or not facts.bylines):
-        return ld
+    if ld and facts.ld.people:
+        return ld, ()
     declared = [v for v in _meta_values(facts, AUTHOR_KEYS) if not v.startswith("http")]
     found = ld or clean_authors(declared, sites)
+    if found and not ld:
+        return found, ()  # a `<meta>` author is kept whatever the bylines say
     # Visible bylines: the first one that holds a name; later ones are often comments.
     # An untyped or organisation author in JSON-LD yields to a person named in a byline.
-    for byline in facts.bylines:
+    bylines = visible_bylines(tree)
+    for byline in bylines:
         visible = clean_authors([byline], sites, visible=True)
         if visible:
-            return visible if not found or ld else found
-    return found
+            return visible, bylines
+    if found:
+        return found, bylines
+    # "By Jane Doe" printed by the headline, without markup naming it a byline.
+    for byline in headline_bylines(facts.beside_headline):
+        named = [n for n in clean_authors([byline], sites, visible=True) if looks_like_person(n)]
+        if named:
+            return tuple(named), (*bylines, byline)
+    return found, bylines
 
 
 def _published(facts: PageFacts, now: datetime) -> datetime | None:
@@ -182,13 +199,9 @@ def _text_date(text: str, now: datetime) -> datetime | None:
     return None
 
 
-def _date_after_headline(tree: HtmlElement, now: datetime) -> datetime | None:
-    """A short text holding a date just after the first `<h1>`, where templates print it."""
-    heading = next(tree.iter("h1"), None)
-    if heading is None:
-        return None
-    for piece in _FOLLOWING_TEXT(heading):
-        line = " ".join(str(piece).split())
+def _date_beside_headline(facts: PageFacts, now: datetime) -> datetime | None:
+    """The date shown to the reader by the first `<h1>`: just after it, else just before."""
+    for line in facts.beside_headline:
         if len(line.split()) <= DATE_LINE_WORDS and _WORDY_DATE.search(line):
             found = valid_date(line, now)
             if found:
@@ -196,10 +209,42 @@ def _date_after_headline(tree: HtmlElement, now: datetime) -> datetime | None:
     return None
 
 
+def _as_declared(shown: datetime | None, declared: tuple[datetime | None, ...]) -> datetime | None:
+    """The shown day, as the declared timestamp of that day when there is one (keeps time)."""
+    if shown is None:
+        return None
+    return next((d for d in declared if d and d.date() == shown.date()), shown)
+
+
 def _modified(facts: PageFacts, now: datetime) -> datetime | None:
     values = [facts.ld.modified, *_meta_values(facts, MODIFIED_KEYS)]
     values += [v for hint, v in facts.times if _MODIFIED_TIME_HINT.search(hint)]
     return next((d for v in values if (d := valid_date(v, now))), None)
+
+
+def _any_time(facts: PageFacts, now: datetime) -> datetime | None:
+    """The first `<time datetime>` of the page, unmarked: cheaper than htmldate's search."""
+    return next((d for _, v in facts.times if (d := valid_date(v, now))), None)
+
+
+def _url_date(url: str | None, now: datetime) -> datetime | None:
+    """A day in the URL's path ("/2025/12/18/slug"), as blogs and newspapers print it."""
+    match = _URL_DAY.search(urlsplit(url).path) if url else None
+    found = build_date(*match.groups()) if match else None
+    return found if found and within_web_era(found, now) else None
+
+
+def _article_like(tree: HtmlElement, facts: PageFacts) -> bool:
+    """Whether the page presents itself as an article: `<article>`, og:type, a headline.
+
+    htmldate's guess is kept for such pages only. On the dev set's product, service and
+    listing pages, which have no publication date, it mostly returned a wrong one (98
+    wrong dates instead of 132 over all pages, for 2 fewer right article dates), and it
+    costs more than the rest of the metadata on the pages that declare no date.
+    """
+    if (facts.first("og:type") or "").lower() == "article" or facts.ld.headline:
+        return True
+    return tree.find(".//article") is not None
 
 
 def _searched_date(tree: HtmlElement, url: str | None, now: datetime) -> datetime | None:
@@ -254,7 +299,7 @@ def _tags(facts: PageFacts) -> tuple[str, ...]:
     return _unique(values)[:MAX_TAGS]
 
 
-def _raw(facts: PageFacts) -> tuple[tuple[str, str], ...]:
+def _raw(facts: PageFacts, bylines: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The values as found, before validation, under their source names."""
     ld = facts.ld
     pairs = [
@@ -265,7 +310,7 @@ def _raw(facts: PageFacts) -> tuple[tuple[str, str], ...]:
         ("ld:datePublished", ld.published),
         ("ld:dateModified", ld.modified),
         ("ld:publisher", ld.publisher),
-        ("byline", " || ".join(facts.bylines)),
+        ("byline", " || ".join(bylines)),
         ("canonical", facts.canonical),
         ("html:lang", facts.html_lang),
     ]

@@ -10,10 +10,13 @@ from fastapi import Depends, FastAPI
 from copydesk import __version__, db
 from copydesk.settings import Settings
 from services.ingest.auth import authenticate
+from services.ingest.metrics import MetricsMiddleware
+from services.ingest.metrics import router as metrics_router
 from services.ingest.problems import install_problem_handlers
 from services.ingest.resources import Resources, create_sender
 from services.ingest.routes import health_router, router
 from services.ingest.source_routes import router as source_router
+from services.ingest.stats_routes import router as stats_router
 
 
 def create_app(settings: Settings, bind_host: str | None = None) -> FastAPI:
@@ -39,4 +42,8 @@ def create_app(settings: Settings, bind_host: str | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(router, dependencies=authenticated)
     app.include_router(source_router, dependencies=authenticated)
+    app.include_router(stats_router, dependencies=authenticated)
+    # Like /healthz, /metrics needs no key: Prometheus scrapes it from inside the network.
+    app.include_router(metrics_router)
+    app.add_middleware(MetricsMiddleware)
     return app

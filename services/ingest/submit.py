@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from copydesk import queries
 from copydesk.errors import IdempotencyConflict
 from copydesk.models import NewJob
-from copydesk.task_names import TASK_PROCESS
+from copydesk.task_names import TASK_ENQUEUE_JOBS, TASK_PROCESS
 from services.ingest.idempotency import HEADER, Idempotency
 from services.ingest.resources import Resources
 
@@ -50,12 +51,15 @@ def submit_jobs(
         if idempotency is not None:
             queries.set_idempotency_jobs(conn, idempotency.client, idempotency.key, job_ids)
     # The connection block committed: a worker can now always find the row.
-    for sent, (job_id, job) in enumerate(zip(job_ids, jobs, strict=True)):
-        if not _enqueue(res, job_id, str(job.kind)):
-            # The broker is down: trying each of up to 1,000 jobs would hold the request for
-            # minutes. The rows are committed and the sweeper sends them later.
-            logger.error("enqueue_deferred", extra={"jobs": len(job_ids) - sent})
-            break
+    if len(job_ids) == 1:
+        if _enqueue(res, TASK_PROCESS, [str(job_ids[0])]):
+            extra = {"job_id": str(job_ids[0]), "kind": jobs[0].kind, "url": jobs[0].url}
+            logger.info("job_enqueued", extra=extra)
+    # A batch is one message; a worker sends the jobs' own (services/worker/enqueue_tasks.py).
+    elif _enqueue(res, TASK_ENQUEUE_JOBS, [[str(j) for j in job_ids]]):
+        for job_id, job in zip(job_ids, jobs, strict=True):
+            extra = {"job_id": str(job_id), "batch_id": str(batch_id), "url": job.url}
+            logger.info("job_enqueued", extra=extra)
     return Submitted(job_ids, batch_id)
 
 
@@ -83,18 +87,14 @@ def _claim(
     return Submitted(earlier.job_ids, earlier.batch_id, replayed=True)
 
 
-def _enqueue(res: Resources, job_id: UUID, kind: str) -> bool:
-    """Send one job's task; False (and logged) if the broker cannot be reached."""
+def _enqueue(res: Resources, task: str, args: list[Any]) -> bool:
+    """Send one task; False (and logged) if the broker cannot be reached."""
     try:
         res.sender.send_task(
-            TASK_PROCESS,
-            args=[str(job_id)],
-            queue=res.settings.queue,
-            retry=True,
-            retry_policy=_PUBLISH_RETRY,
+            task, args=args, queue=res.settings.queue, retry=True, retry_policy=_PUBLISH_RETRY
         )
-    except Exception as exc:  # boundary: the job stays queued and the sweeper retries it
-        logger.error("enqueue_failed", extra={"job_id": str(job_id), "error": repr(exc)})
+    except Exception as exc:  # boundary: the jobs stay queued and the sweeper retries them
+        # ("args" would clash with the LogRecord attribute of that name.)
+        logger.error("enqueue_failed", extra={"task": task, "task_args": args, "error": repr(exc)})
         return False
-    logger.info("job_enqueued", extra={"job_id": str(job_id), "kind": kind})
     return True

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_process_shutdown
 
 from copydesk.logs import configure_logging
 from copydesk.settings import Settings
-from services.worker.app import BEAT_SCHEDULE_FILE, create_app
+from services.worker import metrics_export
 
 
 def main() -> None:
@@ -19,13 +19,25 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = Settings()
+    # Before anything imports prometheus_client: every process of this worker writes its
+    # metrics under this directory (see services/worker/metrics_export.py).
+    metrics_dir = metrics_export.prepare_multiprocess_dir()
+    try:
+        _run(args.component, args.concurrency, settings)
+    finally:
+        metrics_export.remove_multiprocess_dir(metrics_dir)
+
+
+def _run(component: str, concurrency: int | None, settings: Settings) -> None:
+    from services.worker.app import BEAT_SCHEDULE_FILE, create_app
+
     # Connecting this signal stops Celery from installing its own log handlers.
     setup_logging.connect(
-        lambda **_: configure_logging(settings.log_level, component=args.component), weak=False
+        lambda **_: configure_logging(settings.log_level, component=component), weak=False
     )
     app = create_app(settings)
     level = settings.log_level.upper()
-    if args.component == "beat":
+    if component == "beat":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         schedule = str(settings.data_dir / BEAT_SCHEDULE_FILE)
         app.start(["beat", "--loglevel", level, "--schedule", schedule])
@@ -44,8 +56,18 @@ def main() -> None:
         "--without-mingle",
         "--without-heartbeat",
     ]
-    if args.concurrency:
-        argv += ["--concurrency", str(args.concurrency)]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    if settings.worker_metrics_port:
+        metrics_export.start_exporter(
+            settings.worker_metrics_host,
+            settings.worker_metrics_port,
+            settings.redis_client_url(),
+            settings.queue,
+        )
+    worker_process_shutdown.connect(
+        lambda **_: metrics_export.mark_child_dead(os.getpid()), weak=False
+    )
     app.worker_main(argv)
 
 

@@ -9,6 +9,7 @@ from copydesk.task_names import TASK_DISPATCH_SOURCES, TASK_SWEEP
 from services.worker.broker import install_ack_repair
 from services.worker.context import WorkerContext
 from services.worker.crawl_tasks import register_crawl_tasks
+from services.worker.enqueue_tasks import register_enqueue_tasks
 from services.worker.tasks import register_tasks
 
 BEAT_SCHEDULE_FILE = "celerybeat-schedule"
@@ -34,6 +35,9 @@ def create_app(settings: Settings) -> Celery:
         # longest task (process_job's time limit) plus the longest retry countdown, so only a
         # lost worker's messages come back; the sweeper usually recovers their jobs first.
         broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        # Prefork child recycling (None: never); see COPYDESK_WORKER_MAX_* in the README.
+        worker_max_tasks_per_child=settings.worker_max_tasks_per_child or None,
+        worker_max_memory_per_child=settings.worker_max_memory_per_child_kb or None,
         beat_schedule={
             "sweep-stale-jobs": {
                 "task": TASK_SWEEP,
@@ -52,4 +56,5 @@ def create_app(settings: Settings) -> Celery:
     context = WorkerContext(settings)
     register_tasks(app, context)
     register_crawl_tasks(app, context)
+    register_enqueue_tasks(app, context)
     return app

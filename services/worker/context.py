@@ -20,7 +20,8 @@ class WorkerContext:
     def pool(self) -> db.Pool:
         if self._pool is None or self._pid != os.getpid():
             # A pool inherited through fork shares sockets with the parent: never reuse it.
-            self._pool = db.create_pool(self.settings)
+            # Commits need not wait for the disk: see create_pool (every write is redone).
+            self._pool = db.create_pool(self.settings, synchronous_commit=False)
             self._pid = os.getpid()
         return self._pool
 

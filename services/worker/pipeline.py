@@ -24,6 +24,7 @@ from copydesk.extract.fingerprint import content_sha256
 from copydesk.models import Delivery, Document, Job, JobKind
 from copydesk.settings import RETRY_DELAY_CAP_SECONDS, Settings
 from copydesk.store import store_document
+from services.worker import metrics
 from services.worker.fetch import FetchedPage, fetch_page
 from services.worker.webclient import JobPage, fetch_policy, web_client
 
@@ -65,28 +66,49 @@ def run_job(
         return JobResult(Outcome.FAILED)
     if job is None:
         logger.info("job_skipped", extra={"job_id": str(job_id)})
+        metrics.count_job(Outcome.SKIPPED)
         return JobResult(Outcome.SKIPPED)
     started = time.monotonic()
-    logger.info("job_started", extra={"job_id": str(job_id), "attempt": job.attempts})
+    clock = metrics.StageClock(str(job_id), job.url)
+    waited = (job.started_at - job.created_at).total_seconds() if job.started_at else 0.0
+    metrics.observe_stage("queue", waited)
+    logger.info(
+        "job_started",
+        extra={
+            "job_id": str(job_id),
+            "url": job.url,
+            "attempt": job.attempts,
+            "stage": "queue",
+            "duration_ms": round(waited * 1000, 1),
+        },
+    )
     fetched: JobPage | None = None
     try:
         if job.kind is JobKind.URL:
             assert job.url is not None  # the CHECK constraint guarantees it
             fetched = web_client(settings).fetch_for_job(pool, job.url, job.id)
+            clock.lap("fetch")
             if fetched.unchanged_document_id is not None:
                 return _done_unchanged(pool, job, fetched.unchanged_document_id)
         document = build_document(job, settings, fetched.page if fetched else None)
+        clock.lap("extract")
     except FetchRetryable as exc:
         return _retry_or_fail(pool, settings, job, exc)
     except CopydeskError as exc:
+        metrics.count_extraction_failure(exc)
+        metrics.count_job(Outcome.FAILED)
         fail_job(pool, job.id, str(exc))
         return JobResult(Outcome.FAILED)
+    metrics.count_extraction(empty=False)
     with pool.connection() as conn:
         stored = store_document(conn, document)
         document_id = stored.document_id
         if fetched is not None:
             queries.set_url_document(conn, fetched.state_key, document_id)
         queries.mark_job_done(conn, job.id, document_id)
+    clock.lap("store")
+    metrics.count_job(Outcome.DONE)
+    metrics.count_document_stored()
     logger.info(
         "document_stored",
         extra={
@@ -96,6 +118,7 @@ def run_job(
             "url": job.url,
             "words": document.word_count,
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "stages_ms": clock.as_ms(),
         },
     )
     return JobResult(Outcome.DONE, document_id=document_id)
@@ -105,6 +128,7 @@ def _done_unchanged(pool: Pool, job: Job, document_id: int) -> JobResult:
     """A 304 or an identical body: the job points at the stored document, nothing new."""
     with pool.connection() as conn:
         queries.mark_job_done(conn, job.id, document_id)
+    metrics.count_job("unchanged")
     logger.info(
         "document_unchanged",
         extra={"job_id": str(job.id), "document_id": document_id, "url": job.url},
@@ -133,11 +157,13 @@ def release_job(pool: Pool, job_id: UUID) -> None:
 
 def _retry_or_fail(pool: Pool, settings: Settings, job: Job, exc: FetchRetryable) -> JobResult:
     if job.attempts >= settings.job_max_attempts:
+        metrics.count_job(Outcome.FAILED)
         fail_job(pool, job.id, f"{exc} (gave up after {job.attempts} attempts)")
         return JobResult(Outcome.FAILED)
     delay = exc.retry_after or settings.retry_base_delay * 2 ** (job.attempts - 1)
     with pool.connection() as conn:
         queries.mark_job_queued(conn, job.id, str(exc))
+    metrics.count_job(Outcome.RETRY)
     logger.info("job_retry", extra={"job_id": str(job.id), "error": str(exc), "delay_s": delay})
     return JobResult(Outcome.RETRY, retry_in=min(delay, RETRY_DELAY_CAP_SECONDS))
 
@@ -155,6 +181,7 @@ def build_document(job: Job, settings: Settings, page: FetchedPage | None = None
                 "url": job.url,
                 "bytes": page.bytes,
                 "status": page.status,
+                "stage": "fetch",
                 "duration_ms": round(page.elapsed_ms, 1),
             },
         )

@@ -13,7 +13,7 @@ from celery.signals import worker_process_shutdown
 from copydesk.db import DATABASE_ERRORS
 from copydesk.models import Delivery
 from copydesk.task_names import TASK_PROCESS, TASK_SWEEP
-from services.worker import pipeline
+from services.worker import metrics, pipeline
 from services.worker.context import WorkerContext
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         try:
             result = pipeline.run_job(ctx.pool(), ctx.settings, job_uuid, delivery)
         except SoftTimeLimitExceeded:
+            metrics.count_job("timed_out")
             pipeline.fail_job(ctx.pool(), job_uuid, f"the job took longer than {limit:g} s")
             return
         except DATABASE_ERRORS as exc:
@@ -54,6 +55,7 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
             raise self.retry(countdown=DATABASE_RETRY_SECONDS) from exc
         except Exception as exc:  # boundary: record any failure on the row, never lose it
             logger.exception("job_crashed", extra={"job_id": job_id})
+            metrics.count_job("crashed")
             pipeline.fail_job(ctx.pool(), job_uuid, f"internal error: {exc!r}")
             return
         if result.outcome is pipeline.Outcome.RETRY:

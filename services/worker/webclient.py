@@ -28,6 +28,7 @@ from services.worker.fetch import (
     fetch_with_retries,
 )
 from services.worker.gate import RequestGate, robots_fetcher
+from services.worker.metrics import count_fetch
 from services.worker.politeness import HostLimiter
 from services.worker.retry import RetryPolicy
 from services.worker.robots import RobotsCache
@@ -156,6 +157,7 @@ def _log_fetches(pool: Pool, records: list[FetchRecord], purpose: Purpose) -> No
         return
     with pool.connection() as conn:
         for r in records:
+            count_fetch(r.status)
             queries.insert_fetch_log(
                 conn,
                 FetchLogEntry(
@@ -186,7 +188,7 @@ _PER_PROCESS = _ProcessClient()
 def web_client(settings: Settings) -> WebClient:
     """This process's WebClient, built on first use."""
     if _PER_PROCESS.client is None or _PER_PROCESS.pid != os.getpid():
-        connection = redis.Redis.from_url(settings.require_redis_url())
+        connection = redis.Redis.from_url(settings.redis_client_url())
         _PER_PROCESS.client = WebClient(settings, connection)
         _PER_PROCESS.pid = os.getpid()
     return _PER_PROCESS.client

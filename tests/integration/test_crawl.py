@@ -461,6 +461,8 @@ def test_cli_add_list_run_remove(
     assert ran.returncode == 0, ran.stderr
     run = json.loads(ran.stdout)
     assert (run["status"], run["urls_found"], run["urls_new"]) == ("done", 1, 1)
+    # It also waited for the job the crawl created (progress on a terminal, then a summary).
+    assert "jobs of this crawl: 1 submitted, 1 done, 0 failed, 0 still pending" in ran.stderr
     assert _cli(crawl_settings, "remove", str(source["id"])).returncode == 0
     assert _cli(crawl_settings, "remove", str(source["id"])).returncode == 1
 

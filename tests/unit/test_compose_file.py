@@ -52,3 +52,17 @@ def test_services_wait_for_servers_and_schema(compose: dict[str, Any]) -> None:
         assert depends["redis"]["condition"] == "service_healthy"
         assert depends["migrate"]["condition"] == "service_completed_successfully"
     assert "/healthz" in " ".join(compose["ingest"]["healthcheck"]["test"])
+
+
+def test_prometheus_profile_scrapes_the_api_and_the_worker(compose: dict[str, Any]) -> None:
+    assert compose["prometheus"]["profiles"] == ["monitoring"]
+    config = yaml.safe_load((REPO / "deploy" / "prometheus.yml").read_text(encoding="utf-8"))
+    targets = {
+        target
+        for job in config["scrape_configs"]
+        for static in job["static_configs"]
+        for target in static["targets"]
+    }
+    worker_port = Settings.model_fields["worker_metrics_port"].default
+    assert targets == {"ingest:8000", f"worker:{worker_port}"}
+    assert compose["ingest"]["environment"]["COPYDESK_WORKER_METRICS_HOST"] == "0.0.0.0"

@@ -80,3 +80,59 @@ def test_visible_text_fallback_when_trafilatura_finds_nothing(
 def test_empty_input_gives_an_empty_extraction(html: str) -> None:
     result = extract_html(html)
     assert result.paragraphs == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Table of Contents", RemovedKind.NAVIGATION),
+        ("On this page", RemovedKind.NAVIGATION),
+        ("- 2 min read", RemovedKind.DATELINE),
+        ("- Sep 26, 2022", RemovedKind.DATELINE),
+        ("Written by", RemovedKind.BYLINE),
+        (
+            "This post may contain affiliate links. We may earn a commission at no cost to you.",
+            RemovedKind.ADVERTISEMENT,
+        ),
+        ("Each product was independently selected by our editors.", RemovedKind.ADVERTISEMENT),
+    ],
+)
+def test_more_residue_lines_are_removed(line: str, kind: RemovedKind) -> None:
+    cleaned = remove_residue([BODY, line, BODY + " More."], None, [])
+    assert cleaned.paragraphs == (BODY, BODY + " More.")
+    assert [r.kind for r in cleaned.removed] == [kind]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Modified: you changed the file but have not committed it yet.",
+        "- DateRange guarantees that the start comes before the end.",
+        "- Merchant and affiliate programs: connect your store to the platform.",
+        "Contents of the box matter more than the box itself, as every mover learns.",
+    ],
+)
+def test_lines_resembling_residue_are_kept(line: str) -> None:
+    assert remove_residue([BODY, line], None, []).paragraphs == (BODY, line)
+
+
+def test_related_heading_near_the_end_closes_the_article() -> None:
+    teasers = ["Related articles", "- Five ways tides shape coasts", "- Why the sea is salty"]
+    cleaned = remove_residue([BODY, BODY + " Two.", BODY + " Three.", *teasers], None, [])
+    assert cleaned.paragraphs == (BODY, BODY + " Two.", BODY + " Three.")
+    assert {r.kind for r in cleaned.removed} == {RemovedKind.RELATED_LINKS}
+    assert [r.text for r in cleaned.removed] == teasers
+
+
+def test_related_heading_before_much_more_article_is_not_an_ending() -> None:
+    paragraphs = [BODY, BODY + " Two.", "Related articles", "- One teaser", BODY + " Three."]
+    cleaned = remove_residue([*paragraphs, BODY + " Four.", BODY + " Five."], None, [])
+    assert BODY + " Five." in cleaned.paragraphs
+    assert "- One teaser" in cleaned.paragraphs
+
+
+def test_long_paragraph_printed_twice_is_kept_once() -> None:
+    teaser = "Navigating the disability process can be overwhelming while you recover at home."
+    cleaned = remove_residue([teaser, BODY, "Pros", teaser, "Pros"], None, [])
+    assert cleaned.paragraphs == (teaser, BODY, "Pros", "Pros")
+    assert [r.reason for r in cleaned.removed] == ["paragraph repeated verbatim"]

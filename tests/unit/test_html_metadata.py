@@ -179,3 +179,130 @@ def test_date_printed_under_the_headline_is_found() -> None:
     _, meta = page_metadata(load_html(html), None, "", NOW)
     assert meta.published_at is not None
     assert meta.published_at.date().isoformat() == "2024-10-03"
+
+
+DATED_PAGE = """<html><head>
+<meta property="article:published_time" content="2020-05-13T20:03:25+00:00">
+<meta property="article:modified_time" content="2025-01-02T15:06:00-06:00">
+</head><body>{before}<h1>Best Car Rental Companies</h1>{after}<p>Body text.</p></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        # The update shown under the headline is the date readers see: the declared
+        # modified timestamp of that day is used, with its time and zone.
+        ("", "<span>Updated January 2, 2025</span>", "2025-01-02T15:06:00-06:00"),
+        # A kicker line above the headline counts too.
+        ("<div>Jan 2, 2025</div>", "", "2025-01-02T15:06:00-06:00"),
+        # A shown day that matches no declared date is taken as it is.
+        ("", "<time>March 1, 2024</time>", "2024-03-01T00:00:00+00:00"),
+        # Nothing shown beside the headline: the declared publication date.
+        ("", "<p>No date here.</p>", "2020-05-13T20:03:25+00:00"),
+    ],
+)
+def test_date_shown_beside_the_headline_wins(before: str, after: str, expected: str) -> None:
+    html = DATED_PAGE.format(before=before, after=after)
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.published_at == datetime.fromisoformat(expected)
+    assert meta.modified_at == datetime.fromisoformat("2025-01-02T15:06:00-06:00")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A named desk or team declared as the author is the byline readers see.
+        ("TOI Lifestyle Desk", ("TOI Lifestyle Desk",)),
+        ("Great Day Editorial Team", ("Great Day Editorial Team",)),
+        ("The Investopedia Team", ("The Investopedia Team",)),
+        # A bare role, or a job title after the name, is still no author.
+        ("The Editorial Team", ()),
+        ("Staff Writer", ()),
+        ("Jane Doe, Sr. Director of Operations", ("Jane Doe",)),
+        # A user handle declared as the author is kept as written.
+        ("jsteinhardt", ("jsteinhardt",)),
+        ("march", ()),
+        ("jane@example.com", ()),
+    ],
+)
+def test_declared_teams_and_handles(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw], SITES) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Lifestyle Desk", ()),  # not declared: a visible "Desk" is a section label
+        ("jsteinhardt", ()),  # a lone lowercase word in a page is rarely a byline
+        ("by jsteinhardt", ("jsteinhardt",)),  # unless "By" introduces it
+        ("By Sofia Kondrat EdTech Content writer", ()),  # a job title is no team name
+        ("Jane Doe Last update: June 2, 2025", ("Jane Doe",)),
+    ],
+)
+def test_visible_bylines_stay_strict(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw], [], visible=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        ("<p>By <a href='/p/jane'>Jane Doe</a></p>", ("Jane Doe",)),
+        ("<p>Written by Jane Doe, Dec 17, 2025</p>", ("Jane Doe",)),
+        # A sentence opening with "By" is not a byline.
+        ("<p>By the end of the year the tide had turned.</p>", ()),
+    ],
+)
+def test_byline_printed_by_the_headline(after: str, expected: tuple[str, ...]) -> None:
+    html = f"<html><body><h1>How Tides Work</h1>{after}<p>The moon pulls.</p></body></html>"
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == expected
+
+
+def test_declared_author_is_not_replaced_by_a_headline_byline() -> None:
+    html = (
+        "<html><head><meta name='author' content='John Roe'></head><body>"
+        "<h1>How Tides Work</h1><p>By Jane Doe</p></body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == ("John Roe",)
+
+
+@pytest.mark.parametrize(
+    ("html", "url", "day"),
+    [
+        # A `<time>` element without any publication marker.
+        ("<body><p>Text.</p><time datetime='2025-06-02T10:00:00Z'>June 2</time></body>", None,
+         "2025-06-02"),
+        # The day in the URL's path.
+        ("<body><p>Text.</p></body>", "https://blog.example.com/2025/12/18/tides", "2025-12-18"),
+        ("<body><p>Text.</p></body>", "https://blog.example.com/2025/13/45/tides", None),
+    ],
+)  # fmt: skip
+def test_undeclared_dates_from_time_elements_and_urls(
+    html: str, url: str | None, day: str | None
+) -> None:
+    _, meta = page_metadata(load_html(f"<html>{html}</html>"), url, "", NOW)
+    got = meta.published_at.date().isoformat() if meta.published_at else None
+    assert got == day
+
+
+@pytest.mark.parametrize(("wrapper", "found"), [("article", True), ("div", False)])
+def test_htmldate_guesses_only_for_article_pages(wrapper: str, found: bool) -> None:
+    # No declared, shown or linked date: only htmldate's search could find this one, and
+    # it is asked only when the page presents itself as an article.
+    html = (
+        f"<html><body><{wrapper}><p>Some words about tides.</p><p>More text.</p>"
+        f"<span class='entry-date'>Posted 2024-05-06</span><p>End.</p></{wrapper}></body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert (meta.published_at is not None) == found
+
+
+def test_author_box_gives_the_name_before_the_bio() -> None:
+    bio = "Jane Doe has covered the oceans for ten years and lives by the sea. " * 4
+    html = (
+        "<html><body><h1>How Tides Work</h1><p>The moon pulls the sea.</p>"
+        f"<div class='blog-author'><h4>Jane Doe</h4><p>{bio}</p></div></body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == ("Jane Doe",)

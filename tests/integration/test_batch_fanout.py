@@ -1,0 +1,42 @@
+"""A batch is one broker message; a worker fans it out into one message per job."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from copydesk.settings import Settings
+from copydesk.task_names import TASK_ENQUEUE_JOBS, TASK_PROCESS
+from tests.support import api_process, delete_queue
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_batch_is_sent_as_one_message_and_a_single_item_as_its_job(
+    settings: Settings, tmp_path: Path
+) -> None:
+    idle = settings.model_copy(update={"queue": f"{settings.queue}-fanout"})
+    assert idle.redis_url is not None
+    client = redis.Redis.from_url(idle.redis_url)
+    try:
+        with (
+            api_process(idle, tmp_path / "api.log") as api,
+            httpx.Client(base_url=api.base_url) as http,
+        ):
+            items = [{"text": f"Item {i}.\n\nSecond paragraph."} for i in range(3)]
+            batch = http.post("/v1/documents:batch", json={"items": items}).json()
+            single = http.post("/v1/documents", json={"text": "Alone.\n\nReally."}).json()
+        messages = [json.loads(raw) for raw in reversed(client.lrange(idle.queue, 0, -1))]
+        sent = [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages]
+        batch_ids = [job["job_id"] for job in batch["jobs"]]
+        assert sent == [
+            (TASK_ENQUEUE_JOBS, repr([batch_ids])),
+            (TASK_PROCESS, repr([single["job_id"]])),
+        ]
+    finally:
+        delete_queue(idle)
+        client.close()
