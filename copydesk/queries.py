@@ -342,6 +342,17 @@ def _fingerprint_values(fp: Fingerprint) -> dict[str, Any]:
     }
 
 
+def commit_durably(conn: Conn) -> None:
+    """Make this transaction's commit wait for the disk, whatever the connection's default.
+
+    Worker connections commit asynchronously (`db.create_pool`), but a transaction that
+    writes `documents` must not: an asynchronous commit is visible before it is on disk, so
+    a reader could take it into its feed cursor, and after a crash the lost transaction's
+    xid can be handed out again, to a later change that the cursor would then skip.
+    """
+    conn.execute("SET LOCAL synchronous_commit = on")
+
+
 def lock_keys(conn: Conn, keys: Sequence[int]) -> None:
     """Take transaction-scoped advisory locks, in ascending order (so two stores never deadlock)."""
     with conn.cursor() as cur:

@@ -116,6 +116,7 @@ def _lock(conn: queries.Conn, url_key: str | None, sha: str, bands: list[int]) -
 
 def store_document(conn: queries.Conn, doc: Document) -> Stored:
     """Store `doc` by the rules above, in the caller's transaction; returns the row it is in."""
+    queries.commit_durably(conn)
     key = page_key(doc.source_url, doc.final_url, doc.canonical_url)
     signature = minhash(doc.text)
     bands = band_keys(signature)
@@ -179,6 +180,7 @@ def backfill_document(conn: queries.Conn, row: queries.UnfingerprintedRow) -> No
     newest becomes the page's row (older ones keep url_key NULL). A row with no
     near-duplicate keeps the cluster of its own it got from the migration.
     """
+    queries.commit_durably(conn)
     key = page_key(row.source_url, row.final_url, row.canonical_url)
     signature = minhash(row.text)
     bands = band_keys(signature)
