@@ -232,6 +232,23 @@ def requeue_job(conn: Conn, job_id: UUID) -> None:
     )
 
 
+def requeue_stale_job(conn: Conn, job_id: UUID, stale_seconds: int) -> bool:
+    """`requeue_job` for the sweeper: only if the job is still unchanged for `stale_seconds`.
+
+    Between the sweeper's listing and this update a worker may have claimed the job; it is
+    then left running (False), so the sweeper does not send a second message for it.
+    """
+    cur = conn.execute(
+        """
+        UPDATE ingest_jobs SET status = 'queued', updated_at = now()
+        WHERE id = %(id)s AND status IN ('queued', 'running')
+          AND updated_at < now() - make_interval(secs => %(stale)s)
+        """,
+        {"id": job_id, "stale": stale_seconds},
+    )
+    return cur.rowcount > 0
+
+
 def touch_job(conn: Conn, job_id: UUID) -> None:
     """Note that a queued job was just (re-)enqueued, so the sweeper leaves it alone."""
     conn.execute(
