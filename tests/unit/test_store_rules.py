@@ -23,6 +23,11 @@ BODY = " ".join(f"word{i}" for i in range(300))
         ("https://b.example/copy", None, "https://a.example/story", "https://b.example/copy"),
         ("https://a.example/x", None, "javascript:alert(1)", "https://a.example/x"),
         ("ftp://a.example/x", None, None, None),
+        # Every page naming the home page as its canonical: a template error, not identity.
+        ("https://a.example/story-1", None, "https://a.example/", "https://a.example/story-1"),
+        ("https://a.example/?p=7", None, "https://www.a.example", "https://a.example/?p=7"),
+        ("https://a.example/?utm_source=x", None, "https://a.example/", "https://a.example/"),
+        ("https://a.example/story", None, "https://a.example/story/", "https://a.example/story/"),
     ],
 )
 def test_page_key(
