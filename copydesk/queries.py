@@ -166,15 +166,20 @@ def fail_spent_job(
 
     This is how a page that kills its worker every time ends: each death leaves the job
     running with one more attempt counted, and the delivery after the last one lands here.
+    A job left queued with its attempts used up had its last one cut short by a database
+    error (`release_job`): its worker was not lost, and the reason says so.
     """
     row = conn.execute(
         sql.SQL(
             """
             UPDATE ingest_jobs
             SET status = 'failed', finished_at = now(), updated_at = now(),
-                error = format('gave up after %%s attempts: the worker running the last one '
-                               'was lost (killed, out of memory or past its time limit)',
-                               attempts)
+                error = format(CASE WHEN status = 'queued'
+                    THEN 'gave up after %%s attempts: the last one was cut short by a '
+                         'database error'
+                    ELSE 'gave up after %%s attempts: the worker running the last one '
+                         'was lost (killed, out of memory or past its time limit)' END,
+                    attempts)
             WHERE id = %(id)s AND attempts >= %(max)s AND {}
             RETURNING attempts
             """

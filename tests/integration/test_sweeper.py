@@ -133,3 +133,19 @@ def test_sweep_leaves_a_job_claimed_since_it_was_listed(
     assert queries.requeue_stale_job(conn, job_id, stale) is True
     job = queries.get_job(conn, job_id)
     assert job is not None and job.status is JobStatus.QUEUED
+
+
+def test_a_job_spent_by_database_errors_says_so(
+    pool: db.Pool, settings: Settings, conn: psycopg.Connection[Any]
+) -> None:
+    # release_job leaves a job whose attempt met a database error queued, attempts counted.
+    attempts = settings.job_max_attempts
+    job_id = _insert_stale(conn, NewJob(JobKind.TEXT, body="db went away"), "queued", attempts)
+    _, failed = sweep_stale_jobs(pool, settings)
+    assert job_id in failed
+    job = queries.get_job(conn, job_id)
+    assert job is not None and job.status is JobStatus.FAILED
+    assert (
+        job.error
+        == f"gave up after {attempts} attempts: the last one was cut short by a database error"
+    )
