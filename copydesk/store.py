@@ -33,6 +33,7 @@ from copydesk.extract.fingerprint import (
     NEAR_DUPLICATE_JACCARD,
     Signature,
     band_keys,
+    has_shingles,
     jaccard,
     minhash,
     signature_bytes,
@@ -104,7 +105,10 @@ def choose_cluster(
     signature: Signature, candidates: list[queries.Candidate], current: int | None = None
 ) -> int | None:
     """The cluster to join: `current` if still near one of its members, else that of the
-    closest near-duplicate (oldest on ties); None when nothing is near (a new cluster)."""
+    closest near-duplicate (oldest on ties); None when nothing is near (a new cluster).
+    A text without words is near nothing: all such texts have one and the same signature."""
+    if not has_shingles(signature):
+        return None
     near = []
     for candidate in candidates:
         score = jaccard(signature, signature_from_bytes(candidate.minhash))

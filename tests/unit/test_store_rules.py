@@ -54,6 +54,15 @@ def test_choose_cluster() -> None:
     assert choose_cluster(sig, [_candidate(4, 8, BODY), _candidate(3, 9, near)], current=9) == 9
 
 
+def test_texts_without_words_are_near_nothing() -> None:
+    # Emoji-only or punctuation-only bodies all get one signature; unrelated ones must not
+    # form one cluster.
+    wordless = minhash("\U0001f600\U0001f600 !!! \u2728")
+    assert choose_cluster(wordless, [_candidate(1, 5, "\U0001f389 --- ???")]) is None
+    assert choose_cluster(wordless, [_candidate(1, 5, BODY)], current=5) is None
+    assert choose_cluster(minhash(BODY), [_candidate(1, 5, "*** ...")]) is None
+
+
 def test_signature_bytes_round_trip() -> None:
     sig = minhash(BODY)
     data = signature_bytes(sig)
