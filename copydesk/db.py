@@ -32,8 +32,9 @@ def create_pool(settings: Settings, *, synchronous_commit: bool = True) -> Pool:
     is flushed to disk. A crash of PostgreSQL can then lose the last few hundred
     milliseconds of commits, but never corrupts anything, and every worker write is
     redone: a job whose claim or "done" was lost is still queued or running, and the
-    sweeper runs it again (documents are upserted by body hash). The API keeps the
-    default: a 202 promises that the job row is on disk.
+    sweeper runs it again. Transactions that write documents opt back in
+    (`queries.commit_durably`): what a reader's change feed has seen must survive a crash.
+    The API keeps the default: a 202 promises that the job row is on disk.
     """
     options = {} if synchronous_commit else {"options": "-c synchronous_commit=off"}
     pool: Pool = ConnectionPool(

@@ -166,15 +166,20 @@ def fail_spent_job(
 
     This is how a page that kills its worker every time ends: each death leaves the job
     running with one more attempt counted, and the delivery after the last one lands here.
+    A job left queued with its attempts used up had its last one cut short by a database
+    error (`release_job`): its worker was not lost, and the reason says so.
     """
     row = conn.execute(
         sql.SQL(
             """
             UPDATE ingest_jobs
             SET status = 'failed', finished_at = now(), updated_at = now(),
-                error = format('gave up after %%s attempts: the worker running the last one '
-                               'was lost (killed, out of memory or past its time limit)',
-                               attempts)
+                error = format(CASE WHEN status = 'queued'
+                    THEN 'gave up after %%s attempts: the last one was cut short by a '
+                         'database error'
+                    ELSE 'gave up after %%s attempts: the worker running the last one '
+                         'was lost (killed, out of memory or past its time limit)' END,
+                    attempts)
             WHERE id = %(id)s AND attempts >= %(max)s AND {}
             RETURNING attempts
             """
@@ -230,6 +235,23 @@ def requeue_job(conn: Conn, job_id: UUID) -> None:
         """,
         {"id": job_id},
     )
+
+
+def requeue_stale_job(conn: Conn, job_id: UUID, stale_seconds: int) -> bool:
+    """`requeue_job` for the sweeper: only if the job is still unchanged for `stale_seconds`.
+
+    Between the sweeper's listing and this update a worker may have claimed the job; it is
+    then left running (False), so the sweeper does not send a second message for it.
+    """
+    cur = conn.execute(
+        """
+        UPDATE ingest_jobs SET status = 'queued', updated_at = now()
+        WHERE id = %(id)s AND status IN ('queued', 'running')
+          AND updated_at < now() - make_interval(secs => %(stale)s)
+        """,
+        {"id": job_id, "stale": stale_seconds},
+    )
+    return cur.rowcount > 0
 
 
 def touch_job(conn: Conn, job_id: UUID) -> None:
@@ -340,6 +362,17 @@ def _fingerprint_values(fp: Fingerprint) -> dict[str, Any]:
         "band_keys": fp.band_keys,
         "cluster_id": fp.cluster_id,
     }
+
+
+def commit_durably(conn: Conn) -> None:
+    """Make this transaction's commit wait for the disk, whatever the connection's default.
+
+    Worker connections commit asynchronously (`db.create_pool`), but a transaction that
+    writes `documents` must not: an asynchronous commit is visible before it is on disk, so
+    a reader could take it into its feed cursor, and after a crash the lost transaction's
+    xid can be handed out again, to a later change that the cursor would then skip.
+    """
+    conn.execute("SET LOCAL synchronous_commit = on")
 
 
 def lock_keys(conn: Conn, keys: Sequence[int]) -> None:

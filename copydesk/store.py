@@ -33,6 +33,7 @@ from copydesk.extract.fingerprint import (
     NEAR_DUPLICATE_JACCARD,
     Signature,
     band_keys,
+    has_shingles,
     jaccard,
     minhash,
     signature_bytes,
@@ -70,19 +71,29 @@ def page_key(
 
     A canonical URL on another host is ignored: a page must not be able to revise another
     site's document by naming it (syndicated copies do); such copies get clustered instead.
+    So is a canonical naming the home page from any other page: templates that print the
+    home page as every page's canonical (a common misconfiguration) would otherwise make
+    all of a site's articles one document, each revising the one before.
     """
     base = normalize_url(final_url or source_url or "")
     if base is None:
         return None
     canonical = normalize_url(canonical_url or "")
-    if canonical is not None and _host(canonical) == _host(base):
-        return canonical
-    return base
+    if canonical is None or _host(canonical) != _host(base):
+        return base
+    if _is_home(canonical) and not _is_home(base):
+        return base
+    return canonical
 
 
 def _host(url: str) -> str:
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
+
+
+def _is_home(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def _lock_key(namespace: str, value: str) -> int:
@@ -94,7 +105,10 @@ def choose_cluster(
     signature: Signature, candidates: list[queries.Candidate], current: int | None = None
 ) -> int | None:
     """The cluster to join: `current` if still near one of its members, else that of the
-    closest near-duplicate (oldest on ties); None when nothing is near (a new cluster)."""
+    closest near-duplicate (oldest on ties); None when nothing is near (a new cluster).
+    A text without words is near nothing: all such texts have one and the same signature."""
+    if not has_shingles(signature):
+        return None
     near = []
     for candidate in candidates:
         score = jaccard(signature, signature_from_bytes(candidate.minhash))
@@ -116,6 +130,7 @@ def _lock(conn: queries.Conn, url_key: str | None, sha: str, bands: list[int]) -
 
 def store_document(conn: queries.Conn, doc: Document) -> Stored:
     """Store `doc` by the rules above, in the caller's transaction; returns the row it is in."""
+    queries.commit_durably(conn)
     key = page_key(doc.source_url, doc.final_url, doc.canonical_url)
     signature = minhash(doc.text)
     bands = band_keys(signature)
@@ -179,6 +194,7 @@ def backfill_document(conn: queries.Conn, row: queries.UnfingerprintedRow) -> No
     newest becomes the page's row (older ones keep url_key NULL). A row with no
     near-duplicate keeps the cluster of its own it got from the migration.
     """
+    queries.commit_durably(conn)
     key = page_key(row.source_url, row.final_url, row.canonical_url)
     signature = minhash(row.text)
     bands = band_keys(signature)

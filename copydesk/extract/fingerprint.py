@@ -153,6 +153,12 @@ def minhash(text: str) -> Signature:
     return signature
 
 
+def has_shingles(signature: Signature) -> bool:
+    """False for the signature of a text without words (emoji, punctuation): such texts
+    all share it, so it says nothing about which story they tell."""
+    return not np.array_equal(signature, _EMPTY)
+
+
 def jaccard(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
     return float(np.count_nonzero(a == b)) / PERMUTATIONS

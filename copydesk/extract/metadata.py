@@ -122,12 +122,12 @@ def page_metadata(
         license=facts.ld.license or facts.first(*LICENSE_KEYS) or _first(facts.license_links),
         raw=_raw(facts, bylines),
     )
-    declared = [
+    headlines = [
         t
         for t in (facts.ld.headline, facts.first("og:title", "twitter:title"), facts.title_tag)
         if t
     ]
-    return choose_title(facts.h1, declared, sites), meta
+    return choose_title(facts.h1, headlines, sites), meta
 
 
 def _first(values: Iterable[str]) -> str | None:

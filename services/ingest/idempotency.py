@@ -18,7 +18,7 @@ from copydesk.models import NewJob
 HEADER = "Idempotency-Key"
 MAX_KEY_CHARS = 255
 # Visible ASCII only: keys are opaque tokens (UUIDs, hashes), never free text.
-_KEY = re.compile(r"^[\x21-\x7e]+$")
+_KEY = re.compile(r"[\x21-\x7e]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ def parse_key(value: str | None) -> str | None:
     """The header's value, checked; None when absent. InvalidInput when malformed."""
     if value is None:
         return None
-    if not 1 <= len(value) <= MAX_KEY_CHARS or not _KEY.match(value):
+    if not 1 <= len(value) <= MAX_KEY_CHARS or not _KEY.fullmatch(value):
         raise InvalidInput(
             f"{HEADER} must be 1 to {MAX_KEY_CHARS} visible ASCII characters (e.g. a UUID)"
         )

@@ -185,6 +185,8 @@ def validate_url(url: str) -> str:
         raise InvalidInput(f"url is longer than {MAX_URL_CHARS} characters")
     if _URL_UNSAFE.search(url):
         raise InvalidInput("url contains whitespace or control characters")
+    if _UNSTORABLE.search(url):  # NUL is refused just above: what is left is a surrogate
+        raise InvalidInput("url contains a lone surrogate, which cannot be stored")
     try:
         parts = urlsplit(url)
         hostname = parts.hostname

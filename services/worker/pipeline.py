@@ -271,7 +271,6 @@ def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[U
             limits = (settings.stale_job_seconds, settings.job_max_attempts, NO_DELIVERY)
             if queries.fail_spent_job(conn, job_id, *limits) is not None:
                 failed.append(job_id)
-            else:
-                queries.requeue_job(conn, job_id)
+            elif queries.requeue_stale_job(conn, job_id, settings.stale_job_seconds):
                 requeue.append(job_id)
     return requeue, failed

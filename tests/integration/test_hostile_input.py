@@ -65,6 +65,14 @@ REJECTED: list[tuple[str, str, bytes, str, int, str]] = [
     ("javascript-url", "/v1/documents", b'{"url": "javascript:alert(1)"}', "json", 422, "http"),
     ("ftp-url", "/v1/documents", b'{"url": "ftp://ftp.example/a.txt"}', "json", 422, "'ftp'"),
     ("credentials", "/v1/documents", b'{"url": "https://u:pw@a.example/"}', "json", 422, "cred"),
+    (
+        "lone-surrogate-url",
+        "/v1/documents",
+        b'{"url": "https://a.example/\\ud800"}',
+        "json",
+        422,
+        "lone surrogate",
+    ),
     ("duplicate-keys", "/v1/documents", b'{"text": "a", "text": "b"}', "json", 422, "twice"),
     (
         "nul-in-source-pattern",

@@ -111,3 +111,41 @@ def test_only_the_dead_workers_redelivered_message_takes_a_running_job_over(
     job = queries.get_job(conn, job_id)
     assert job is not None and job.status is JobStatus.FAILED
     assert job.error is not None and "gave up after 3 attempts" in job.error
+
+
+def test_sweep_leaves_a_job_claimed_since_it_was_listed(
+    settings: Settings, conn: psycopg.Connection[Any]
+) -> None:
+    job_id = _insert_stale(conn, NewJob(JobKind.TEXT, body="message came late"), "queued", 0)
+    stale = settings.stale_job_seconds
+    assert job_id in queries.stale_job_ids(conn, stale, 10_000)
+    # The late message reaches a worker between the sweeper's listing and its update.
+    job = queries.claim_job(conn, job_id, stale, settings.job_max_attempts, Delivery("late"))
+    assert job is not None and job.status is JobStatus.RUNNING
+    assert queries.requeue_stale_job(conn, job_id, stale) is False
+    job = queries.get_job(conn, job_id)
+    assert job is not None and job.status is JobStatus.RUNNING
+    # Once the claim has gone stale too (its worker died), it is requeued.
+    conn.execute(
+        "UPDATE ingest_jobs SET updated_at = now() - interval '1 hour' WHERE id = %(id)s",
+        {"id": job_id},
+    )
+    assert queries.requeue_stale_job(conn, job_id, stale) is True
+    job = queries.get_job(conn, job_id)
+    assert job is not None and job.status is JobStatus.QUEUED
+
+
+def test_a_job_spent_by_database_errors_says_so(
+    pool: db.Pool, settings: Settings, conn: psycopg.Connection[Any]
+) -> None:
+    # release_job leaves a job whose attempt met a database error queued, attempts counted.
+    attempts = settings.job_max_attempts
+    job_id = _insert_stale(conn, NewJob(JobKind.TEXT, body="db went away"), "queued", attempts)
+    _, failed = sweep_stale_jobs(pool, settings)
+    assert job_id in failed
+    job = queries.get_job(conn, job_id)
+    assert job is not None and job.status is JobStatus.FAILED
+    assert (
+        job.error
+        == f"gave up after {attempts} attempts: the last one was cut short by a database error"
+    )

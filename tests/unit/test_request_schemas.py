@@ -55,6 +55,8 @@ def test_valid_items(body: bytes, expected: NewJob) -> None:
         (b'{"url": "http://a.example/a b"}', "whitespace or control"),
         (b'{"url": "http://a.example/\\u0000"}', "whitespace or control"),
         (b'{"url": "http://[::1/"}', "cannot be parsed"),
+        (b'{"url": "http://a.example/\\ud800"}', "lone surrogate"),
+        (b'{"html": "<p>x</p>", "url": "http://a.example/\\udfff"}', "lone surrogate"),
         (b'{"url": "file:///etc/passwd"}', "not 'file'"),
         (b'{"url": "javascript:alert(1)"}', "not 'javascript'"),
     ],

@@ -23,6 +23,11 @@ BODY = " ".join(f"word{i}" for i in range(300))
         ("https://b.example/copy", None, "https://a.example/story", "https://b.example/copy"),
         ("https://a.example/x", None, "javascript:alert(1)", "https://a.example/x"),
         ("ftp://a.example/x", None, None, None),
+        # Every page naming the home page as its canonical: a template error, not identity.
+        ("https://a.example/story-1", None, "https://a.example/", "https://a.example/story-1"),
+        ("https://a.example/?p=7", None, "https://www.a.example", "https://a.example/?p=7"),
+        ("https://a.example/?utm_source=x", None, "https://a.example/", "https://a.example/"),
+        ("https://a.example/story", None, "https://a.example/story/", "https://a.example/story/"),
     ],
 )
 def test_page_key(
@@ -47,6 +52,15 @@ def test_choose_cluster() -> None:
     assert choose_cluster(sig, [_candidate(4, 8, near), _candidate(3, 9, near)]) == 9
     # A revised document stays in its cluster while it is still near one of its members.
     assert choose_cluster(sig, [_candidate(4, 8, BODY), _candidate(3, 9, near)], current=9) == 9
+
+
+def test_texts_without_words_are_near_nothing() -> None:
+    # Emoji-only or punctuation-only bodies all get one signature; unrelated ones must not
+    # form one cluster.
+    wordless = minhash("\U0001f600\U0001f600 !!! \u2728")
+    assert choose_cluster(wordless, [_candidate(1, 5, "\U0001f389 --- ???")]) is None
+    assert choose_cluster(wordless, [_candidate(1, 5, BODY)], current=5) is None
+    assert choose_cluster(minhash(BODY), [_candidate(1, 5, "*** ...")]) is None
 
 
 def test_signature_bytes_round_trip() -> None:
