@@ -690,11 +690,6 @@ _RELATED_HEAD = re.compile(
     r"|noticias relacionadas|artículos relacionados|lo más leído)\s*:?$",
     re.I,
 )
-RELATED_STEMS = (
-    "relat", "read", "more", "recommend", "popular", "trending", "latest", "top stories",
-    "next", "miss", "see also", "lesen", "thema", "interessieren", "weitere", "lire", "sujet",
-    "similaires", "leer", "interesar", "relacionad", "leído",
-)  # fmt: skip
 # How a related-links heading can start (lower-cased): a cheap `str.startswith` pre-check
 # for `is_related_heading`, which only matches at the start of the line.
 RELATED_PREFIXES = (
