@@ -53,6 +53,7 @@ _WRITER_BIO = re.compile(
     r"(?:[\w-]+\s+){0,4}(?i:writer|journalist|editor|reporter|author|contributor|columnist"
     r"|blogger|correspondent|photographer|attorney|lawyer)\b"
 )
+MAX_BIO_LEAD_WORDS = 4
 # Name parts shorter than this are too often ordinary words to open a bio with.
 MIN_NAME_PART_CHARS = 3
 _ABOUT_AUTHOR = re.compile(r"^(?:about the authors?|about\s+\w+(?:\s+\w+)?|author bio)\W*$", re.I)
@@ -75,6 +76,8 @@ _DISCLOSURE = re.compile(
 MAX_DISCLOSURE_WORDS = 60
 # A byline lead-in or a reading-time remnant left on its own line by the page's markup.
 _BARE_LEAD = re.compile(r"^(?:written by|posted by|min(?:ute)? read)\s*:?$", re.I)
+# Placeholder text a template shows until an editor fills it in.
+_PLACEHOLDER = re.compile(r"\blorem ipsum\b", re.I)
 # A "Recent posts" entry: a list item ending with the post's date ("- Title - May 2, 2025").
 _DATED_ITEM = re.compile(
     r"\s[-\u2013\u2014|]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -104,6 +107,10 @@ _NOT_TAIL_HEADING = re.compile(r"^(?:read more|more on)\b", re.I)
 # An article may repeat a short heading ("Pros", "Step 1"); a paragraph this long printed
 # twice is a template block. Measured on the dev set: F1 flat from 6 to 15 words.
 MIN_REPEATED_WORDS = 10
+# Repeats only go when a page prints this many long paragraphs again (measured on the dev
+# set: below it, removing them lost recall on pages whose authors repeat a tip or a list
+# item; from 5 up the figures are flat).
+MIN_REPEATS = 5
 # Only lines this short are judged by their look alone (credits, datelines, counters).
 MAX_SHORT_WORDS = 12
 # A bio box sits in the last paragraphs of an article.
@@ -128,12 +135,14 @@ def remove_residue(paragraphs: Sequence[str], title: str | None, authors: Sequen
     title_key = fold_name(title) if title else None
     paragraphs, tail = _cut_tail(paragraphs)
     last = len(paragraphs)
-    seen: set[str] = set()
+    # A few repeated paragraphs are the author's (a tip restated, a list item reused); a
+    # page printing many again carries a duplicated template block.
+    seen: set[str] | None = set() if _repeats(paragraphs) >= MIN_REPEATS else None
     for index, paragraph in enumerate(paragraphs):
         verdict = _judge(
             paragraph, index, last, title_key, author_keys, bio_keys, started=bool(kept)
         )
-        verdict = verdict or _repeated(paragraph, seen)
+        verdict = verdict or (_repeated(paragraph, seen) if seen is not None else None)
         if verdict is not None:
             removed.append(Removed(paragraph, *verdict))
             continue
@@ -145,11 +154,21 @@ def remove_residue(paragraphs: Sequence[str], title: str | None, authors: Sequen
     return Cleaned(tuple(kept), tuple(removed) + tail)
 
 
+def _repeats(paragraphs: Sequence[str]) -> int:
+    """How many long paragraphs the page prints again."""
+    keys = [_key(p) for p in paragraphs if len(p.split()) >= MIN_REPEATED_WORDS]
+    return len(keys) - len(set(keys))
+
+
+def _key(paragraph: str) -> str:
+    return " ".join(paragraph.casefold().split())
+
+
 def _repeated(paragraph: str, seen: set[str]) -> tuple[RemovedKind, str] | None:
     """A long paragraph printed again word for word: a template block (teaser, testimonial)."""
     if len(paragraph.split()) < MIN_REPEATED_WORDS:
         return None
-    key = " ".join(paragraph.casefold().split())
+    key = _key(paragraph)
     if key in seen:
         return RemovedKind.OTHER, "paragraph repeated verbatim"
     seen.add(key)
@@ -204,6 +223,8 @@ def _judge(
         short = _judge_short(paragraph, author_keys)
         if short is not None:
             return short
+    if _PLACEHOLDER.search(paragraph):
+        return RemovedKind.OTHER, "template placeholder text"
     listed = _LIST_MARKER.match(paragraph)
     if listed and _DATED_ITEM.search(paragraph):
         return RemovedKind.RELATED_LINKS, "post link with its date"
@@ -236,10 +257,14 @@ def _is_bio(paragraph: str, bio_keys: list[str]) -> bool:
     """Whether a paragraph opens with an author's name (or surname) followed by a bio verb,
     or with any name introduced as a writer ("Jane Doe is a freelance travel writer")."""
     text = paragraph.lstrip("([ ")
-    words = text.split()
-    for size in (1, 2, 3, 4):
-        if fold_name(" ".join(words[:size])) in bio_keys:
-            if _BIO_VERB.match(" ".join(words[size:])):
+    lead, comma, rest = text.partition(",")
+    # "At Example News, Doe covers...": the name may follow a short opening clause.
+    starts = [text, rest] if comma and len(lead.split()) <= MAX_BIO_LEAD_WORDS else [text]
+    for start in starts:
+        words = start.split()
+        for size in (1, 2, 3, 4):
+            named = fold_name(" ".join(words[:size])) in bio_keys
+            if named and _BIO_VERB.match(" ".join(words[size:])):
                 return True
     return _WRITER_BIO.match(text) is not None
 
