@@ -51,13 +51,29 @@ def _page(body: str) -> str:
     return f"<html><head><title>Tides</title></head><body>{body}</body></html>"
 
 
-def test_article_page_takes_the_trafilatura_path() -> None:
+def test_article_page_takes_trafilatura_recall_mode_first() -> None:
     html = _page(f"<article><h1>Tides</h1><p>{BODY}</p><p>Advertisement</p><p>{BODY}</p></article>")
     result = extract_html(html, "https://example.com/tides")
-    assert result.path == "trafilatura"
+    assert result.path == "trafilatura-recall"
     assert result.title == "Tides"
     assert "Advertisement" not in result.paragraphs
     assert any(r.kind is RemovedKind.ADVERTISEMENT for r in result.removed)
+
+
+def test_default_mode_runs_when_recall_mode_finds_a_small_part(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[bool] = []
+
+    def fake(tree: object, url: object, settings: object, *, recall: bool) -> list[str]:
+        calls.append(recall)
+        return ["A teaser line that recall mode picked up."] if recall else [BODY, BODY]
+
+    monkeypatch.setattr(html_module, "_trafilatura", fake)
+    result = extract_html(_page(f"<p>{BODY}</p><p>{BODY}</p>"), None)
+    assert calls == [True, False]
+    assert result.path == "trafilatura"
+    assert result.paragraphs == (BODY, BODY)
 
 
 def test_text_only_in_a_footer_is_found_by_recall_mode() -> None:
