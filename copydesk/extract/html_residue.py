@@ -91,6 +91,9 @@ _LIST_MARKER = re.compile(r"^[-*\u2022]\s+")
 # (a long run after it is more article, with a teaser box in between).
 TAIL_START_SHARE = 0.5
 TAIL_MAX_SHARE = 0.25
+# A breadcrumb or menu above the article: at least this many list items this short.
+MIN_MENU_ITEMS = 2
+MAX_MENU_ITEM_WORDS = 3
 # A reference list may be long (a paper's is a third of its text): measured on the dev
 # set, cutting after a references heading gains precision up to this share, no recall.
 SOURCES_MAX_SHARE = 0.4
@@ -134,6 +137,8 @@ def remove_residue(paragraphs: Sequence[str], title: str | None, authors: Sequen
     bio_keys = _bio_keys(authors)
     title_key = fold_name(title) if title else None
     paragraphs, tail = _cut_tail(paragraphs)
+    paragraphs, menu = _cut_leading_menu(paragraphs)
+    removed.extend(menu)
     last = len(paragraphs)
     # A few repeated paragraphs are the author's (a tip restated, a list item reused); a
     # page printing many again carries a duplicated template block.
@@ -191,6 +196,25 @@ def _cut_tail(paragraphs: Sequence[str]) -> tuple[Sequence[str], tuple[Removed, 
     return paragraphs, ()
 
 
+def _cut_leading_menu(paragraphs: Sequence[str]) -> tuple[Sequence[str], list[Removed]]:
+    """The paragraphs after a leading run of one- to three-word list items: a breadcrumb
+    ("- News", "- Lifestyle") or a language or location menu printed above the article."""
+    count = 0
+    while count < len(paragraphs) and _is_menu_item(paragraphs[count]):
+        count += 1
+    if count < MIN_MENU_ITEMS:
+        return paragraphs, []
+    gone = [
+        Removed(p, RemovedKind.NAVIGATION, "menu above the article") for p in paragraphs[:count]
+    ]
+    return paragraphs[count:], gone
+
+
+def _is_menu_item(line: str) -> bool:
+    marker = _LIST_MARKER.match(line)
+    return marker is not None and len(line[marker.end() :].split()) <= MAX_MENU_ITEM_WORDS
+
+
 def _tail_heading(line: str) -> tuple[RemovedKind, str] | None:
     if len(line.split()) > MAX_TAIL_HEADING_WORDS or _NOT_TAIL_HEADING.match(line):
         return None
@@ -217,7 +241,7 @@ def _judge(
     if found is not None:
         return found
     words = len(_WORD.findall(paragraph))
-    if not started and title_key and fold_name(paragraph) == title_key:
+    if not started and title_key and fold_name(_LIST_MARKER.sub("", paragraph)) == title_key:
         return RemovedKind.OTHER, "headline repeated as body text"
     if words <= MAX_SHORT_WORDS:
         short = _judge_short(paragraph, author_keys)

@@ -188,3 +188,15 @@ def test_bio_box_going_on_by_surname_is_removed() -> None:
     bio = ["Jane Doe co-founded a small surveying firm.", "At Example News, Doe covers the sea."]
     cleaned = remove_residue([BODY, *bio], None, ["Jane Doe"])
     assert cleaned.paragraphs == (BODY,)
+
+
+def test_breadcrumb_above_the_article_is_removed() -> None:
+    crumbs = ["- News", "- Lifestyle", "- How Tides Work"]
+    cleaned = remove_residue([*crumbs, BODY], "How Tides Work", [])
+    assert cleaned.paragraphs == (BODY,)
+    assert [r.kind for r in cleaned.removed[:2]] == [RemovedKind.NAVIGATION] * 2
+
+
+def test_one_short_list_item_opening_the_article_is_kept() -> None:
+    lines = ["- Fast", "The tide comes in twice a day along the northern coast.", BODY]
+    assert remove_residue(lines, None, []).paragraphs == tuple(lines)
