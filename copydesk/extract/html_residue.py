@@ -78,6 +78,11 @@ MAX_DISCLOSURE_WORDS = 60
 _BARE_LEAD = re.compile(r"^(?:written by|posted by|min(?:ute)? read)\s*:?$", re.I)
 # Placeholder text a template shows until an editor fills it in.
 _PLACEHOLDER = re.compile(r"\blorem ipsum\b", re.I)
+# The prompt or the terms of a contact or download form closing the page ("Fill out the
+# form to get a copy of our ebook"); earlier, a how-to may be about filling in forms.
+_FORM_PROMPT = re.compile(
+    r"\b(?:fill (?:out|in) (?:the|this|our) form|submitting this form|the form below)\b", re.I
+)
 # A "Recent posts" entry: a list item ending with the post's date ("- Title - May 2, 2025").
 _DATED_ITEM = re.compile(
     r"\s[-\u2013\u2014|]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -249,6 +254,9 @@ def _judge(
             return short
     if _PLACEHOLDER.search(paragraph):
         return RemovedKind.OTHER, "template placeholder text"
+    closing = index >= last - BIO_TAIL_PARAGRAPHS
+    if closing and words <= MAX_DISCLOSURE_WORDS and _FORM_PROMPT.search(paragraph):
+        return RemovedKind.NEWSLETTER_PROMO, "prompt or terms of a sign-up form"
     listed = _LIST_MARKER.match(paragraph)
     if listed and _DATED_ITEM.search(paragraph):
         return RemovedKind.RELATED_LINKS, "post link with its date"

@@ -176,6 +176,7 @@ def test_references_list_at_the_end_is_cut() -> None:
         ("- Five ways tides shape coasts - December 8, 2025", RemovedKind.RELATED_LINKS),
         ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", RemovedKind.OTHER),
         ("(John Roe is an Associate Attorney at Example LLP.)", RemovedKind.BYLINE),
+        ("Fill out the form to get a copy of our ebook.", RemovedKind.NEWSLETTER_PROMO),
     ],
 )
 def test_widget_placeholder_and_bio_lines(line: str, kind: RemovedKind) -> None:
