@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from copydesk import queries
 from copydesk.apikeys import hash_api_key
@@ -25,20 +26,26 @@ _BEARER = HTTPBearer(
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 
 
-def authenticate(
+async def authenticate(
     request: Request, res: Annotated[Resources, Depends(get_resources)], credentials: Credentials
 ) -> None:
-    """Let the request through with `request.state.client` set, or raise Unauthorized."""
+    """Let the request through with `request.state.client` set, or raise Unauthorized.
+
+    Async, so that local mode costs no thread-pool hop; the key lookup runs in the pool."""
     if not res.keys_required:
         request.state.client = ANONYMOUS
         return
     if credentials is None:
         raise Unauthorized("an API key is required: send Authorization: Bearer <key>")
-    with res.pool.connection() as conn:
-        key_id = queries.active_api_key_id(conn, hash_api_key(credentials.credentials))
+    key_id = await run_in_threadpool(_key_id, res, credentials.credentials)
     if key_id is None:
         raise Unauthorized("the API key is not valid or has been revoked")
     request.state.client = str(key_id)
+
+
+def _key_id(res: Resources, key: str) -> int | None:
+    with res.pool.connection() as conn:
+        return queries.active_api_key_id(conn, hash_api_key(key))
 
 
 def request_client(request: Request) -> str:
