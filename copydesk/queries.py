@@ -1221,8 +1221,23 @@ def claim_idempotency_key(
         """,
         {"client": client, "key": key},
     ).fetchone()
-    assert row is not None  # the conflicting row is committed and never deleted
+    # The conflicting row is committed, and the sweeper deletes only rows long past the TTL.
+    assert row is not None
     return IdempotencyRecord(row[0], row[1], row[2], list(row[3]))
+
+
+def delete_expired_idempotency_keys(conn: Conn, older_than_seconds: float, limit: int) -> int:
+    """Delete up to `limit` idempotency records older than `older_than_seconds`; how many."""
+    cur = conn.execute(
+        """
+        DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
+            SELECT ctid FROM idempotency_keys
+            WHERE created_at < now() - make_interval(secs => %(age)s)
+            LIMIT %(limit)s))
+        """,
+        {"age": older_than_seconds, "limit": limit},
+    )
+    return cur.rowcount
 
 
 def set_idempotency_jobs(conn: Conn, client: str, key: str, job_ids: Sequence[UUID]) -> None:
