@@ -3,23 +3,24 @@
     PYTHONPATH=. python bench/ingest_api.py [--clients 32] [--seconds 10] [--batch 100]
 
 Starts the API (one uvicorn process, as `copydesk api` runs it) on a scratch database and
-queue, with no worker, and drives it from a second process (this script re-run with
---loadgen) on loopback: `--clients` concurrent clients, each sending its next request as
-soon as the last is answered, for `--seconds`. Both single submissions (POST /v1/documents)
-and batches (POST /v1/documents:batch of `--batch` items) are measured, and each at one
-client too, which shows the service time without queueing. Each run is paired with the
-same load on a bare FastAPI app doing no work (the framework's floor on this machine now),
-and the ratio of the two is printed, since the machine is shared and absolute figures drift.
-Targets: p99 < 50 ms for a single submission, a batch of 100 accepted in < 100 ms (p99),
-both at 32 clients.
+queue, with no worker, and drives it from a second process on loopback (bench/loadgen.py:
+`wrk` when installed, else a lean asyncio client): `--clients` keep-alive connections, each
+sending its next request as soon as the last is answered, for `--seconds`. Both single
+submissions (POST /v1/documents) and batches (POST /v1/documents:batch of `--batch` items)
+are measured, and each at one client too, which shows the service time without queueing.
+Each run is paired with the same load on a bare FastAPI app doing no work (the framework's
+floor on this machine now), and the ratio of the two is printed, since the machine is shared
+and absolute figures drift; so is the server's CPU time per request, which the machine's
+load moves less. Targets: p99 < 50 ms for a single submission, a batch of 100 accepted in
+< 100 ms (p99), both at 32 clients.
 Results: bench/results/ingest_api.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -47,56 +48,47 @@ TEXT = "\n\n".join(
 )
 
 
-async def _client(
-    http: httpx.AsyncClient, path: str, body: dict[str, Any], until: float, out: list[float]
-) -> None:
-    while time.perf_counter() < until:
-        began = time.perf_counter()
-        response = await http.post(path, json=body)
-        out.append(time.perf_counter() - began)
-        if response.status_code != 202:
-            raise RuntimeError(f"{response.status_code}: {response.text[:200]}")
-
-
-async def _load(base_url: str, mode: str, clients: int, seconds: float, batch: int) -> list[float]:
+def _body(mode: str, batch: int) -> tuple[str, bytes]:
+    """The path and JSON body of one request of this mode."""
     if mode == "single":
-        path, body = "/v1/documents", {"text": TEXT}
-    else:
-        path, body = "/v1/documents:batch", {"items": [{"text": TEXT}] * batch}
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as http:
-        for _ in range(clients):  # open the connections before the clock
-            await http.get("/healthz")
-        until = time.perf_counter() + seconds
-        await asyncio.gather(*(_client(http, path, body, until, latencies) for _ in range(clients)))
-    return latencies
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return "/v1/documents", json.dumps({"text": TEXT}).encode()
+    return "/v1/documents:batch", json.dumps({"items": [{"text": TEXT}] * batch}).encode()
 
 
 def load_from_another_process(
-    base_url: str, mode: str, clients: int, seconds: float, batch: int
+    base_url: str,
+    server_pid: int,
+    mode: str,
+    clients: int,
+    seconds: float,
+    batch: int,
+    generator: str,
 ) -> dict[str, Any]:
-    """Run the load generator as a separate process; its figures."""
-    command = [sys.executable, __file__, "--loadgen", base_url, mode]
-    command += ["--clients", str(clients), "--seconds", str(seconds), "--batch", str(batch)]
-    result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600)
-    latencies: list[float] = json.loads(result.stdout)
+    """Run the load generator (bench/loadgen.py) as a separate process; its figures, with
+    the CPU time the server's processes spent per request (which the machine's load moves
+    less than the latencies)."""
+    from bench.system import cpu_delta, tree_cpu_seconds
+
+    path, body = _body(mode, batch)
+    cpu_before = tree_cpu_seconds(server_pid)
+    with tempfile.NamedTemporaryFile(suffix=".json") as body_file:
+        body_file.write(body)
+        body_file.flush()
+        command = [sys.executable, str(Path(__file__).with_name("loadgen.py"))]
+        command += [base_url + path, body_file.name, "--clients", str(clients)]
+        command += ["--seconds", str(seconds), "--generator", generator]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if result.returncode != 0:
+        raise RuntimeError(f"load generator failed:\n{result.stderr[-3000:]}")
+    figures: dict[str, Any] = json.loads(result.stdout)
+    cpu = cpu_delta(tree_cpu_seconds(server_pid), cpu_before)
     items = 1 if mode == "single" else batch
     return {
         "mode": mode,
         "clients": clients,
-        "requests": len(latencies),
-        "requests_per_second": round(len(latencies) / seconds, 1),
-        "items_per_second": round(items * len(latencies) / seconds, 1),
-        "p50_ms": round(1000 * _percentile(latencies, 0.50), 2),
-        "p90_ms": round(1000 * _percentile(latencies, 0.90), 2),
-        "p99_ms": round(1000 * _percentile(latencies, 0.99), 2),
-        "max_ms": round(1000 * max(latencies), 2),
+        **figures,
+        "items_per_second": round(items * figures["requests_per_second"], 1),
+        "server_cpu_ms_per_request": round(1000 * cpu / figures["requests"], 3),
     }
 
 
@@ -128,7 +120,7 @@ def serve_bare(port: int) -> None:
 
 
 @contextmanager
-def bare_server() -> Iterator[str]:
+def bare_server() -> Iterator[tuple[str, int]]:
     from tests.support import free_port
 
     port = free_port()
@@ -142,7 +134,7 @@ def bare_server() -> Iterator[str]:
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -153,33 +145,33 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--loadgen", nargs=2, metavar=("URL", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--generator",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load generator (bench/loadgen.py): wrk when installed, else raw asyncio",
+    )
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
         serve_bare(args.serve_bare)
         return
-    if args.loadgen:
-        base_url, mode = args.loadgen
-        latencies = asyncio.run(_load(base_url, mode, args.clients, args.seconds, args.batch))
-        print(json.dumps(latencies))
-        return
 
     from bench.system import running_system, write_result
 
     runs = []
+    load_at_start = os.getloadavg()
     with (
         tempfile.TemporaryDirectory(prefix="copydesk-api-") as tmp,
         running_system(Path(tmp), with_worker=False) as system,
-        bare_server() as bare_url,
+        bare_server() as (bare_url, bare_pid),
     ):
         for mode in ("single", "batch"):
             for clients in (1, args.clients):
                 # Baseline and copydesk back to back, so the machine's load hits both alike.
-                base = load_from_another_process(bare_url, mode, clients, args.seconds, args.batch)
-                run = load_from_another_process(
-                    system.api_url, mode, clients, args.seconds, args.batch
-                )
+                load = (mode, clients, args.seconds, args.batch, args.generator)
+                base = load_from_another_process(bare_url, bare_pid, *load)
+                run = load_from_another_process(system.api_url, system.api.proc.pid, *load)
                 run["baseline"] = base
                 run["ratio_req_per_s_vs_baseline"] = round(
                     run["requests_per_second"] / base["requests_per_second"], 3
@@ -201,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "ingest_api",
         {
             "seconds_per_run": args.seconds,
+            "load_average_at_start": load_at_start,
             "batch": args.batch,
             "runs": runs,
             "targets_ms": TARGETS_MS,
@@ -214,7 +207,8 @@ def _line(run: dict[str, Any]) -> str:
     return (
         f"{run['mode']:<6} {run['clients']:>2} clients: {run['requests_per_second']:7.1f} req/s "
         f"({run['items_per_second']:7.1f} items/s)  p50 {run['p50_ms']:6.1f} ms  "
-        f"p90 {run['p90_ms']:6.1f} ms  p99 {run['p99_ms']:6.1f} ms  max {run['max_ms']:6.1f} ms"
+        f"p90 {run['p90_ms']:6.1f} ms  p99 {run['p99_ms']:6.1f} ms  max {run['max_ms']:6.1f} ms  "
+        f"server CPU {run['server_cpu_ms_per_request']:.2f} ms/req"
     )
 
 

@@ -13,6 +13,7 @@ from copydesk import queries
 from copydesk.settings import Settings
 
 Pool: TypeAlias = "ConnectionPool[psycopg.Connection[TupleRow]]"
+AsyncConn: TypeAlias = "psycopg.AsyncConnection[TupleRow]"
 
 # Seconds to wait for the first connection before giving up on a misconfigured URL.
 POOL_OPEN_TIMEOUT = 15.0
@@ -51,6 +52,18 @@ def create_pool(settings: Settings, *, synchronous_commit: bool = True) -> Pool:
     )
     pool.open(wait=True, timeout=POOL_OPEN_TIMEOUT)
     return pool
+
+
+async def connect_async(settings: Settings) -> AsyncConn:
+    """One asyncio connection in autocommit mode, for the API's group commit: its single
+    INSERT statement is a transaction by itself, committed durably (synchronous_commit on)
+    in one round trip."""
+    return await psycopg.AsyncConnection.connect(
+        settings.require_database_url(),
+        autocommit=True,
+        # libpq takes whole seconds, and treats anything below 2 as 2.
+        connect_timeout=max(2, round(settings.db_pool_timeout)),
+    )
 
 
 def apply_schema(database_url: str) -> None:

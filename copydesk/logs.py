@@ -46,6 +46,11 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str = "INFO", component: str = "") -> None:
     """Send every logger's records to stderr as JSON lines (replaces existing handlers)."""
+    # The JSON lines never show thread or process names: skip collecting them on every record
+    # (the logging cookbook's advice; a few µs per line on the API's hot path).
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(component))
     root = logging.getLogger()

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 from psycopg import sql
@@ -35,6 +35,7 @@ from copydesk.models import Delivery, Document, Job, JobKind, JobStatus, NewJob
 _SCHEMA_LOCK_KEY = 7_401_220_911
 
 Conn = psycopg.Connection[Any]
+AsyncConn = psycopg.AsyncConnection[Any]
 
 _JOB_COLUMNS = """
     id, batch_id, kind, status, input_url AS url, input_body AS body, error, attempts,
@@ -74,28 +75,44 @@ def _job(row: dict[str, Any]) -> Job:
     return Job(**{**row, "kind": JobKind(row["kind"]), "status": JobStatus(row["status"])})
 
 
+# One statement for any number of jobs: its cost hardly grows with the row count, which is
+# what lets the API store a batch, or several requests at once, in one round trip. The ids
+# are drawn by the caller (uuid4, as gen_random_uuid would), so no RETURNING is needed.
+_INSERT_JOBS = """
+    INSERT INTO ingest_jobs (id, batch_id, kind, input_url, input_body)
+    SELECT * FROM unnest(
+        %(ids)b::uuid[], %(batch_ids)b::uuid[], %(kinds)b::text[], %(urls)b::text[],
+        %(bodies)b::text[]
+    )
+"""
+
+
+def _insert_jobs_params(
+    jobs: Sequence[tuple[NewJob, UUID | None]],
+) -> tuple[list[UUID], dict[str, list[Any]]]:
+    ids = [uuid4() for _ in jobs]
+    return ids, {
+        "ids": ids,
+        "batch_ids": [batch_id for _, batch_id in jobs],
+        "kinds": [str(job.kind) for job, _ in jobs],
+        "urls": [job.url for job, _ in jobs],
+        "bodies": [job.body for job, _ in jobs],
+    }
+
+
 def insert_jobs(conn: Conn, jobs: Sequence[NewJob], batch_id: UUID | None = None) -> list[UUID]:
     """Insert queued jobs, returning their ids in input order."""
-    ids: list[UUID] = []
-    with conn.cursor() as cur:
-        cur.executemany(
-            """
-            INSERT INTO ingest_jobs (batch_id, kind, input_url, input_body)
-            VALUES (%(batch_id)s, %(kind)s, %(url)s, %(body)s)
-            RETURNING id
-            """,
-            [
-                {"batch_id": batch_id, "kind": str(j.kind), "url": j.url, "body": j.body}
-                for j in jobs
-            ],
-            returning=True,
-        )
-        while True:
-            row = cur.fetchone()
-            if row is not None:
-                ids.append(row[0])
-            if not cur.nextset():
-                break
+    ids, params = _insert_jobs_params([(job, batch_id) for job in jobs])
+    conn.execute(_INSERT_JOBS, params)
+    return ids
+
+
+async def insert_jobs_async(
+    conn: AsyncConn, jobs: Sequence[tuple[NewJob, UUID | None]]
+) -> list[UUID]:
+    """`insert_jobs` on an async connection, each job with its own batch id (or None)."""
+    ids, params = _insert_jobs_params(jobs)
+    await conn.execute(_INSERT_JOBS, params)
     return ids
 
 
@@ -1208,8 +1225,23 @@ def claim_idempotency_key(
         """,
         {"client": client, "key": key},
     ).fetchone()
-    assert row is not None  # the conflicting row is committed and never deleted
+    # The conflicting row is committed, and the sweeper deletes only rows long past the TTL.
+    assert row is not None
     return IdempotencyRecord(row[0], row[1], row[2], list(row[3]))
+
+
+def delete_expired_idempotency_keys(conn: Conn, older_than_seconds: float, limit: int) -> int:
+    """Delete up to `limit` idempotency records older than `older_than_seconds`; how many."""
+    cur = conn.execute(
+        """
+        DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
+            SELECT ctid FROM idempotency_keys
+            WHERE created_at < now() - make_interval(secs => %(age)s)
+            LIMIT %(limit)s))
+        """,
+        {"age": older_than_seconds, "limit": limit},
+    )
+    return cur.rowcount
 
 
 def set_idempotency_jobs(conn: Conn, client: str, key: str, job_ids: Sequence[UUID]) -> None:

@@ -26,6 +26,12 @@ _LEAD_IN_ALONE = re.compile(
 )
 # A byline beside the headline is short: "By Jane Doe | May 2, 2025 | 4 min read".
 MAX_HEADLINE_BYLINE_WORDS = 12
+# A bare name under the headline: among its first lines, with a role or date this close.
+_NAME_LINES = 2
+_NAME_CONTEXT = 2
+_MAX_ROLE_LINE_WORDS = 6
+# "Saul's Investing Discussions": a possessive names a thing, not a person.
+_POSSESSIVE = re.compile(r"\w['\u2019]s\b")
 # Visible bylines often glue a date or update note to the name ("Jane DoeDec 18, 2025").
 _GLUED = re.compile(
     r"(?<=[a-z])(?=(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*\d|"
@@ -87,6 +93,8 @@ ROLE_WORDS = frozenset(
         "specialist",
         "consultant",
         "analyst",
+        "attorney",
+        "lawyer",
         "journalist",
         "intern",
         "host",
@@ -178,6 +186,9 @@ _LEADING_DATE = re.compile(
     r"\s+\d{4}|\d{1,2}\s+[a-z]+\.?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*",
     re.I,
 )
+# The same dates anywhere in a short line ("Updated on 23 Oct 2025").
+_DATE_IN_LINE = re.compile(_LEADING_DATE.pattern.removeprefix("^"), re.I)
+_WORDS = re.compile(r"[^\W_]+")
 _MAX_NAME_CHARS = 80
 _PERSON_NAME_WORDS = range(2, 4)
 # Words that make a name an organisation's or a brand's, not a person's.
@@ -330,12 +341,24 @@ def is_plausible_name(
     if parse_date(name) is not None:
         return False
     key = fold_name(name)
-    if person:  # declared a Person: a blogger may share the site's name
-        return bool(key)
     if any(key == fold_name(site) for site in site_names if site):
-        # The site's own name is no byline, unless the site is named after its author.
-        return _looks_like_person(words)
+        # The site's own name is no byline, unless the site is named after its author: a
+        # blogger declared a Person may share the site's name, but a news desk or a
+        # charity typed `Person` ("USA TODAY", "Clemson News") is still the site.
+        return not _is_brand(words) if person else _looks_like_person(words)
     return bool(key)
+
+
+def is_brand(name: str) -> bool:
+    """Whether a name is an organisation's or a brand's rather than a person's."""
+    return _is_brand(name.split())
+
+
+def _is_brand(words: list[str]) -> bool:
+    """A name in capitals ("USA TODAY") or holding an organisation word ("Clemson News")."""
+    if len(words) > 1 and all(w.isupper() for w in words):
+        return True
+    return any(w.lower().strip(".,") in _ORG_WORDS for w in words)
 
 
 def _is_role(lowered: list[str], *, declared: bool) -> bool:
@@ -357,6 +380,30 @@ def headline_bylines(texts: Sequence[str]) -> list[str]:
         if _LEAD_IN.match(text) and len(text.split()) <= MAX_HEADLINE_BYLINE_WORDS:
             found.append(text)
     return found
+
+
+def headline_name(texts: Sequence[str]) -> str | None:
+    """A bare name printed just under the headline, with a role or date beside it.
+
+    Templates print "Jane Doe" / "Senior Editor" / "May 2, 2025" under the `<h1>` with no
+    "By" and no markup naming a byline. A two- or three-word capitalised line is taken
+    for a name only there, and only when a role or a date follows within a few lines (a
+    subheading such as "Getting Started" has neither).
+    """
+    for index, text in enumerate(texts[:_NAME_LINES]):
+        if not looks_like_person(text) or _UI_TEXT.search(text) or _POSSESSIVE.search(text):
+            continue
+        after = texts[index + 1 : index + 1 + _NAME_CONTEXT]
+        if any(_is_role_or_date(line) for line in after):
+            return text
+    return None
+
+
+def _is_role_or_date(line: str) -> bool:
+    words = _WORDS.findall(line.lower())
+    if _DATE_IN_LINE.search(line) and len(words) <= MAX_HEADLINE_BYLINE_WORDS:
+        return True
+    return len(words) <= _MAX_ROLE_LINE_WORDS and any(w in ROLE_WORDS for w in words)
 
 
 def looks_like_person(name: str) -> bool:
@@ -384,18 +431,31 @@ def clean_authors(
     """Valid, de-duplicated names from raw byline values (`people`: declared Persons)."""
     sites = tuple(site_names)
     persons = {fold_name(p) for p in people}
+    site_keys = {key for site in sites if (key := fold_name(site))}
     names: dict[str, str] = {}
     for value in values:
         # "By Clay": a one-word name is trusted in a visible byline only after a lead-in,
         # which names it as explicitly as structured data does.
         introduced = visible and bool(_LEAD_IN.match(value.strip()))
         strict = visible and not introduced
-        for part in split_byline(value, visible=visible):
+        for raw in split_byline(value, visible=visible):
+            part = _without_site(raw, site_keys) if visible else raw
             person = fold_name(part) in persons
             named = {"person": person, "declared": not visible, "introduced": introduced}
             if is_plausible_name(part, sites, visible=strict, **named):
                 names.setdefault(fold_name(part), _tidy_case(part))
     return tuple(names.values())
+
+
+def _without_site(part: str, site_keys: set[str]) -> str:
+    """A visible byline without the site's name printed after the author's ("Jane Doe USA
+    TODAY"), as news templates set the outlet under the name."""
+    words = part.split()
+    for size in range(1, len(words) - 1):
+        # A name ends in a capitalised word: "Trial Attorney at <Site>" is a role.
+        if fold_name(" ".join(words[-size:])) in site_keys and words[-size - 1][:1].isupper():
+            return " ".join(words[:-size])
+    return part
 
 
 def _tidy_case(name: str) -> str:

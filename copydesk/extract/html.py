@@ -1,10 +1,12 @@
 """HTML extraction: trafilatura for the body, copydesk's own pass for residue and metadata.
 
 Trafilatura is called without its metadata (copydesk reads metadata itself, faster and
-validated) and without comments. When it finds nothing or too little, its recall mode
-is tried, then copydesk's text cleaner on the page's visible text; `Extraction.path`
-names the path taken. Trafilatura's internal caches are not thread-safe: callers running
-extractions in threads must serialise them (the worker uses processes).
+validated) and without comments, in its recall mode first (which keeps article sections
+its default mode drops, and runs faster); its default mode runs as well only when recall
+mode found a small part of the page's text, and copydesk's text cleaner reads the page's
+visible text when both find too little; `Extraction.path` names the path taken.
+Trafilatura's internal caches are not thread-safe: callers running extractions in
+threads must serialise them (the worker uses processes).
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ class Settings:
     # Run trafilatura's fast mode first and its full mode (which compares against
     # readability and jusText) only when the fast body is shorter than this; 0: always full.
     full_below_chars: int = 0
+    # Run trafilatura's recall mode first, and its default mode as well only when the
+    # recall body holds less than this share of the page's `<p>` text (recall mode then
+    # picked a teaser box or a single post). Measured on the dev set's articles: recall
+    # mode keeps the sections the default mode drops (R 0.948 -> 0.959) at no precision
+    # cost; the second run is needed on 1 page in 13.
+    recall_first: bool = True
+    default_below_share: float = 0.3
 
 
 DEFAULT = Settings()
@@ -89,6 +98,8 @@ def _result(
 
 def _body(tree: HtmlElement, url: str | None, settings: Settings) -> tuple[list[str], str]:
     """Body paragraphs and the path that produced them."""
+    if settings.recall_first:
+        return _recall_first(tree, url, settings)
     paragraphs = _trafilatura(tree, url, settings, recall=False)
     short = sum(map(len, paragraphs)) < settings.full_below_chars
     if settings.fast and short:
@@ -103,6 +114,27 @@ def _body(tree: HtmlElement, url: str | None, settings: Settings) -> tuple[list[
         return visible, "text-cleaner"
     best = recall if sum(map(len, recall)) > sum(map(len, paragraphs)) else paragraphs
     return best, "trafilatura" if best is paragraphs else "trafilatura-recall"
+
+
+def _recall_first(tree: HtmlElement, url: str | None, settings: Settings) -> tuple[list[str], str]:
+    """Recall mode's body; the default mode's when recall mode found a small part only."""
+    body, path = _trafilatura(tree, url, settings, recall=True), "trafilatura-recall"
+    size = sum(map(len, body))
+    if size < settings.default_below_share * _paragraph_chars(tree) or size < MIN_BODY_CHARS:
+        default = _trafilatura(tree, url, settings, recall=False)
+        if sum(map(len, default)) > size:
+            body, path, size = default, "trafilatura", sum(map(len, default))
+    if size >= MIN_BODY_CHARS:
+        return body, path
+    visible = _visible_lines(tree)
+    if sum(map(len, visible)) >= MIN_VISIBLE_CHARS:
+        return visible, "text-cleaner"
+    return body, path
+
+
+def _paragraph_chars(tree: HtmlElement) -> int:
+    """The characters of text in the page's `<p>` elements: what an article body holds."""
+    return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
 def _trafilatura(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from copydesk.extract.authors import fold_name
+from copydesk.extract.authors import fold_name, looks_like_person
 from copydesk.extract.cues import (
     classify_boilerplate,
     is_comment_heading,
@@ -41,7 +41,21 @@ _DATELINE = re.compile(
 # "5 min read", "Reading time: 4 minutes".
 _READING_TIME = re.compile(r"^(?:reading time:?\s*)?\d+\s*(?:min(?:ute)?s?)\.?(?:\s+read)?$", re.I)
 # A bio box: "<Author> is a writer at...", "<Author> has covered...", "About the author".
-_BIO_VERB = re.compile(r"^\W*(?:is|was|has|writes|covers|joined|lives|holds|serves)\b", re.I)
+_BIO_VERB = re.compile(
+    r"^\W*(?:is|was|has|writes|covers|joined|lives|holds|serves|co-?founded|founded"
+    r"|specializes|specialises|graduated|earned|began|started|works|worked|teaches)\b",
+    re.I,
+)
+# Any two or three capitalised words introduced as a writer: "Jane Doe is a freelance
+# travel writer", "(John Roe is an Associate Attorney at ...".
+_WRITER_BIO = re.compile(
+    r"^[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){1,2}\s+(?:is|has been)\s+(?:a|an|the)\s+"
+    r"(?:[\w-]+\s+){0,4}(?i:writer|journalist|editor|reporter|author|contributor|columnist"
+    r"|blogger|correspondent|photographer|attorney|lawyer)\b"
+)
+MAX_BIO_LEAD_WORDS = 4
+# Name parts shorter than this are too often ordinary words to open a bio with.
+MIN_NAME_PART_CHARS = 3
 _ABOUT_AUTHOR = re.compile(r"^(?:about the authors?|about\s+\w+(?:\s+\w+)?|author bio)\W*$", re.I)
 # A table of contents' heading: the entries below it repeat the article's own headings.
 _CONTENTS = re.compile(
@@ -62,6 +76,19 @@ _DISCLOSURE = re.compile(
 MAX_DISCLOSURE_WORDS = 60
 # A byline lead-in or a reading-time remnant left on its own line by the page's markup.
 _BARE_LEAD = re.compile(r"^(?:written by|posted by|min(?:ute)? read)\s*:?$", re.I)
+# Placeholder text a template shows until an editor fills it in.
+_PLACEHOLDER = re.compile(r"\blorem ipsum\b", re.I)
+# The prompt or the terms of a contact or download form closing the page ("Fill out the
+# form to get a copy of our ebook"); earlier, a how-to may be about filling in forms.
+_FORM_PROMPT = re.compile(
+    r"\b(?:fill (?:out|in) (?:the|this|our) form|submitting this form|the form below)\b", re.I
+)
+# A "Recent posts" entry: a list item ending with the post's date ("- Title - May 2, 2025").
+_DATED_ITEM = re.compile(
+    r"\s[-\u2013\u2014|]\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"\s+\d{1,2},?\s+\d{4}\s*$",
+    re.I,
+)
 # A list marker trafilatura puts before list items ("- 2 min read", "- Sep 26, 2022").
 _LIST_MARKER = re.compile(r"^[-*\u2022]\s+")
 # A short related-links or comments heading in the last part of the body closes the
@@ -69,12 +96,29 @@ _LIST_MARKER = re.compile(r"^[-*\u2022]\s+")
 # (a long run after it is more article, with a teaser box in between).
 TAIL_START_SHARE = 0.5
 TAIL_MAX_SHARE = 0.25
+# A breadcrumb or menu above the article: at least this many list items this short.
+MIN_MENU_ITEMS = 2
+MAX_MENU_ITEM_WORDS = 3
+# A reference list may be long (a paper's is a third of its text): measured on the dev
+# set, cutting after a references heading gains precision up to this share, no recall.
+SOURCES_MAX_SHARE = 0.4
 MAX_TAIL_HEADING_WORDS = 4
+# A references or footnotes heading: the list under it cites the article, readers do not
+# count it as the article's text.
+_SOURCES = re.compile(
+    r"^(?:(?:article\s+)?(?:references|sources)|citations|bibliography|works cited|footnotes"
+    r"|notes|literatur|quellen|références|referencias|fuentes)\s*:?$",
+    re.I,
+)
 # "Read more" is also a link inside the article, and "More on that..." starts a sentence.
 _NOT_TAIL_HEADING = re.compile(r"^(?:read more|more on)\b", re.I)
 # An article may repeat a short heading ("Pros", "Step 1"); a paragraph this long printed
 # twice is a template block. Measured on the dev set: F1 flat from 6 to 15 words.
 MIN_REPEATED_WORDS = 10
+# Repeats only go when a page prints this many long paragraphs again (measured on the dev
+# set: below it, removing them lost recall on pages whose authors repeat a tip or a list
+# item; from 5 up the figures are flat).
+MIN_REPEATS = 5
 # Only lines this short are judged by their look alone (credits, datelines, counters).
 MAX_SHORT_WORDS = 12
 # A bio box sits in the last paragraphs of an article.
@@ -95,13 +139,20 @@ def remove_residue(paragraphs: Sequence[str], title: str | None, authors: Sequen
     kept: list[str] = []
     removed: list[Removed] = []
     author_keys = [fold_name(a) for a in authors if a]
+    bio_keys = _bio_keys(authors)
     title_key = fold_name(title) if title else None
     paragraphs, tail = _cut_tail(paragraphs)
+    paragraphs, menu = _cut_leading_menu(paragraphs)
+    removed.extend(menu)
     last = len(paragraphs)
-    seen: set[str] = set()
+    # A few repeated paragraphs are the author's (a tip restated, a list item reused); a
+    # page printing many again carries a duplicated template block.
+    seen: set[str] | None = set() if _repeats(paragraphs) >= MIN_REPEATS else None
     for index, paragraph in enumerate(paragraphs):
-        verdict = _judge(paragraph, index, last, title_key, author_keys, started=bool(kept))
-        verdict = verdict or _repeated(paragraph, seen)
+        verdict = _judge(
+            paragraph, index, last, title_key, author_keys, bio_keys, started=bool(kept)
+        )
+        verdict = verdict or (_repeated(paragraph, seen) if seen is not None else None)
         if verdict is not None:
             removed.append(Removed(paragraph, *verdict))
             continue
@@ -113,11 +164,21 @@ def remove_residue(paragraphs: Sequence[str], title: str | None, authors: Sequen
     return Cleaned(tuple(kept), tuple(removed) + tail)
 
 
+def _repeats(paragraphs: Sequence[str]) -> int:
+    """How many long paragraphs the page prints again."""
+    keys = [_key(p) for p in paragraphs if len(p.split()) >= MIN_REPEATED_WORDS]
+    return len(keys) - len(set(keys))
+
+
+def _key(paragraph: str) -> str:
+    return " ".join(paragraph.casefold().split())
+
+
 def _repeated(paragraph: str, seen: set[str]) -> tuple[RemovedKind, str] | None:
     """A long paragraph printed again word for word: a template block (teaser, testimonial)."""
     if len(paragraph.split()) < MIN_REPEATED_WORDS:
         return None
-    key = " ".join(paragraph.casefold().split())
+    key = _key(paragraph)
     if key in seen:
         return RemovedKind.OTHER, "paragraph repeated verbatim"
     seen.add(key)
@@ -130,18 +191,40 @@ def _cut_tail(paragraphs: Sequence[str]) -> tuple[Sequence[str], tuple[Removed, 
     seen = 0
     for index, paragraph in enumerate(paragraphs):
         rest = total - seen - len(paragraph)
-        if seen >= total * TAIL_START_SHARE and rest <= total * TAIL_MAX_SHARE:
+        if seen >= total * TAIL_START_SHARE and rest <= total * SOURCES_MAX_SHARE:
             found = _tail_heading(paragraph)
-            if found is not None:
+            limit = SOURCES_MAX_SHARE if found and found[0] is RemovedKind.OTHER else TAIL_MAX_SHARE
+            if found is not None and rest <= total * limit:
                 gone = tuple(Removed(p, *found) for p in paragraphs[index:])
                 return paragraphs[:index], gone
         seen += len(paragraph)
     return paragraphs, ()
 
 
+def _cut_leading_menu(paragraphs: Sequence[str]) -> tuple[Sequence[str], list[Removed]]:
+    """The paragraphs after a leading run of one- to three-word list items: a breadcrumb
+    ("- News", "- Lifestyle") or a language or location menu printed above the article."""
+    count = 0
+    while count < len(paragraphs) and _is_menu_item(paragraphs[count]):
+        count += 1
+    if count < MIN_MENU_ITEMS:
+        return paragraphs, []
+    gone = [
+        Removed(p, RemovedKind.NAVIGATION, "menu above the article") for p in paragraphs[:count]
+    ]
+    return paragraphs[count:], gone
+
+
+def _is_menu_item(line: str) -> bool:
+    marker = _LIST_MARKER.match(line)
+    return marker is not None and len(line[marker.end() :].split()) <= MAX_MENU_ITEM_WORDS
+
+
 def _tail_heading(line: str) -> tuple[RemovedKind, str] | None:
     if len(line.split()) > MAX_TAIL_HEADING_WORDS or _NOT_TAIL_HEADING.match(line):
         return None
+    if _SOURCES.match(line):
+        return RemovedKind.OTHER, "after a references heading"
     if is_related_heading(line):
         return RemovedKind.RELATED_LINKS, "after a related-links heading"
     if is_comment_heading(line):
@@ -155,6 +238,7 @@ def _judge(
     last: int,
     title_key: str | None,
     author_keys: list[str],
+    bio_keys: list[str],
     *,
     started: bool,
 ) -> tuple[RemovedKind, str] | None:
@@ -162,16 +246,23 @@ def _judge(
     if found is not None:
         return found
     words = len(_WORD.findall(paragraph))
-    if not started and title_key and fold_name(paragraph) == title_key:
+    if not started and title_key and fold_name(_LIST_MARKER.sub("", paragraph)) == title_key:
         return RemovedKind.OTHER, "headline repeated as body text"
     if words <= MAX_SHORT_WORDS:
         short = _judge_short(paragraph, author_keys)
         if short is not None:
             return short
+    if _PLACEHOLDER.search(paragraph):
+        return RemovedKind.OTHER, "template placeholder text"
+    closing = index >= last - BIO_TAIL_PARAGRAPHS
+    if closing and words <= MAX_DISCLOSURE_WORDS and _FORM_PROMPT.search(paragraph):
+        return RemovedKind.NEWSLETTER_PROMO, "prompt or terms of a sign-up form"
     listed = _LIST_MARKER.match(paragraph)
+    if listed and _DATED_ITEM.search(paragraph):
+        return RemovedKind.RELATED_LINKS, "post link with its date"
     if words <= MAX_DISCLOSURE_WORDS and not listed and _DISCLOSURE.search(paragraph):
         return RemovedKind.ADVERTISEMENT, "affiliate or sponsorship disclosure"
-    if index >= last - BIO_TAIL_PARAGRAPHS and _is_bio(paragraph, author_keys):
+    if index >= last - BIO_TAIL_PARAGRAPHS and _is_bio(paragraph, bio_keys):
         return RemovedKind.BYLINE, "author bio box"
     return None
 
@@ -194,13 +285,26 @@ def _judge_short(line: str, author_keys: list[str]) -> tuple[RemovedKind, str] |
     return None
 
 
-def _is_bio(paragraph: str, author_keys: list[str]) -> bool:
-    """Whether a paragraph opens with an author's name followed by a bio verb."""
-    if not author_keys:
-        return False
-    words = paragraph.split()
-    for size in (2, 3, 4, 1):
-        head = fold_name(" ".join(words[:size]))
-        if head in author_keys or any(head and k.startswith(head) for k in author_keys):
-            return bool(_BIO_VERB.match(" ".join(words[size:])))
-    return False
+def _is_bio(paragraph: str, bio_keys: list[str]) -> bool:
+    """Whether a paragraph opens with an author's name (or surname) followed by a bio verb,
+    or with any name introduced as a writer ("Jane Doe is a freelance travel writer")."""
+    text = paragraph.lstrip("([ ")
+    lead, comma, rest = text.partition(",")
+    # "At Example News, Doe covers...": the name may follow a short opening clause.
+    starts = [text, rest] if comma and len(lead.split()) <= MAX_BIO_LEAD_WORDS else [text]
+    for start in starts:
+        words = start.split()
+        for size in (1, 2, 3, 4):
+            named = fold_name(" ".join(words[:size])) in bio_keys
+            if named and _BIO_VERB.match(" ".join(words[size:])):
+                return True
+    return _WRITER_BIO.match(text) is not None
+
+
+def _bio_keys(authors: Sequence[str]) -> list[str]:
+    """Folded author names, first names and surnames: a bio box goes on with "Doe covers
+    ..." or opens with "Jane has..."."""
+    keys = [fold_name(a) for a in authors if a]
+    people = [a.split() for a in authors if looks_like_person(a)]
+    parts = [fold_name(w) for words in people for w in (words[0], words[-1])]
+    return [k for k in (*keys, *parts) if len(k) >= MIN_NAME_PART_CHARS]

@@ -20,7 +20,13 @@ from courlan import normalize_url
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from copydesk.extract.authors import clean_authors, headline_bylines, looks_like_person
+from copydesk.extract.authors import (
+    clean_authors,
+    headline_bylines,
+    headline_name,
+    is_brand,
+    looks_like_person,
+)
 from copydesk.extract.dates import build_date, valid_date, within_web_era
 from copydesk.extract.page_facts import PageFacts, collect_facts, visible_bylines
 from copydesk.extract.result import Metadata
@@ -157,7 +163,7 @@ def _site_names(facts: PageFacts, url: str | None) -> list[str]:
 def _authors(facts: PageFacts, tree: HtmlElement) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The authors, and the visible bylines read to find them (often none need reading)."""
     # Only the names the site declares for itself: a blogger's host name is often their own.
-    sites = [*_meta_values(facts, SITE_KEYS), facts.ld.site_name or ""]
+    sites = [*_meta_values(facts, SITE_KEYS), facts.ld.site_name or "", facts.ld.publisher or ""]
     sites.append((facts.first("twitter:site") or "").lstrip("@"))
     ld = clean_authors(facts.ld.authors, sites, people=facts.ld.people)
     if ld and facts.ld.people:
@@ -173,13 +179,17 @@ def _authors(facts: PageFacts, tree: HtmlElement) -> tuple[tuple[str, ...], tupl
         visible = clean_authors([byline], sites, visible=True)
         if visible:
             return visible, bylines
-    if found:
+    if any(not is_brand(name) for name in found):
         return found, bylines
-    # "By Jane Doe" printed by the headline, without markup naming it a byline.
+    # "By Jane Doe" printed by the headline, without markup naming it a byline; an
+    # organisation declared as author yields to it.
     for byline in headline_bylines(facts.beside_headline):
         named = [n for n in clean_authors([byline], sites, visible=True) if looks_like_person(n)]
         if named:
             return tuple(named), (*bylines, byline)
+    bare = headline_name(facts.beside_headline)
+    if bare and clean_authors([bare], sites, visible=True):
+        return (bare,), (*bylines, bare)
     return found, bylines
 
 

@@ -17,6 +17,8 @@ from lxml.html import HtmlElement
 from copydesk.extract.jsonld import LdArticle, parse_blocks, read_article
 
 _SPACE = re.compile(r"\s+")
+# Zero-width spaces and joiners some CMSs leave in titles ("Healthy\u200b | Site").
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 # Elements that name an article's author in visible markup, by microdata, rel or class.
 # Checked in one Python pass over the elements: with the shared parser's C-level class
 # lookup that is twice as fast as the equivalent `contains()` XPath.
@@ -75,7 +77,7 @@ def squash(text: str | None) -> str:
     """Entities decoded (CMSs double-escape `&amp;#038;`), whitespace collapsed, stripped."""
     if text and "&" in text:
         text = html.unescape(text)
-    return _SPACE.sub(" ", text or "").strip()
+    return _SPACE.sub(" ", (text or "").translate(_ZERO_WIDTH)).strip()
 
 
 def _heading_text(elem: HtmlElement) -> str:

@@ -9,6 +9,7 @@ the only real heading; otherwise the declared title is used with the site part c
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from copydesk.extract.authors import fold_name
@@ -31,6 +32,8 @@ _MIN_HEADLINE_WORDS = 2
 _MAX_HEADLINE_CHARS = 300
 # An `<h1>` longer than this is a standfirst or a slogan, not a headline.
 _MAX_HEADLINE_WORDS = 30
+# A shorter title than this beginning a longer one is a short headline, not a cut one.
+_MIN_CUT_WORDS = 6
 # A title with fewer segments has no site part to cut.
 _MIN_PARTS = 2
 
@@ -85,17 +88,39 @@ def _trimmed(heading: str, declared: Sequence[str]) -> str:
     return heading
 
 
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _untruncated(titles: list[str]) -> list[str]:
+    """Each title, or a longer declared one it begins: JSON-LD headlines are often cut at a
+    length limit ("... Solutions (Including") while `og:title` keeps the whole."""
+    whole = []
+    for title in titles:
+        key = _fold(title)
+        longer = [t for t in titles if len(t) > len(title) and _fold(t).startswith(key)]
+        cut = len(title.split()) >= _MIN_CUT_WORDS and longer
+        whole.append(max(longer, key=len) if cut else title)
+    return whole
+
+
 def choose_title(
     headings: Sequence[str], declared: Sequence[str], site_names: Sequence[str]
 ) -> str | None:
     """The headline: an agreeing or sole `<h1>`, else the first declared title, site cut off."""
     sites = [fold_name(s) for s in site_names if s]
-    stripped = [strip_site_name(d, site_names) for d in declared if d]
+    stripped = _untruncated([strip_site_name(d, site_names) for d in declared if d])
     candidates = [
         h
         for h in headings
         if len(h) <= _MAX_HEADLINE_CHARS and fold_name(h) not in sites and fold_name(h)
     ]
+    # A heading printing a declared title whole, site part included ("Newsletter #18 -
+    # The World Without Work?"), is the headline as the site means it.
+    whole = {_fold(d) for d in declared if d and len(d.split()) >= _MIN_HEADLINE_WORDS}
+    for heading in candidates:
+        if _fold(heading) in whole:
+            return heading
     for heading in candidates:
         if any(_agrees(heading, d) for d in stripped):
             return _trimmed(heading, stripped)

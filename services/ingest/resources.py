@@ -1,4 +1,4 @@
-"""What request handlers share: settings, the DB pool and the task sender."""
+"""What request handlers share: settings, the DB pools and the task senders."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from fastapi import Request
 
 from copydesk.db import Pool
 from copydesk.settings import Settings
+from services.ingest.committer import GroupCommitter
+from services.ingest.publish import TaskPublisher
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +18,12 @@ class Resources:
     """Opened once per process in the app's lifespan."""
 
     settings: Settings
+    # The sync pool serves the routes that run in the thread pool (reads, sources, keys).
     pool: Pool
+    # Submissions: stored by the group committer, enqueued by the publisher, on the loop.
+    committer: GroupCommitter
+    publisher: TaskPublisher
+    # Celery, for the rare tasks sent outside submissions (dispatching crawl sources).
     sender: Celery
     # Whether requests need an API key (False in local mode).
     keys_required: bool = False
@@ -33,7 +40,7 @@ def create_sender(settings: Settings) -> Celery:
     return sender
 
 
-def get_resources(request: Request) -> Resources:
-    """FastAPI dependency: the process's resources."""
+async def get_resources(request: Request) -> Resources:
+    """FastAPI dependency: the process's resources (async: no thread-pool hop)."""
     resources: Resources = request.app.state.resources
     return resources

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
-from starlette.concurrency import run_in_threadpool
+from starlette.applications import Starlette
 
 from copydesk import queries
 from copydesk.errors import JobNotFound, PayloadTooLarge
@@ -66,8 +67,18 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _IDEMPOTENCY_CONFLICT = problem_responses(409)
 
 
-def _status_url(request: Request, job_id: UUID) -> str:
-    return str(request.url_for("get_job", job_id=str(job_id)))
+def _status_urls(request: Request, job_ids: list[UUID]) -> list[str]:
+    """Each job's status URL, as `request.url_for("get_job", ...)` gives it. Resolving the
+    route walks the routers and costs more than the rest of an answer, so the path is
+    resolved once per app."""
+    base = str(request.base_url).rstrip("/") + _jobs_path(request.app)
+    return [base + str(job_id) for job_id in job_ids]
+
+
+@cache
+def _jobs_path(app: Starlette) -> str:
+    """The path of GET /v1/jobs/{job_id} without its id: '/v1/jobs/'."""
+    return str(app.url_path_for("get_job", job_id="-")).removesuffix("-")
 
 
 @router.post(
@@ -84,10 +95,11 @@ async def post_document(
     raw = await _read_body(request, res.settings.max_body_bytes)
     job = parse_document(raw, res.settings.max_text_chars)
     idem = idempotency_for(key, request_client(request), "POST /v1/documents", [job])
-    submitted = await run_in_threadpool(submit_jobs, res, [job], None, idem)
+    submitted = await submit_jobs(res, [job], None, idem)
     _mark_replay(response, submitted)
     (job_id,) = submitted.job_ids
-    return JobAccepted(job_id=job_id, status_url=_status_url(request, job_id))
+    (status_url,) = _status_urls(request, submitted.job_ids)
+    return JobAccepted(job_id=job_id, status_url=status_url)
 
 
 @router.post(
@@ -104,10 +116,12 @@ async def post_batch(
     raw = await _read_body(request, res.settings.max_body_bytes)
     jobs = parse_batch(raw, res.settings.max_text_chars, res.settings.max_batch_items)
     idem = idempotency_for(key, request_client(request), "POST /v1/documents:batch", jobs)
-    submitted = await run_in_threadpool(submit_jobs, res, jobs, uuid4(), idem)
+    submitted = await submit_jobs(res, jobs, uuid4(), idem)
     _mark_replay(response, submitted)
+    urls = _status_urls(request, submitted.job_ids)
     accepted = [
-        JobAccepted(job_id=j, status_url=_status_url(request, j)) for j in submitted.job_ids
+        JobAccepted(job_id=j, status_url=url)
+        for j, url in zip(submitted.job_ids, urls, strict=True)
     ]
     assert submitted.batch_id is not None  # batches always get one
     return BatchAccepted(batch_id=submitted.batch_id, jobs=accepted)

@@ -279,3 +279,19 @@ def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[U
             elif queries.requeue_stale_job(conn, job_id, settings.stale_job_seconds):
                 requeue.append(job_id)
     return requeue, failed
+
+
+# Idempotency records are kept this long past their TTL before they are deleted, so that a
+# request that found a live record still reads it (the claim takes over expired ones anyway).
+IDEMPOTENCY_PURGE_GRACE_SECONDS = 3600.0
+
+
+def purge_idempotency_keys(pool: Pool, settings: Settings) -> int:
+    """Delete idempotency records long expired (a bounded number per sweep); how many.
+
+    Without this, every Idempotency-Key ever sent would stay in the table: expired records
+    are only overwritten when the same key comes back.
+    """
+    age = settings.idempotency_ttl_seconds + IDEMPOTENCY_PURGE_GRACE_SECONDS
+    with pool.connection() as conn:
+        return queries.delete_expired_idempotency_keys(conn, age, SWEEP_BATCH)

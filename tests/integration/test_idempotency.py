@@ -31,9 +31,11 @@ def _jobs_with_body(conn: psycopg.Connection[Any], body: str) -> int:
 
 
 def _enqueued(api_server: Service, job_id: str) -> int:
-    """How many times the API sent this job to the broker (its log: one JSON line each)."""
+    """How many times the API sent this job to the broker (its log: one JSON line per single
+    job or per batch)."""
     lines = api_server.log.read_text().splitlines()
-    return sum(1 for line in lines if '"job_enqueued"' in line and job_id in line)
+    events = ('"job_enqueued"', '"batch_enqueued"')
+    return sum(1 for line in lines if any(e in line for e in events) and job_id in line)
 
 
 def _post(client: httpx.Client, path: str, body: Any, key: str) -> httpx.Response:

@@ -51,13 +51,29 @@ def _page(body: str) -> str:
     return f"<html><head><title>Tides</title></head><body>{body}</body></html>"
 
 
-def test_article_page_takes_the_trafilatura_path() -> None:
+def test_article_page_takes_trafilatura_recall_mode_first() -> None:
     html = _page(f"<article><h1>Tides</h1><p>{BODY}</p><p>Advertisement</p><p>{BODY}</p></article>")
     result = extract_html(html, "https://example.com/tides")
-    assert result.path == "trafilatura"
+    assert result.path == "trafilatura-recall"
     assert result.title == "Tides"
     assert "Advertisement" not in result.paragraphs
     assert any(r.kind is RemovedKind.ADVERTISEMENT for r in result.removed)
+
+
+def test_default_mode_runs_when_recall_mode_finds_a_small_part(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[bool] = []
+
+    def fake(tree: object, url: object, settings: object, *, recall: bool) -> list[str]:
+        calls.append(recall)
+        return ["A teaser line that recall mode picked up."] if recall else [BODY, BODY]
+
+    monkeypatch.setattr(html_module, "_trafilatura", fake)
+    result = extract_html(_page(f"<p>{BODY}</p><p>{BODY}</p>"), None)
+    assert calls == [True, False]
+    assert result.path == "trafilatura"
+    assert result.paragraphs == (BODY, BODY)
 
 
 def test_text_only_in_a_footer_is_found_by_recall_mode() -> None:
@@ -131,8 +147,57 @@ def test_related_heading_before_much_more_article_is_not_an_ending() -> None:
     assert "- One teaser" in cleaned.paragraphs
 
 
-def test_long_paragraph_printed_twice_is_kept_once() -> None:
-    teaser = "Navigating the disability process can be overwhelming while you recover at home."
-    cleaned = remove_residue([teaser, BODY, "Pros", teaser, "Pros"], None, [])
-    assert cleaned.paragraphs == (teaser, BODY, "Pros", "Pros")
-    assert [r.reason for r in cleaned.removed] == ["paragraph repeated verbatim"]
+def test_duplicated_block_of_long_paragraphs_is_kept_once() -> None:
+    block = [
+        f"Teaser {i}: navigating the disability process can be hard while you recover."
+        for i in range(5)
+    ]
+    cleaned = remove_residue([*block, BODY, "Pros", *block, "Pros"], None, [])
+    assert cleaned.paragraphs == (*block, BODY, "Pros", "Pros")
+    assert [r.reason for r in cleaned.removed] == ["paragraph repeated verbatim"] * 5
+
+
+def test_a_tip_restated_once_is_kept_twice() -> None:
+    tip = "Book the mover at least eight weeks ahead, and confirm the date a week before."
+    cleaned = remove_residue([tip, BODY, tip], None, [])
+    assert cleaned.paragraphs == (tip, BODY, tip)
+
+
+def test_references_list_at_the_end_is_cut() -> None:
+    refs = ["References", "1. Doe J. (2020). Tides and moons.", "2. Roe R. (2021). Coasts."]
+    cleaned = remove_residue([BODY, BODY + " Two.", BODY + " Three.", *refs], None, [])
+    assert cleaned.paragraphs == (BODY, BODY + " Two.", BODY + " Three.")
+    assert [r.text for r in cleaned.removed] == refs
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("- Five ways tides shape coasts - December 8, 2025", RemovedKind.RELATED_LINKS),
+        ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", RemovedKind.OTHER),
+        ("(John Roe is an Associate Attorney at Example LLP.)", RemovedKind.BYLINE),
+        ("Fill out the form to get a copy of our ebook.", RemovedKind.NEWSLETTER_PROMO),
+    ],
+)
+def test_widget_placeholder_and_bio_lines(line: str, kind: RemovedKind) -> None:
+    cleaned = remove_residue([BODY, BODY + " More.", line], None, [])
+    assert cleaned.paragraphs == (BODY, BODY + " More.")
+    assert [r.kind for r in cleaned.removed] == [kind]
+
+
+def test_bio_box_going_on_by_surname_is_removed() -> None:
+    bio = ["Jane Doe co-founded a small surveying firm.", "At Example News, Doe covers the sea."]
+    cleaned = remove_residue([BODY, *bio], None, ["Jane Doe"])
+    assert cleaned.paragraphs == (BODY,)
+
+
+def test_breadcrumb_above_the_article_is_removed() -> None:
+    crumbs = ["- News", "- Lifestyle", "- How Tides Work"]
+    cleaned = remove_residue([*crumbs, BODY], "How Tides Work", [])
+    assert cleaned.paragraphs == (BODY,)
+    assert [r.kind for r in cleaned.removed[:2]] == [RemovedKind.NAVIGATION] * 2
+
+
+def test_one_short_list_item_opening_the_article_is_kept() -> None:
+    lines = ["- Fast", "The tide comes in twice a day along the northern coast.", BODY]
+    assert remove_residue(lines, None, []).paragraphs == tuple(lines)

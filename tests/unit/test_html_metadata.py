@@ -306,3 +306,93 @@ def test_author_box_gives_the_name_before_the_bio() -> None:
     )
     _, meta = page_metadata(load_html(html), None, "", NOW)
     assert meta.authors == ("Jane Doe",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("USA TODAY", ()),  # a news desk typed `Person` is still the site
+        ("Clemson News", ()),
+        ("Jane Doe", ("Jane Doe",)),  # a blogger named like the site stays
+    ],
+)
+def test_declared_person_named_like_a_brand_site(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw], [raw], people=[raw]) == expected
+
+
+def test_site_name_printed_after_a_visible_byline_is_cut() -> None:
+    assert clean_authors(["Jane Doe USA TODAY"], ["USA TODAY"], visible=True) == ("Jane Doe",)
+    assert clean_authors(["Trial Attorney at Example News"], SITES, visible=True) == ()
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}<p>The moon pulls.</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        # A bare name under the headline with a role or a date beside it.
+        ("<div>Jane Doe</div><div>Senior Editor</div>", ("Jane Doe",)),
+        ("<div>Jane Doe</div><div>Updated on 23 Oct 2025</div>", ("Jane Doe",)),
+        # A subheading, or a name-like line with nothing beside it, is no byline.
+        ("<h2>Getting Started</h2><p>The sea rises twice a day.</p>", ()),
+        ("<div>Saul's Investing Discussions</div><div>Mar 2, 2024</div>", ()),
+    ],
+)
+def test_bare_name_under_the_headline(after: str, expected: tuple[str, ...]) -> None:
+    html = _page("", f"<h1>How Tides Work</h1>{after}")
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == expected
+
+
+def test_organisation_author_yields_to_a_name_under_the_headline() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "How Tides '
+        'Work", "author": {"@type": "Organization", "name": "Tide Media Ltd"}}</script>'
+    )
+    html = _page(ld, "<h1>How Tides Work</h1><div>Jane Doe</div><div>Co-Founder</div>")
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == ("Jane Doe",)
+
+
+def test_publisher_declared_as_author_is_the_site() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "Article", "headline": "How Tides '
+        'Work", "author": {"@type": "Person", "name": "Harbour Construction"}, '
+        '"publisher": {"@type": "Organization", "name": "Harbour Construction"}}</script>'
+    )
+    _, meta = page_metadata(load_html(_page(ld, "<h1>How Tides Work</h1>")), None, "", NOW)
+    assert meta.authors == ()
+
+
+@pytest.mark.parametrize(
+    ("h1", "declared", "expected"),
+    [
+        # A heading printing the whole declared title, site part included.
+        (
+            ["Tide Letter #18 - Why the Sea Rises", "Why the sea rises"],
+            ["Tide Letter #18 - Why the Sea Rises"],
+            "Tide Letter #18 - Why the Sea Rises",
+        ),
+        # A JSON-LD headline cut at a length limit yields to the whole `og:title`.
+        (
+            [],
+            [
+                "How Tides Work and What the Moon Has to Do (With",
+                "How Tides Work and What the Moon Has to Do (With the Sea) | Example News",
+            ],
+            "How Tides Work and What the Moon Has to Do (With the Sea)",
+        ),
+        # A short title beginning a longer one is not a cut one.
+        (["Tides"], ["Tides", "Tides: Services and Consulting"], "Tides"),
+    ],
+)
+def test_headline_whole_and_untruncated(h1: list[str], declared: list[str], expected: str) -> None:
+    assert choose_title(h1, declared, ["Tide Letter", *SITES]) == expected
+
+
+def test_zero_width_space_does_not_hide_the_site_suffix() -> None:
+    html = "<html><head><title>How Tides Work\u200b | Example News</title></head></html>"
+    title, _ = page_metadata(load_html(html), "https://example.com/x", "", NOW)
+    assert title == "How Tides Work"

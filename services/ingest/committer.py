@@ -1,0 +1,145 @@
+"""Group commit: submissions that arrive together are stored in one transaction and
+enqueued in one Redis round trip.
+
+A 202 promises that the job rows are on disk, so every commit waits for PostgreSQL to flush
+its WAL; with the round trips and Python work around it, that per-transaction cost, not the
+insert itself, set the API's latency under load. The committer keeps one transaction in
+flight, on the event loop: whatever arrived while it ran goes into the next one, as a single
+INSERT, then one LPUSH of every submission's message. There is no timer, so a lone request
+waits for nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+
+from copydesk import queries
+from copydesk.db import DATABASE_ERRORS, AsyncConn, connect_async
+from copydesk.models import NewJob
+from copydesk.settings import Settings
+from services.ingest.publish import TaskPublisher, job_task
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A submission's job ids (committed), and whether its message reached the broker."""
+
+    job_ids: list[UUID]
+    enqueued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    jobs: Sequence[NewJob]
+    batch_id: UUID | None
+    stored: asyncio.Future[Stored]
+
+
+class GroupCommitter:
+    """Stores jobs for many concurrent requests; start() it inside the running loop."""
+
+    def __init__(self, settings: Settings, publisher: TaskPublisher) -> None:
+        self._settings = settings
+        self._conn: AsyncConn | None = None
+        self._publisher = publisher
+        self._pending: list[_Pending] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="group-commit")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        for pending in self._pending:
+            pending.stored.cancel()
+        if self._conn is not None:
+            await self._conn.close()
+
+    async def submit(self, jobs: Sequence[NewJob], batch_id: UUID | None) -> Stored:
+        """Insert the jobs and commit, then enqueue them (with whatever else is waiting).
+
+        Raises what storing raised: a database error fails every request of the group. A
+        broker error fails none: the rows are committed, and the sweeper re-sends them.
+        """
+        stored: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Pending(jobs, batch_id, stored))
+        self._wake.set()
+        return await stored
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            group, self._pending = self._pending, []
+            try:
+                await self._commit(group)
+            except Exception:  # never let the loop die: the group's requests got their error
+                logger.exception("group_commit_failed", extra={"requests": len(group)})
+
+    async def _commit(self, group: list[_Pending]) -> None:
+        try:
+            ids = await self._insert(group)
+        except DATABASE_ERRORS as exc:
+            _fail(group, exc)
+            return
+        except Exception as exc:
+            if len(group) == 1:
+                _fail(group, exc)
+                return
+            # Not the database's fault: one request's rows were refused. Store each request
+            # alone so that only that one fails.
+            for pending in group:
+                await self._commit([pending])
+            return
+        enqueued = await self._publisher.send([job_task(job_ids) for job_ids in ids])
+        for pending, job_ids in zip(group, ids, strict=True):
+            if not pending.stored.done():  # its request may have been cancelled
+                pending.stored.set_result(Stored(job_ids, enqueued))
+
+    async def _insert(self, group: list[_Pending]) -> list[list[UUID]]:
+        rows = [(job, p.batch_id) for p in group for job in p.jobs]
+        conn = await self._connection()
+        try:
+            # One statement in autocommit mode: committed (on disk) when it returns.
+            ids = await queries.insert_jobs_async(conn, rows)
+        except DATABASE_ERRORS:
+            await conn.close()  # the next group connects afresh
+            raise
+        per_request = []
+        start = 0
+        for pending in group:
+            per_request.append(ids[start : start + len(pending.jobs)])
+            start += len(pending.jobs)
+        return per_request
+
+    async def _connection(self) -> AsyncConn:
+        """The open connection once it answers, else a new one. A connection the server
+        dropped (restart, pg_terminate_backend) only shows it when used: an empty query
+        finds out first, as psycopg_pool's check does, so no request fails for it. While
+        the database is down, every group tries to connect anew (no back-off to wait out)
+        and fails with OperationalError."""
+        if self._conn is not None and not self._conn.closed:
+            try:
+                await self._conn.execute("")
+                return self._conn
+            except psycopg.OperationalError:
+                await self._conn.close()
+        self._conn = await connect_async(self._settings)
+        return self._conn
+
+
+def _fail(group: list[_Pending], exc: BaseException) -> None:
+    for pending in group:
+        if not pending.stored.done():
+            pending.stored.set_exception(exc)
