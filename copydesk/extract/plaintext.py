@@ -154,7 +154,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     page, candidates, comments = _article(lines, features, facts, prob, model)
     tails = [comments] if comments is not None else []
     if model.end is not None:
-        end = find_end(model.end, lines, features, prob, facts, page.keep)
+        end = find_end(model.end, features, prob, facts, page.keep)
         if end is not None:
             page.keep[end:] = False
             tails.insert(0, (end, _END))
@@ -197,7 +197,7 @@ def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArr
     features, facts = page_features(lines)
     prob = model.predict(features)
     page, _, _ = _article(lines, features, facts, prob, model)
-    cand, x = end_features(lines, features, prob, facts, page.keep)
+    cand, x = end_features(features, prob, facts, page.keep)
     return facts, page.keep, cand, x
 
 

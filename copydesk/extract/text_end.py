@@ -13,8 +13,8 @@ article's end, and the cleaner cuts at the most likely candidate when confident.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -41,21 +41,18 @@ _NUMBERED_FIRST = np.zeros(256, dtype=bool)
 _NUMBERED_FIRST[[*range(ord("0"), ord("9") + 1), ord("#")]] = True
 
 
-def first_bytes(lines: list[str]) -> npt.NDArray[np.uint8]:
-    """The first byte of each (non-empty) line's UTF-8 encoding."""
-    data = "\n".join(lines).encode("utf-8")
-    raw = np.frombuffer(data, dtype=np.uint8)
-    starts = np.empty(len(lines), dtype=np.intp)
-    starts[0] = 0
-    starts[1:] = (raw == 10).nonzero()[0] + 1
-    return raw[starts]
-
-
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 _STOP, _DIGITS, _UPPER = _COL["stop_share"], _COL["short_with_digits"], _COL["upper_share"]
 _COLON, _CUE, _LOG_TOK = _COL["ends_colon"], _COL["cue_line"], _COL["log_tokens"]
 # Per-line values averaged over the kept lines of a block and of the text before it.
 _MEAN_NAMES = ("log_tok", "short", "final", "digits", "stop", "prob", "question", "cue", "numbered")
+# Per-line value columns: the means above, then line count, tokens, squared log tokens.
+_N_VALS = len(_MEAN_NAMES) + 3
+# Value columns copied straight from the line features, and the heading's own features.
+_FEATURE_SLOTS = [_MEAN_NAMES.index(m) for m in ("log_tok", "digits", "stop", "cue")]
+_FEATURE_COLS = [_LOG_TOK, _DIGITS, _STOP, _CUE]
+_HEAD_COLS = [_LOG_TOK, _COLON, _CUE, _UPPER]
+_QUESTION = ord("?")
 END_FEATURE_NAMES: tuple[str, ...] = (
     *(f"after_{m}" for m in _MEAN_NAMES),
     *(f"diff_{m}" for m in _MEAN_NAMES),
@@ -82,87 +79,76 @@ class EndModel:
 
 
 def end_features(
-    lines: list[str],
     features: Array,
     prob: Array,
     facts: PageFacts,
     keep: Bools,
 ) -> tuple[npt.NDArray[np.intp], Array]:
     """Candidate end lines and, per candidate, the features of the block from it to
-    the last kept line, against the kept text before it."""
-    n_tokens, final = facts.n_tokens, facts.final
+    the last kept line, against the kept text before it.
+
+    Only the kept span is read (no kept line lies outside it), in one matrix of per-line
+    values whose prefix sums give every candidate's block sums at once."""
     kept = keep.nonzero()[0]
     if len(kept) < 2:
         return np.zeros(0, dtype=np.intp), np.zeros((0, len(END_FEATURE_NAMES)), np.float32)
-    start, end = int(kept[0]), int(kept[-1])
-    kept_tok = np.where(keep, n_tokens, 0.0)
-    before_tok = kept_tok.cumsum() - kept_tok
-    span = np.arange(start + 1, end + 1)
-    cand = span[
-        (n_tokens[span] <= HEAD_MAX_TOKENS)
-        & ~final[span]
-        & (before_tok[span] >= max(MIN_TOKENS_BEFORE, (1.0 - MAX_AFTER_SHARE) * kept_tok.sum()))
-    ]
-    if len(cand) == 0:
-        return cand, np.zeros((0, len(END_FEATURE_NAMES)), np.float32)
-    n = len(lines)
-    vals = np.empty((n, len(_MEAN_NAMES) + 3), dtype=np.float64)
-    vals[:, 0] = features[:, _LOG_TOK]
-    vals[:, 1] = n_tokens < SHORT_TOKENS
-    vals[:, 2] = final
-    vals[:, 3] = features[:, _DIGITS]
-    vals[:, 4] = features[:, _STOP]
-    vals[:, 5] = prob
-    vals[:, 6] = list(map(str.endswith, lines, repeat("?")))
-    vals[:, 7] = features[:, _CUE]
-    vals[:, 8] = numbered = _NUMBERED_FIRST[first_bytes(lines)]
+    lo, hi = int(kept[0]), int(kept[-1]) + 1
+    span = slice(lo, hi)
+    ntok = facts.n_tokens[span]
+    vals = np.empty((hi - lo, _N_VALS))
+    vals[:, _FEATURE_SLOTS] = features[span, _FEATURE_COLS]
+    vals[:, 1] = ntok < SHORT_TOKENS
+    vals[:, 2] = facts.final[span]
+    vals[:, 5] = prob[span]
+    vals[:, 6] = facts.last_byte[span] == _QUESTION
+    vals[:, 8] = numbered = _NUMBERED_FIRST[facts.first_byte[span]]
     vals[:, 9] = 1.0  # line count
-    vals[:, 10] = n_tokens
-    vals[:, 11] = features[:, _LOG_TOK] ** 2
-    vals *= keep[:, None]
-    prefix = np.zeros((n + 1, vals.shape[1]))
+    vals[:, 10] = ntok
+    np.square(vals[:, 0], out=vals[:, 11])
+    vals *= keep[span, None]
+    prefix = np.zeros((hi - lo + 1, _N_VALS))
     np.cumsum(vals, axis=0, out=prefix[1:])
-    total = prefix[n]
-    before = prefix[cand]
+    total = prefix[-1]
+    floor = max(MIN_TOKENS_BEFORE, (1.0 - MAX_AFTER_SHARE) * total[10])
+    heads = (ntok <= HEAD_MAX_TOKENS) & ~facts.final[span] & (prefix[:-1, 10] >= floor)
+    heads[0] = False
+    at = heads.nonzero()[0]
+    if len(at) == 0:
+        return at, np.zeros((0, len(END_FEATURE_NAMES)), np.float32)
+    cand = at + lo
+    before = prefix[at]
     after = total - before
     n_after = np.maximum(after[:, 9], 1.0)
-    n_before = np.maximum(before[:, 9], 1.0)
     m = len(_MEAN_NAMES)
     mean_after = after[:, :m] / n_after[:, None]
-    mean_before = before[:, :m] / n_before[:, None]
-    var = after[:, 11] / n_after - mean_after[:, 0] ** 2
+    mean_before = before[:, :m] / np.maximum(before[:, 9], 1.0)[:, None]
     out = np.empty((len(cand), len(END_FEATURE_NAMES)), dtype=np.float32)
     out[:, :m] = mean_after
     out[:, m : 2 * m] = mean_after - mean_before
     col = 2 * m
     out[:, col] = after[:, 10] / max(total[10], 1.0)
-    out[:, col + 1] = np.log1p(after[:, 10])
-    out[:, col + 2] = np.log1p(after[:, 9])
-    out[:, col + 3] = np.log1p(before[:, 10])
-    out[:, col + 4] = 1.0 - after[:, 9] / (end + 1 - cand)
+    logs = np.log1p(np.stack((after[:, 10], after[:, 9], before[:, 10]), axis=1))
+    out[:, col + 1 : col + 4] = logs
+    out[:, col + 4] = 1.0 - after[:, 9] / (hi - cand)
+    var = after[:, 11] / n_after - mean_after[:, 0] ** 2
     out[:, col + 5] = np.sqrt(np.maximum(var, 0.0))
-    out[:, col + 6] = features[cand, _LOG_TOK]
-    out[:, col + 7] = features[cand, _COLON]
-    out[:, col + 8] = features[cand, _CUE]
-    out[:, col + 9] = features[cand, _UPPER]
+    out[:, col + 6 : col + 10] = features[cand][:, _HEAD_COLS]
     out[:, col + 10] = prob[cand]
     out[:, col + 11] = keep[cand]
-    out[:, col + 12] = numbered[cand]
+    out[:, col + 12] = numbered[at]
     return cand, out
 
 
 def find_end(
-    model: EndModel,
-    lines: list[str],
-    features: Array,
-    prob: Array,
-    facts: PageFacts,
-    keep: Bools,
+    model: EndModel, features: Array, prob: Array, facts: PageFacts, keep: Bools
 ) -> int | None:
-    """The line where the section after the article's end begins, or None."""
-    cand, x = end_features(lines, features, prob, facts, keep)
-    if len(cand) == 0:
+    """The line where the section after the article's end begins, or None.
+
+    Compared as log-odds (the sigmoid is monotonic), so no exponential is taken."""
+    cand, x = end_features(features, prob, facts, keep)
+    if len(cand) == 0 or model.threshold >= 1.0:
         return None
-    p = model.predict(x)
-    best = int(p.argmax())
-    return int(cand[best]) if p[best] > model.threshold else None
+    z = x @ model.weights
+    best = int(z.argmax())
+    cut = math.log(model.threshold / (1.0 - model.threshold)) - model.bias
+    return int(cand[best]) if z[best] > cut else None

@@ -41,7 +41,7 @@ def _page() -> tuple[np.ndarray, object, np.ndarray]:
 def test_candidates_are_heading_like_lines_in_the_late_kept_text() -> None:
     features, facts, keep = _page()
     prob = np.full(len(LINES), 0.9, dtype=np.float32)
-    cand, x = end_features(LINES, features, prob, facts, keep)  # type: ignore[arg-type]
+    cand, x = end_features(features, prob, facts, keep)  # type: ignore[arg-type]
     # Teaser titles and the box heading qualify; the subheading too (more than half the
     # kept tokens lie before it); prose lines never do.
     assert set(HEADINGS) <= set(cand.tolist())
@@ -59,8 +59,8 @@ def test_find_end_cuts_at_the_most_likely_candidate_only_when_confident() -> Non
     weights[END_FEATURE_NAMES.index("after_short")] = 10.0
     sure = EndModel(weights, -5.0, 0.9)
     unsure = EndModel(weights, -5.0, 1.01)
-    assert find_end(sure, LINES, features, prob, facts, keep) == HEADINGS[1]  # type: ignore[arg-type]
-    assert find_end(unsure, LINES, features, prob, facts, keep) is None  # type: ignore[arg-type]
+    assert find_end(sure, features, prob, facts, keep) == HEADINGS[1]  # type: ignore[arg-type]
+    assert find_end(unsure, features, prob, facts, keep) is None  # type: ignore[arg-type]
 
 
 @dataclass
