@@ -454,6 +454,9 @@ CREATE TABLE IF NOT EXISTS api_keys (
     revoked_at  timestamptz
 );
 
+-- The sweeper deletes expired records, oldest first.
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_at_idx ON idempotency_keys (created_at);
+
 REVOKE ALL ON idempotency_keys FROM copydesk_reader;
 REVOKE ALL ON api_keys FROM copydesk_reader;
 

@@ -187,17 +187,18 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     raw = np.frombuffer(data, dtype=np.uint8)
     size = len(raw)
     cls = np.frombuffer(data.translate(_CLASS_BYTES), dtype=np.uint8)
-    is_nl = cls == _NL
-    # Line number * classes + class, in place in one array of bincount's own integer
-    # type (no conversion inside it), then one count.
-    key = is_nl.cumsum(dtype=np.intp)
-    key *= _N_CLASSES
+    breaks = (cls == _NL).nonzero()[0]
+    bounds = np.empty(n + 1, dtype=np.int64)
+    bounds[0], bounds[1:n], bounds[n] = -1, breaks, size
+    # Line number * classes + class per byte (a line's newline counts in the next line),
+    # in bincount's own integer type, then one count. `np.repeat` over the line lengths
+    # gives the line numbers about twice as fast as a cumulative sum of the newline mask.
+    lengths = np.diff(bounds)
+    lengths[0] -= 1
+    key = np.repeat(np.arange(0, n * _N_CLASSES, _N_CLASSES, dtype=np.intp), lengths)
     key += cls
     flat = np.bincount(key, minlength=n * _N_CLASSES)
     counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
-    breaks = is_nl.nonzero()[0]
-    bounds = np.empty(n + 1, dtype=np.int64)
-    bounds[0], bounds[1:n], bounds[n] = -1, breaks, size
     last = raw[bounds[1:] - 1]
     first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0

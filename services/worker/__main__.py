@@ -68,6 +68,10 @@ def _run(component: str, concurrency: int | None, settings: Settings) -> None:
     worker_process_shutdown.connect(
         lambda **_: metrics_export.mark_child_dead(os.getpid()), weak=False
     )
+    # Before the pool forks: children inherit the loaded models (services/worker/warmup.py).
+    from services.worker.warmup import warm_extractors
+
+    warm_extractors()
     app.worker_main(argv)
 
 

@@ -70,6 +70,9 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
             logger.warning(
                 "stale_jobs_swept", extra={"requeued": len(requeue), "failed": len(failed)}
             )
+        purged = pipeline.purge_idempotency_keys(ctx.pool(), ctx.settings)
+        if purged:
+            logger.info("idempotency_keys_purged", extra={"deleted": purged})
 
     def _close_pool(**_: object) -> None:
         ctx.close()

@@ -16,7 +16,7 @@ from uuid import UUID
 import redis
 
 from copydesk import queries
-from copydesk.crawl.records import FetchLogEntry
+from copydesk.crawl.records import FetchLogEntry, UrlState
 from copydesk.crawl.urls import normalize_url
 from copydesk.db import Pool
 from copydesk.settings import Settings
@@ -114,34 +114,66 @@ class WebClient:
         """Fetch `url` (retrying transient failures), logging every attempt."""
         records: list[FetchRecord] = []
         try:
+            return self._fetch(url, records, types, etag, last_modified)
+        finally:
+            if records:
+                with pool.connection() as conn:
+                    _log_fetches(conn, records, purpose)
+
+    def _fetch(
+        self,
+        url: str,
+        records: list[FetchRecord],
+        types: frozenset[str],
+        etag: str | None,
+        last_modified: str | None,
+    ) -> FetchedPage:
+        """The fetch; `records` receives every attempt (robots.txt ones first), even on error."""
+        attempts: list[FetchRecord] = []
+        try:
             return fetch_with_retries(
                 url,
                 replace(self.policy, allowed_types=types),
                 self.retry,
                 before_request=self.gate,
-                record=records.append,
+                record=attempts.append,
                 etag=etag,
                 last_modified=last_modified,
             )
         finally:
-            fetched = [*self._robots_records, *records]
+            records += [*self._robots_records, *attempts]
             self._robots_records.clear()
-            _log_fetches(pool, fetched, purpose)
 
-    def fetch_for_job(self, pool: Pool, url: str, job_id: UUID) -> JobPage:
-        """A job's page, conditionally re-fetched when we stored a document from it before."""
-        key = normalize_url(url) or url
+    def known_state(self, conn: queries.Conn, url: str) -> UrlState | None:
+        """What was stored from `url` before (validators, body hash), if it gave a document.
+
+        Read in the caller's transaction: the worker reads it with the job's claim.
+        """
+        state = queries.get_url_state(conn, state_key(url))
+        return state if state is not None and state.document_id is not None else None
+
+    def fetch_for_job(self, pool: Pool, url: str, job_id: UUID, known: UrlState | None) -> JobPage:
+        """A job's page, conditionally re-fetched when we stored a document from it before
+        (`known`, from `known_state`). The attempts' log rows and the URL's new state are
+        written in one transaction."""
+        key = state_key(url)
+        purpose = Purpose(job_id=job_id)
+        records: list[FetchRecord] = []
+        try:
+            page = self._fetch(
+                url,
+                records,
+                ALLOWED_TYPES,
+                known.etag if known else None,
+                known.last_modified if known else None,
+            )
+        except BaseException:
+            if records:
+                with pool.connection() as conn:
+                    _log_fetches(conn, records, purpose)
+            raise
         with pool.connection() as conn:
-            state = queries.get_url_state(conn, key)
-        known = state if state is not None and state.document_id is not None else None
-        page = self.fetch(
-            pool,
-            url,
-            Purpose(job_id=job_id),
-            etag=known.etag if known else None,
-            last_modified=known.last_modified if known else None,
-        )
-        with pool.connection() as conn:
+            _log_fetches(conn, records, purpose)
             if page.not_modified or (known and known.body_sha256 == page.content_hash):
                 document_id = queries.mark_url_unchanged(conn, key, page.status)
                 if document_id is not None:
@@ -152,26 +184,28 @@ class WebClient:
         return JobPage(page, key)
 
 
-def _log_fetches(pool: Pool, records: list[FetchRecord], purpose: Purpose) -> None:
-    if not records:
-        return
-    with pool.connection() as conn:
-        for r in records:
-            count_fetch(r.status)
-            queries.insert_fetch_log(
-                conn,
-                FetchLogEntry(
-                    r.url,
-                    r.final_url,
-                    r.status,
-                    r.bytes,
-                    r.elapsed_ms,
-                    r.error,
-                    purpose.job_id,
-                    purpose.source_id,
-                    purpose.run_id,
-                ),
-            )
+def state_key(url: str) -> str:
+    """The `url_state` key of a URL: normalised when it can be."""
+    return normalize_url(url) or url
+
+
+def _log_fetches(conn: queries.Conn, records: list[FetchRecord], purpose: Purpose) -> None:
+    for r in records:
+        count_fetch(r.status)
+        queries.insert_fetch_log(
+            conn,
+            FetchLogEntry(
+                r.url,
+                r.final_url,
+                r.status,
+                r.bytes,
+                r.elapsed_ms,
+                r.error,
+                purpose.job_id,
+                purpose.source_id,
+                purpose.run_id,
+            ),
+        )
 
 
 @dataclass(slots=True)

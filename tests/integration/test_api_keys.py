@@ -107,3 +107,20 @@ def test_idempotency_keys_are_per_api_key(keyed_api: Service, settings: Settings
         )
     assert first.status_code == second.status_code == 202
     assert first.json()["job_id"] != second.json()["job_id"]
+
+
+def test_local_mode_does_not_cover_requests_forwarded_by_a_proxy(
+    api_server: Service, settings: Settings
+) -> None:
+    """The shared API binds loopback with the key setting unset (local mode inferred)."""
+    assert settings.require_api_key is None
+    body = {"text": "Through a proxy.\n\nSecond paragraph."}
+    with httpx.Client(base_url=api_server.base_url, timeout=10) as http:
+        assert http.post("/v1/documents", json=body).status_code == 202
+        for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
+            refused = http.post("/v1/documents", json=body, headers={header: "203.0.113.9"})
+            _assert_401(refused)
+            assert "proxy" in refused.json()["detail"]
+        key = _create_key(settings, "behind-proxy")
+        proxied = {"X-Forwarded-For": "203.0.113.9", **_bearer(key)}
+        assert http.post("/v1/documents", json=body, headers=proxied).status_code == 202

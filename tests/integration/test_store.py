@@ -287,3 +287,19 @@ def test_reader_role_reads_versions_and_clusters(database_url: str) -> None:
         reader.execute("SELECT cluster_id, url_key, version, band_keys FROM documents LIMIT 1")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             reader.execute("DELETE FROM document_versions")
+
+
+def test_lock_keys_takes_every_lock_in_one_statement(database_url: str) -> None:
+    """The store's advisory locks (one statement now) are all held until the transaction ends."""
+    keys = [5, -3, 2**62, 5, 7, -(2**63)]
+    with psycopg.connect(database_url) as locker, psycopg.connect(database_url) as other:
+        queries.lock_keys(locker, keys)
+        held = locker.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        ).fetchone()
+        assert held == (len(set(keys)),)
+        for key in set(keys):
+            got = other.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,)).fetchone()
+            assert got == (False,)
+        locker.commit()
+        assert other.execute("SELECT pg_try_advisory_xact_lock(%s)", (7,)).fetchone() == (True,)

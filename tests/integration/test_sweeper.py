@@ -13,7 +13,11 @@ import pytest
 from copydesk import db, queries
 from copydesk.models import Delivery, JobKind, JobStatus, NewJob
 from copydesk.settings import Settings
-from services.worker.pipeline import sweep_stale_jobs
+from services.worker.pipeline import (
+    IDEMPOTENCY_PURGE_GRACE_SECONDS,
+    purge_idempotency_keys,
+    sweep_stale_jobs,
+)
 from tests.support import Service, settings_env, start_service, stop_process
 
 pytestmark = pytest.mark.integration
@@ -149,3 +153,27 @@ def test_a_job_spent_by_database_errors_says_so(
         job.error
         == f"gave up after {attempts} attempts: the last one was cut short by a database error"
     )
+
+
+def test_sweep_deletes_long_expired_idempotency_keys_only(
+    pool: db.Pool, settings: Settings, conn: psycopg.Connection[Any]
+) -> None:
+    ttl = settings.idempotency_ttl_seconds
+    ages = {"purge-me": ttl + 2 * IDEMPOTENCY_PURGE_GRACE_SECONDS, "expired-recently": ttl + 60}
+    ages["live"] = 10
+    for key, age in ages.items():
+        conn.execute(
+            """
+            INSERT INTO idempotency_keys (client, key, endpoint, request_sha256, created_at)
+            VALUES ('sweeper-test', %(key)s, '/v1/documents', repeat('a', 64),
+                    now() - make_interval(secs => %(age)s))
+            ON CONFLICT (client, key) DO UPDATE SET created_at = EXCLUDED.created_at
+            """,
+            {"key": key, "age": age},
+        )
+    assert purge_idempotency_keys(pool, settings) >= 1
+    left = conn.execute(
+        "SELECT key FROM idempotency_keys WHERE client = 'sweeper-test' ORDER BY key"
+    ).fetchall()
+    # An expired record is still readable for the grace period (the claim takes it over).
+    assert [row[0] for row in left] == ["expired-recently", "live"]
