@@ -32,7 +32,9 @@ SETTINGS = {
     "precision": Settings(favor_precision=True),
     "recall": Settings(favor_recall=True),
     "fast": Settings(fast=True),
-    "fast-first": Settings(fast=True, full_below_chars=1200),
+    # The earlier path: trafilatura's default mode first, recall mode only when it is short.
+    "default-first": Settings(recall_first=False),
+    "fast-first": Settings(fast=True, full_below_chars=1200, recall_first=False),
     "no-tables": Settings(include_tables=False),
 }
 

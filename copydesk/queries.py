@@ -1237,7 +1237,7 @@ def delete_expired_idempotency_keys(conn: Conn, older_than_seconds: float, limit
         DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
             SELECT ctid FROM idempotency_keys
             WHERE created_at < now() - make_interval(secs => %(age)s)
-            LIMIT %(limit)s))
+            ORDER BY created_at LIMIT %(limit)s))
         """,
         {"age": older_than_seconds, "limit": limit},
     )

@@ -260,6 +260,10 @@ _ORG_WORDS = frozenset(
         "technologies",
         "software",
         "systems",
+        "association",
+        "society",
+        "gmbh",
+        "platforms",
     ]
 )
 _MAX_NAME_WORDS = 6
@@ -456,6 +460,53 @@ def _without_site(part: str, site_keys: set[str]) -> str:
         if fold_name(" ".join(words[-size:])) in site_keys and words[-size - 1][:1].isupper():
             return " ".join(words[:-size])
     return part
+
+
+# "(c) 2025 Jane Doe.", "Copyright 2019-2025 Jane Doe | All rights reserved": the holder
+# named right after the sign and the years, ending the notice or its sentence.
+_COPYRIGHT_HOLDER = re.compile(
+    r"(?:\u00a9|\([cC]\)|(?i:copyright))\s*\u00a9?\s*"
+    r"\d{4}(?:\s*[-\u2013]\s*\d{4})?,?\s*"
+    r"(?!(?i:all\s+rights))(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})\.?\s*"
+    r"(?:[,|]|(?i:all\s+rights)|$)"
+)
+
+
+# "Acme North America, Inc.": a legal form after the holder makes it a company.
+_COMPANY_SUFFIX = re.compile(
+    r"^[\s,]*(?:inc|llc|ltd|limited|gmbh|corp|corporation|co|plc|ag|sa|pty|llp)\b", re.I
+)
+
+
+def copyright_holder(lines: Sequence[str], site_names: Sequence[str]) -> str | None:
+    """A person named as copyright holder: on a personal blog with no byline markup the
+    notice is where the author is named. Companies, and the site itself, are no author."""
+    sites = [key for s in site_names if (key := fold_name(s))]
+    for line in lines:
+        found = _COPYRIGHT_HOLDER.search(line)
+        if not found or not looks_like_person(name := found.group("name")):
+            continue
+        if _COMPANY_SUFFIX.match(line[found.end("name") :]):
+            continue
+        key = fold_name(name)
+        if any(key in site or site in key for site in sites):
+            continue
+        if clean_authors([name], site_names, visible=True):
+            return name
+    return None
+
+
+def as_printed(names: Sequence[str], texts: Sequence[str]) -> tuple[str, ...]:
+    """Each name with the honorific the page prints before it by the headline ("Dr Jane
+    Doe"): structured data often drops it, but readers and citations use the name as the
+    byline shows it. Only "Dr" and "Prof" count: they are part of how a person is named,
+    where "Mr" or "Ms" are not."""
+    shown = " ".join(texts)
+    result = []
+    for name in names:
+        found = re.search(rf"\b(?:Dr|Prof)\.?\s+{re.escape(name)}\b", shown) if name else None
+        result.append(found.group(0) if found else name)
+    return tuple(result)
 
 
 def _tidy_case(name: str) -> str:

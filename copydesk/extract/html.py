@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 import trafilatura
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from copydesk.extract.html_residue import remove_residue
@@ -69,6 +70,7 @@ def extract_html_with(
     tree = parse_html(html) if html and html.strip() else None
     if tree is None:
         return Extraction(title=None, paragraphs=(), path="empty", extractor=EXTRACTOR)
+    _drop_hidden_dialogs(tree)
     body, path = _body(tree, url, settings)
     title, meta = page_metadata(tree, url, "\n".join(body), now)
     if path == "text-cleaner":
@@ -76,6 +78,19 @@ def extract_html_with(
         return _result(title, cleaned_text.paragraphs, cleaned_text.removed, meta, path)
     cleaned = remove_residue(body, title, meta.authors)
     return _result(title, cleaned.paragraphs, cleaned.removed, meta, path)
+
+
+# A modal dialog the page keeps hidden until a button opens it ("Republish this story",
+# a newsletter or contact form): no reader sees it beside the article.
+_HIDDEN_DIALOG = XPath(
+    "//*[(@aria-modal='true' or @role='dialog')"
+    " and contains(translate(@style, ' ', ''), 'display:none')]"
+)
+
+
+def _drop_hidden_dialogs(tree: HtmlElement) -> None:
+    for elem in _HIDDEN_DIALOG(tree):
+        elem.drop_tree()
 
 
 def _result(

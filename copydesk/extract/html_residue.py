@@ -106,7 +106,8 @@ MAX_TAIL_HEADING_WORDS = 4
 # A references or footnotes heading: the list under it cites the article, readers do not
 # count it as the article's text.
 _SOURCES = re.compile(
-    r"^(?:(?:article\s+)?(?:references|sources)|citations|bibliography|works cited|footnotes"
+    r"^(?:(?:article\s+)?(?:references|sources)(?:\s+(?:and|&)\s+(?:references|sources))?"
+    r"|citations|bibliography|works cited|footnotes"
     r"|notes|literatur|quellen|références|referencias|fuentes)\s*:?$",
     re.I,
 )

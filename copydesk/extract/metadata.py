@@ -21,14 +21,21 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from copydesk.extract.authors import (
+    as_printed,
     clean_authors,
+    copyright_holder,
     headline_bylines,
     headline_name,
     is_brand,
     looks_like_person,
 )
 from copydesk.extract.dates import build_date, valid_date, within_web_era
-from copydesk.extract.page_facts import PageFacts, collect_facts, visible_bylines
+from copydesk.extract.page_facts import (
+    PageFacts,
+    collect_facts,
+    copyright_lines,
+    visible_bylines,
+)
 from copydesk.extract.result import Metadata
 from copydesk.extract.titles import choose_title
 
@@ -114,6 +121,7 @@ def page_metadata(
         or (_searched_date(tree, canonical or url, now) if _article_like(tree, facts) else None)
     )
     authors, bylines = _authors(facts, tree)
+    authors = as_printed(authors, facts.beside_headline)
     meta = Metadata(
         authors=authors,
         published_at=published,
@@ -190,7 +198,11 @@ def _authors(facts: PageFacts, tree: HtmlElement) -> tuple[tuple[str, ...], tupl
     bare = headline_name(facts.beside_headline)
     if bare and clean_authors([bare], sites, visible=True):
         return (bare,), (*bylines, bare)
-    return found, bylines
+    # On a shop or a company's page the copyright holder is the company: only an article's
+    # notice can name its writer.
+    blog = not found and _article_like(tree, facts)
+    holder = copyright_holder(copyright_lines(tree), sites) if blog else None
+    return ((holder,), (*bylines, holder)) if holder else (found, bylines)
 
 
 def _published(facts: PageFacts, now: datetime) -> datetime | None:

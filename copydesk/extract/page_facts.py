@@ -173,6 +173,20 @@ def visible_bylines(tree: HtmlElement) -> tuple[str, ...]:
     return tuple(dict.fromkeys(texts))
 
 
+def copyright_lines(tree: HtmlElement) -> tuple[str, ...]:
+    """Short visible texts holding a copyright notice ("(c) 2025 Jane Doe."), which on a
+    personal blog is often the only place the author is named. Read only as a last resort."""
+    lines = []
+    for node in _COPYRIGHT_XPATH(tree):
+        parent = node.getparent()
+        if parent is None or parent.tag in _NOT_TEXT_TAGS:
+            continue
+        line = squash(str(node))
+        if len(line) <= _MAX_COPYRIGHT_CHARS:
+            lines.append(line)
+    return tuple(lines)
+
+
 def _is_marked_byline(elem: HtmlElement) -> bool:
     attrib = elem.attrib
     if not attrib:
@@ -195,6 +209,14 @@ def _is_byline_node(elem: HtmlElement) -> bool:
         if _COMMENT_CLASS.search(marks):
             return False
     return True
+
+
+_COPYRIGHT_XPATH = etree.XPath(
+    "//text()[contains(., '\u00a9') or contains(., 'opyright') or contains(., '(c)')]"
+)
+_NOT_TEXT_TAGS = frozenset(["script", "style", "noscript", "template"])
+# A footer notice is short; a longer text mentioning copyright is prose about it.
+_MAX_COPYRIGHT_CHARS = 120
 
 
 def _times(tree: HtmlElement) -> tuple[tuple[str, str], ...]:

@@ -28,6 +28,9 @@ _DATE_OR_BYLINE = re.compile(
 _MAX_SITE_WORDS = 6
 # An `<h1>` "agrees" with a declared title when this share of its words appear there.
 _AGREEMENT = 0.6
+# A sole `<h1>` sharing less than this share of its words with every declared title is a
+# menu label, pull quote or promo box heading ("Open Menu Close Menu"), not the headline.
+_CLASH = 0.3
 _MIN_HEADLINE_WORDS = 2
 _MAX_HEADLINE_CHARS = 300
 # An `<h1>` longer than this is a standfirst or a slogan, not a headline.
@@ -75,8 +78,30 @@ def _agrees(heading: str, declared: str) -> bool:
     return common / len(words) >= _AGREEMENT and common / len(other) >= _AGREEMENT
 
 
+def _clashes(heading: str, declared: Sequence[str]) -> bool:
+    """Whether the heading shares almost no words with any declared title."""
+    words = _words(heading)
+    if not words or not declared:
+        return False
+    return all(len(words & _words(d)) / len(words) < _CLASH for d in declared if d)
+
+
+def _repaired(heading: str, declared: Sequence[str]) -> str:
+    """The declared title a heading prints with characters lost to a wrong encoding.
+
+    A page decoded with the wrong charset shows "?" or U+FFFD for each character it could
+    not map ("Beginner? Guide"); the `<title>` or `og:title` often kept them intact.
+    """
+    if "?" not in heading and "\ufffd" not in heading:
+        return heading
+    parts = re.split(r"[?\ufffd]", heading)
+    pattern = re.compile(r".{1,2}".join(re.escape(p) for p in parts), re.I)
+    return next((d for d in declared if pattern.fullmatch(d)), heading)
+
+
 def _trimmed(heading: str, declared: Sequence[str]) -> str:
     """A declared title found inside the heading, when the heading adds a date or byline."""
+    heading = _repaired(heading, declared)
     folded = heading.casefold()
     for title in declared:
         start = folded.find(title.casefold())
@@ -125,6 +150,6 @@ def choose_title(
         if any(_agrees(heading, d) for d in stripped):
             return _trimmed(heading, stripped)
     real = [h for h in candidates if _MIN_HEADLINE_WORDS <= len(h.split()) <= _MAX_HEADLINE_WORDS]
-    if len(real) == 1 or (real and not stripped):
+    if (len(real) == 1 and not _clashes(real[0], stripped)) or (real and not stripped):
         return _trimmed(real[0], stripped)
     return next((s for s in stripped if s), None)

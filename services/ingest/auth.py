@@ -4,8 +4,9 @@ In local mode (keys not required, see Settings.api_keys_required) every request 
 the anonymous client ''. Otherwise the Bearer token's hash must match an unrevoked key.
 
 Local mode is chosen from the bind address, which says nothing of a reverse proxy on the same
-host forwarding outside traffic to it. Such proxies add forwarding headers, so when local mode
-was inferred (not set explicitly), a request carrying one needs a key like any other.
+host forwarding outside traffic to it (operators should then require keys). Most proxies add
+forwarding headers, so when local mode was inferred (not set explicitly), a request carrying
+one needs a key like any other: a safety net, not a guarantee.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from services.ingest.resources import Resources, get_resources
 
 ANONYMOUS = ""
 # Headers that reverse proxies add to what they forward (RFC 7239 and the de facto ones).
-PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+PROXY_HEADERS = (
+    "forwarded",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-real-ip",
+)
 
 _BEARER = HTTPBearer(
     auto_error=False,

@@ -84,8 +84,9 @@ class GroupCommitter:
             group, self._pending = self._pending, []
             try:
                 await self._commit(group)
-            except Exception:  # never let the loop die: the group's requests got their error
+            except Exception as exc:  # never let the loop die, nor a request wait forever
                 logger.exception("group_commit_failed", extra={"requests": len(group)})
+                _fail(group, exc)
 
     async def _commit(self, group: list[_Pending]) -> None:
         try:

@@ -107,8 +107,10 @@ class TaskPublisher:
         try:
             await self._redis.lpush(self.queue, *messages)
         except (RedisError, OSError) as exc:  # the jobs stay queued and the sweeper retries
-            # ("args" would clash with the LogRecord attribute of that name.)
-            extra = {"tasks": len(tasks), "task_args": tasks[0][1], "error": repr(exc)}
+            # Every task's args: one LPUSH carries a whole group's submissions. ("args"
+            # would clash with the LogRecord attribute of that name.)
+            task_args = [args for _, args in tasks]
+            extra = {"tasks": len(tasks), "task_args": task_args, "error": repr(exc)}
             logger.error("enqueue_failed", extra=extra)
             return False
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 
 from celery.signals import setup_logging, worker_process_shutdown
@@ -71,7 +72,10 @@ def _run(component: str, concurrency: int | None, settings: Settings) -> None:
     # Before the pool forks: children inherit the loaded models (services/worker/warmup.py).
     from services.worker.warmup import warm_extractors
 
-    warm_extractors()
+    try:
+        warm_extractors()
+    except Exception:  # a speed-up only: without it each child loads the models itself
+        logging.getLogger(__name__).exception("warm_up_failed")
     app.worker_main(argv)
 
 

@@ -133,3 +133,31 @@ def test_concurrent_submissions_share_commits_and_a_bad_one_fails_alone(
         assert tasks.count(TASK_ENQUEUE_JOBS) == 1
     finally:
         delete_queue(scratch)
+
+
+def test_an_unreachable_broker_logs_every_submission_it_could_not_enqueue(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A group's one LPUSH carries many requests' messages: when it fails, the log line must
+    name every job, or `grep <job_id>` loses the jobs the sweeper will re-send later."""
+    from tests.support import free_port
+
+    tasks: list[tuple[str, list[Any]]] = [
+        (TASK_PROCESS, ["first-job"]),
+        (TASK_PROCESS, ["second-job"]),
+        (TASK_ENQUEUE_JOBS, [["batch-job-a", "batch-job-b"]]),
+    ]
+
+    async def send() -> bool:
+        publisher = TaskPublisher(f"redis://127.0.0.1:{free_port()}/0", "nowhere")
+        try:
+            return await publisher.send(tasks)
+        finally:
+            await publisher.close()
+
+    with caplog.at_level("ERROR", logger="services.ingest.publish"):
+        assert not asyncio.run(send())
+    (record,) = [r for r in caplog.records if r.getMessage() == "enqueue_failed"]
+    logged = json.dumps(record.__dict__, default=str)
+    for job_id in ("first-job", "second-job", "batch-job-a", "batch-job-b"):
+        assert job_id in logged

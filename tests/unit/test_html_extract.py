@@ -163,8 +163,9 @@ def test_a_tip_restated_once_is_kept_twice() -> None:
     assert cleaned.paragraphs == (tip, BODY, tip)
 
 
-def test_references_list_at_the_end_is_cut() -> None:
-    refs = ["References", "1. Doe J. (2020). Tides and moons.", "2. Roe R. (2021). Coasts."]
+@pytest.mark.parametrize("heading", ["References", "References & Sources"])
+def test_references_list_at_the_end_is_cut(heading: str) -> None:
+    refs = [heading, "1. Doe J. (2020). Tides and moons.", "2. Roe R. (2021). Coasts."]
     cleaned = remove_residue([BODY, BODY + " Two.", BODY + " Three.", *refs], None, [])
     assert cleaned.paragraphs == (BODY, BODY + " Two.", BODY + " Three.")
     assert [r.text for r in cleaned.removed] == refs
@@ -201,3 +202,17 @@ def test_breadcrumb_above_the_article_is_removed() -> None:
 def test_one_short_list_item_opening_the_article_is_kept() -> None:
     lines = ["- Fast", "The tide comes in twice a day along the northern coast.", BODY]
     assert remove_residue(lines, None, []).paragraphs == tuple(lines)
+
+
+def test_hidden_modal_dialog_is_dropped_before_extraction() -> None:
+    # Trafilatura keeps such a dialog when a site's widget wraps it (a "Republish this
+    # story" box): the page hides it until a button opens it, so no reader sees it.
+    html = (
+        "<html><body><article><p>Tides rise.</p>"
+        "<div role='dialog' aria-modal='true' style='display: none'><p>Republish</p></div>"
+        "<div role='dialog'><p>Open dialog</p></div></article></body></html>"
+    )
+    tree = html_module.parse_html(html)
+    assert tree is not None
+    html_module._drop_hidden_dialogs(tree)
+    assert tree.text_content() == "Tides rise.Open dialog"

@@ -117,7 +117,13 @@ def test_site_name_is_cut_from_titles(title: str, expected: str) -> None:
         (["Example News", "How Tides Work"], ["How Tides Work | Example News"], "How Tides Work"),
         ([], ["How Tides Work | Example News"], "How Tides Work"),
         (["How Tides Work Posted on May 2, 2024 by Jane"], ["How Tides Work"], "How Tides Work"),
-        (["Why the Moon Pulls"], ["Tides explained - Example News"], "Why the Moon Pulls"),
+        (["Why the Moon Pulls"], ["The Moon and tides - Example News"], "Why the Moon Pulls"),
+        # A sole heading sharing almost no word with the declared title is a menu or a
+        # promo box heading, and one whose "?" stand for characters lost to a wrong
+        # charset is the declared title.
+        (["Open Menu Close Menu"], ["Webcams - Example News"], "Webcams"),
+        (["Beginner? Guide to Tides"], ["Beginner's Guide to Tides"], "Beginner's Guide to Tides"),
+        (["Why Do Tides Turn?"], ["Why Do Tides Turn? - Example News"], "Why Do Tides Turn?"),
     ],
 )
 def test_headline_choice(h1: list[str], declared: list[str], expected: str) -> None:
@@ -396,3 +402,37 @@ def test_zero_width_space_does_not_hide_the_site_suffix() -> None:
     html = "<html><head><title>How Tides Work\u200b | Example News</title></head></html>"
     title, _ = page_metadata(load_html(html), "https://example.com/x", "", NOW)
     assert title == "How Tides Work"
+
+
+def test_declared_author_keeps_the_honorific_printed_by_the_headline() -> None:
+    html = (
+        "<html><head><meta name='author' content='Jane Doe'></head><body>"
+        "<h1>How Tides Work</h1><p>Written by</p><p>Dr Jane Doe</p><p>The moon pulls.</p>"
+        "</body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == ("Dr Jane Doe",)
+
+
+@pytest.mark.parametrize(
+    ("wrapper", "footer", "expected"),
+    [
+        ("article", "<footer>\u00a9 2025 Jane Doe. All rights reserved.</footer>", ("Jane Doe",)),
+        ("article", "<footer>Copyright 2019-2025 Jane Doe</footer>", ("Jane Doe",)),
+        # A company, the site itself, a bare notice, or a shop's page name no author.
+        ("article", "<footer>\u00a9 2025 Acme North America, Inc.</footer>", ()),
+        ("article", "<footer>\u00a9 2025 Example News</footer>", ()),
+        ("article", "<footer>\u00a9 2025 All Rights Reserved</footer>", ()),
+        ("div", "<footer>\u00a9 2025 Jane Doe.</footer>", ()),
+    ],
+)
+def test_copyright_holder_is_the_author_of_a_personal_blog(
+    wrapper: str, footer: str, expected: tuple[str, ...]
+) -> None:
+    html = (
+        "<html><head><meta property='og:site_name' content='Example News'></head><body>"
+        f"<{wrapper}><h1>How Tides Work</h1><p>The moon pulls the sea.</p></{wrapper}>"
+        f"{footer}</body></html>"
+    )
+    _, meta = page_metadata(load_html(html), None, "", NOW)
+    assert meta.authors == expected
