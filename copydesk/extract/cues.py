@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
 
 from copydesk.extract.result import Removed, RemovedKind
 from copydesk.extract.text_words import load_stopwords
@@ -515,9 +516,7 @@ def classify_boilerplate(line: str) -> tuple[RemovedKind, str] | None:
 
 
 def _mention(line: str, words: list[str]) -> tuple[RemovedKind, str] | None:
-    candidates: set[int] = set()
-    for word in words:
-        candidates.update(_TRIGGERS.get(word, ()))
+    candidates: set[int] = set().union(*map(_TRIGGERS.get, words, repeat(())))
     if _COPYRIGHT in line:
         candidates.add(_FOOTER_CUE)
     for i in sorted(candidates):

@@ -399,7 +399,7 @@ def _removed(
 ) -> tuple[Removed, ...]:
     """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
     zone = _zones(page, title, tails)
-    bounds = (np.diff(zone).nonzero()[0] + 1).tolist()
+    bounds = ((zone[1:] != zone[:-1]).nonzero()[0] + 1).tolist()
     starts = [0, *bounds]
     stops = [*bounds, len(zone)]
     kinds = zone[starts].tolist()

@@ -127,12 +127,13 @@ def end_features(
     out[:, m : 2 * m] = mean_after - mean_before
     col = 2 * m
     out[:, col] = after[:, 10] / max(total[10], 1.0)
-    logs = np.log1p(np.stack((after[:, 10], after[:, 9], before[:, 10]), axis=1))
-    out[:, col + 1 : col + 4] = logs
+    logs = np.empty((len(cand), 3))
+    logs[:, 0], logs[:, 1], logs[:, 2] = after[:, 10], after[:, 9], before[:, 10]
+    out[:, col + 1 : col + 4] = np.log1p(logs, out=logs)
     out[:, col + 4] = 1.0 - after[:, 9] / (hi - cand)
     var = after[:, 11] / n_after - mean_after[:, 0] ** 2
     out[:, col + 5] = np.sqrt(np.maximum(var, 0.0))
-    out[:, col + 6 : col + 10] = features[cand][:, _HEAD_COLS]
+    out[:, col + 6 : col + 10] = features[cand[:, None], _HEAD_COLS]
     out[:, col + 10] = prob[cand]
     out[:, col + 11] = keep[cand]
     out[:, col + 12] = numbered[at]

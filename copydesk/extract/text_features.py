@@ -77,13 +77,22 @@ _Probes = tuple[tuple[bytes, ...], ...]
 _SPACE_BYTE = ord(" ")
 
 
+# Bits per language in a word's packed vote (see `_stop_tables`).
+_VOTE_BITS = 32
+
+
 def _stop_tables() -> tuple[tuple[str, ...], dict[str, int], _Probes]:
-    """Language codes, word -> language bitmask, and each language's probe words."""
+    """Language codes, word -> packed vote, and each language's probe words.
+
+    A word's packed vote is one integer with a `_VOTE_BITS`-bit field per language, 1
+    where the word is one of that language's stop words: the sum of a sample's packed
+    votes holds every language's hit count (no field can carry into the next), so one
+    C-level `sum` over the words counts them all."""
     table = load_stopwords()
     masks: dict[str, int] = {}
-    for bit, words in enumerate(table.values()):
+    for lang, words in enumerate(table.values()):
         for word in words:
-            masks[word] = masks.get(word, 0) | (1 << bit)
+            masks[word] = masks.get(word, 0) | (1 << (_VOTE_BITS * lang))
     # The probes are UTF-8 bytes: they are looked for between two space bytes of the
     # encoded page (a space byte is always a character boundary).
     probes = tuple(
@@ -118,7 +127,7 @@ _COMMENTS = CUE_GROUP_NAMES.index("comments") + 1
 # Context windows (in lines) for running means, and the "prose line" definition used
 # for the before/after prose mass: a line of at least this many tokens ending a sentence.
 WINDOWS = (1, 3, 10, 25)
-_RADII = np.array(WINDOWS)[:, None]
+_RADII = np.array(WINDOWS, dtype=np.float64)[:, None, None]
 PROSE_TOKENS = 12
 LONG_LINE_TOKENS = 25
 SHORT_DIGIT_TOKENS = 8
@@ -141,10 +150,9 @@ class PageFacts:
 
 def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
     """Per language in `STOP_LANGUAGES`, how many of the sample's words are its stop words."""
-    words = sample.lower().split()
-    masks = np.fromiter(map(_STOP_MASKS.get, words, repeat(0)), dtype=np.int64, count=len(words))
-    bits = np.unpackbits(masks.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    votes: npt.NDArray[np.int64] = bits.sum(axis=0, dtype=np.int64)[: len(STOP_LANGUAGES)]
+    packed = sum(map(_STOP_MASKS.get, sample.lower().split(), repeat(0)))
+    fields = packed.to_bytes(_VOTE_BITS // 8 * len(STOP_LANGUAGES), "little")
+    votes: npt.NDArray[np.int64] = np.frombuffer(fields, dtype="<u4").astype(np.int64)
     return votes
 
 
@@ -195,7 +203,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     # Line number * classes + class per byte (a line's newline counts in the next line),
     # in bincount's own integer type, then one count. `np.repeat` over the line lengths
     # gives the line numbers about twice as fast as a cumulative sum of the newline mask.
-    lengths = np.diff(bounds)
+    lengths = bounds[1:] - bounds[:-1]
     lengths[0] -= 1
     key = np.repeat(np.arange(0, n * _N_CLASSES, _N_CLASSES, dtype=np.intp), lengths)
     key += cls
@@ -227,8 +235,9 @@ def _count_probes(
     gap = spaces[1:] - starts
     probes = _PROBES[lang]
     longest = max(map(len, probes))
-    padded = np.concatenate((raw, np.zeros(longest, dtype=np.uint8)))
-    columns = [padded[starts + j] for j in range(longest)]
+    # A byte past a run's end never decides a hit (the run must have the probe's length),
+    # so positions past the page's end are clipped rather than padded.
+    columns = [raw.take(starts + j, mode="clip") for j in range(longest)]
     hit = np.zeros(len(gap), dtype=bool)
     for probe in probes:
         same = gap == len(probe)
@@ -240,23 +249,28 @@ def _count_probes(
 
 
 def _window_means(values: Array, out: Array) -> None:
-    """Means of each column of `values` over [i - r, i + r] for every radius in WINDOWS,
-    written radius by radius into `out`.
+    """Means of each row of `values` (one row per per-line value) over the lines
+    [i - r, i + r] for every radius in WINDOWS, written into `out` (one column per radius
+    and value).
 
     The cumulative sums are padded with their first and last value, so each window
-    is two slices of the padded sums rather than a gather."""
-    n, k = values.shape
+    is two slices of the padded sums rather than a gather; rows of values keep every
+    operation on contiguous memory."""
+    k, n = values.shape
     reach = WINDOWS[-1]
-    csum = np.empty((n + 1 + 2 * reach, k))
-    csum[: reach + 1] = 0.0
-    csum[reach + 1 : reach + 1 + n] = values.cumsum(axis=0)
-    csum[reach + 1 + n :] = csum[reach + n]
-    idx = np.arange(n)
+    csum = np.empty((k, n + 1 + 2 * reach))
+    csum[:, : reach + 1] = 0.0
+    csum[:, reach + 1 : reach + 1 + n] = values.cumsum(axis=1)
+    csum[:, reach + 1 + n :] = csum[:, reach + n : reach + n + 1]
+    idx = np.arange(n, dtype=np.float64)
     width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
+    sums = np.empty((len(WINDOWS), k, n))
     for j, radius in enumerate(WINDOWS):
-        hi = csum[reach + radius + 1 : reach + radius + 1 + n]
-        lo = csum[reach - radius : reach - radius + n]
-        out[:, j * k : (j + 1) * k] = (hi - lo) / width[j][:, None]
+        hi = csum[:, reach + radius + 1 : reach + radius + 1 + n]
+        lo = csum[:, reach - radius : reach - radius + n]
+        np.subtract(hi, lo, out=sums[j])
+    np.divide(sums, width, out=sums)
+    out[:] = sums.reshape(len(WINDOWS) * k, n).T
 
 
 def _shifted(values: Array, out: Array) -> None:
@@ -335,7 +349,7 @@ def _assemble(
     col = len(_BASE_NAMES)
     out[:, col : col + len(_GROUP_IDS)] = cue[:, None] == _GROUP_IDS
     col += len(_GROUP_IDS)
-    _window_means(rows[:4].T, out[:, col : col + _N_CTX])
+    _window_means(rows[:4], out[:, col : col + _N_CTX])
     _shifted(rows[[0, 1, 2, 4]].T, out[:, col + _N_CTX :])
     return out
 

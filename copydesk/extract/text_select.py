@@ -27,14 +27,13 @@ class Thresholds:
     extend: float = 1.0  # prose lines next to the run join it above this (1.0 = never)
 
 
-_ZERO = np.zeros(1)
-
-
 def best_run(weights: Array) -> tuple[int, int]:
     """Start and end (exclusive) of the maximum-sum contiguous run of `weights`."""
     if len(weights) == 0:
         return 0, 0
-    csum = np.concatenate((_ZERO, weights.cumsum(dtype=np.float64)))
+    csum = np.empty(len(weights) + 1)
+    csum[0] = 0.0
+    np.cumsum(weights, dtype=np.float64, out=csum[1:])
     lows = np.minimum.accumulate(csum[:-1])
     gains = csum[1:] - lows
     end = int(gains.argmax())
