@@ -297,7 +297,8 @@ def _assemble(
     Columns that share an operation are computed as one block (six count ratios, six
     logarithms), since on a few hundred lines numpy's per-call cost dominates."""
     n = len(ntok)
-    out: Array = np.empty((n, N_FEATURES), dtype=np.float32)
+    # Column-major: every feature is written as a column, so each write is contiguous.
+    out: Array = np.empty((n, N_FEATURES), dtype=np.float32, order="F")
     nchar = counts[:, :_CONT].sum(axis=1)
     prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
     total = float(ntok.sum())

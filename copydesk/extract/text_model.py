@@ -33,8 +33,12 @@ class LineModel:
     end: EndModel | None = None
 
     def predict(self, features: Array) -> Array:
-        """Content probability of each row of `features`."""
-        hidden = features
+        """Content probability of each row of `features`.
+
+        The product is taken on a row-major copy: the feature matrix is built column by
+        column (so column-major), and BLAS may sum in another order on that layout, which
+        would move probabilities by an ulp and, at a threshold, a line's fate."""
+        hidden = np.ascontiguousarray(features)
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             hidden = hidden @ w + b
