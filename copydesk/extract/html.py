@@ -19,6 +19,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from copydesk.extract.html_residue import remove_residue
+from copydesk.extract.html_tail import cut_low_tail
 from copydesk.extract.html_tree import parse_html
 from copydesk.extract.metadata import page_metadata
 from copydesk.extract.plaintext import extract_text
@@ -77,7 +78,8 @@ def extract_html_with(
         cleaned_text = extract_text("\n".join(body))
         return _result(title, cleaned_text.paragraphs, cleaned_text.removed, meta, path)
     cleaned = remove_residue(body, title, meta.authors)
-    return _result(title, cleaned.paragraphs, cleaned.removed, meta, path)
+    kept, closing = cut_low_tail(cleaned.paragraphs)
+    return _result(title, kept, cleaned.removed + closing, meta, path)
 
 
 # A modal dialog the page keeps hidden until a button opens it ("Republish this story",

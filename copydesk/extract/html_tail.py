@@ -1,0 +1,48 @@
+"""Dropping the short closing lines of an HTML body that the line model reads as page furniture.
+
+Trafilatura's body often ends with a call to action, a company blurb, a list of teaser
+links or a sign-off: short lines that no wording rule names. The plain-text cleaner's
+line model (trained on whole copied pages) scores such lines low, while it scores
+closing prose high. Only a run at the very end of the body goes, never a line in the
+middle, so a low score inside the article cannot cut it apart.
+
+Measured on the dev set's articles (grouped 5-fold cross-validation by site, the
+cut-offs below chosen in every fold or next to it): precision 0.947 -> 0.949,
+recall 0.959 -> 0.958.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from copydesk.extract.result import Removed, RemovedKind
+from copydesk.extract.text_features import page_features
+from copydesk.extract.text_model import shipped_model
+
+# A closing line goes when the model's content probability is below this...
+MAX_TAIL_PROB = 0.15
+# ...and it is this short (longer closing lines are mostly the article's last paragraph)...
+MAX_TAIL_WORDS = 15
+# ...while the run cut stays within this share of the body's characters.
+MAX_TAIL_SHARE = 0.4
+REASON = "short closing line scored as page furniture by the line model"
+
+
+def cut_low_tail(paragraphs: Sequence[str]) -> tuple[tuple[str, ...], tuple[Removed, ...]]:
+    """The paragraphs without their low-scoring closing run, and the run as removals."""
+    lines = [" ".join(p.split()) for p in paragraphs]
+    if len(lines) < 2 or not all(lines):
+        return tuple(paragraphs), ()
+    features, _ = page_features(lines)
+    prob = shipped_model().predict(features)
+    budget = MAX_TAIL_SHARE * sum(map(len, paragraphs))
+    end, cut_chars = len(lines), 0
+    while end > 1:
+        line = paragraphs[end - 1]
+        short = len(line.split()) <= MAX_TAIL_WORDS
+        if not short or prob[end - 1] >= MAX_TAIL_PROB or cut_chars + len(line) > budget:
+            break
+        cut_chars += len(line)
+        end -= 1
+    gone = tuple(Removed(p, RemovedKind.OTHER, REASON) for p in paragraphs[end:])
+    return tuple(paragraphs[:end]), gone
