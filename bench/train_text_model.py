@@ -8,6 +8,11 @@ Labels: a line is content when most of its 4-token shingles occur in the page's
 a content line is within two lines. Features are the run-time ones
 (`copydesk.extract.text_features`), so training and inference cannot drift.
 
+Then the end-of-article model (`copydesk.extract.text_end`): on out-of-fold line scores,
+each candidate end line is labelled by whether the kept text from it on is mostly not
+article; a logistic regression is fitted on the other folds' pages and its cut-off
+picked by the full-path F1, out of fold.
+
 Reports cross-validated figures grouped by site (each page's lines are scored by a
 model that saw no page of the same registrable domain, as held-out pages come from
 unseen sites), through the full `clean_text` path, then fits on
@@ -27,6 +32,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import numpy.typing as npt
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 
@@ -34,9 +40,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.metric import PageScore, score_page, shingles, summarise  # noqa: E402
-from copydesk.extract.plaintext import clean_text  # noqa: E402
+from copydesk.extract.plaintext import clean_text, end_inputs  # noqa: E402
+from copydesk.extract.text_end import END_FEATURE_NAMES, EndModel  # noqa: E402
 from copydesk.extract.text_features import FEATURE_NAMES, page_features, split_lines  # noqa: E402
-from copydesk.extract.text_model import MODEL_FILE, LineModel, load_model  # noqa: E402
+from copydesk.extract.text_model import (  # noqa: E402
+    MODEL_FILE,
+    LineModel,
+    load_end_model,
+    load_model,
+)
 from copydesk.extract.text_select import Thresholds  # noqa: E402
 
 SEED = 20261123
@@ -51,6 +63,11 @@ OUTSIDE_GRID = (0.8, 0.9, 0.97, 1.01)
 # Prose lines next to the run join it above this probability (picked on out-of-fold
 # scores of the logistic model: 0.2 beat 0.1, 0.3 and never).
 EXTEND = 0.2
+# End model: a candidate's block counts as after the article's end when at most this share
+# of its kept tokens is article; candidates are weighted by log(1 + kept tokens after).
+END_CONTENT_SHARE = 0.15
+END_C = 1.0
+END_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 # Cut-offs whose cross-validated F1 is this close to the best count as tied.
 F1_TIE = 0.001
 
@@ -151,6 +168,7 @@ class _Replay:
 
     thresholds: Thresholds
     prob: npt.NDArray[np.float32]
+    end: EndModel | None = None
 
     def predict(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         return self.prob
@@ -181,7 +199,65 @@ def _with_thresholds(arrays: dict[str, npt.NDArray[np.float32]], cut: Thresholds
     return load_model(arrays)
 
 
-def cross_validate(pages: list[Page], folds: int, hidden: int, worst: int = 0) -> Thresholds:
+EndRows = tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_], npt.NDArray[np.float64]]
+
+
+def end_rows(page: Page, model: _Replay) -> EndRows:
+    """The end model's candidates on a page (features, label, weight), given the line
+    model's (out-of-fold) scores: a candidate is positive when at most
+    `END_CONTENT_SHARE` of the kept tokens from it on are article."""
+    facts, keep, cand, x = end_inputs(page.text, model)  # type: ignore[arg-type]
+    kept = np.where(keep, facts.n_tokens, 0.0).astype(np.float64)
+    content = kept * page.labels
+    kept_after = kept[::-1].cumsum()[::-1][cand]
+    content_after = content[::-1].cumsum()[::-1][cand]
+    return x, content_after <= END_CONTENT_SHARE * kept_after, np.log1p(kept_after)
+
+
+def fit_end(rows: list[EndRows], threshold: float) -> dict[str, npt.NDArray[np.float32]]:
+    """Fit the end model's logistic regression; return the arrays `load_end_model` reads."""
+    x = np.concatenate([r[0] for r in rows])
+    y = np.concatenate([r[1] for r in rows])
+    w = np.concatenate([r[2] for r in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    lr = LogisticRegression(C=END_C, max_iter=2000).fit((x - mean) / scale, y, sample_weight=w)
+    return {
+        "end_w": lr.coef_[0], "end_b": np.array(lr.intercept_[0]), "end_mean": mean,
+        "end_scale": scale, "end_threshold": np.array(threshold),
+        "end_feature_names": np.array(END_FEATURE_NAMES),
+    }  # fmt: skip
+
+
+def _tune_end(
+    pages: list[Page],
+    probs: list[npt.NDArray[np.float32]],
+    rows: list[EndRows],
+    cut: Thresholds,
+    tests: list[list[int]],
+) -> float:
+    """The end model's cut-off, out of fold (end models fitted on the other folds' pages,
+    line scores out of fold): the best full-path F1 over `END_GRID` (1.01 = never cut)."""
+    ends: dict[int, EndModel] = {}
+    for test in tests:
+        train = sorted(set(range(len(pages))) - set(test))
+        arrays = fit_end([rows[i] for i in train], 0.5)
+        for i in test:
+            ends[i] = load_end_model(arrays)  # type: ignore[assignment]
+    best = (-1.0, END_GRID[-1])
+    for threshold in END_GRID:
+        scores = []
+        for i, (p, prob) in enumerate(zip(pages, probs, strict=True)):
+            end = EndModel(ends[i].weights, ends[i].bias, threshold)
+            scores.append(score_page(clean_text(p.text, _Replay(cut, prob, end)).text, p.body))  # type: ignore[arg-type]
+        s = summarise(scores)
+        print(f"  end cut-off {threshold}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.4f}")
+        best = max(best, (s.f1, threshold))
+    return best[1]
+
+
+def cross_validate(
+    pages: list[Page], folds: int, hidden: int, worst: int = 0
+) -> tuple[Thresholds, float, list[npt.NDArray[np.float32]]]:
     """K-fold grouped by site: out-of-fold scores, tuned cut-offs, and full-path CV figures
     (then the `worst` pages by held-out precision, so errors can be read)."""
     sites = sorted({p.site for p in pages})
@@ -195,6 +271,11 @@ def cross_validate(pages: list[Page], folds: int, hidden: int, worst: int = 0) -
             probs[i] = model.predict(pages[i].features)
         fold_arrays.append((test.tolist(), arrays))
     cut = _tune(pages, probs)
+    rows = [end_rows(p, _Replay(cut, prob)) for p, prob in zip(pages, probs, strict=True)]
+    end_threshold = _tune_end(pages, probs, rows, cut, [t for t, _ in fold_arrays])
+    for test, arrays in fold_arrays:
+        train = sorted(set(range(len(pages))) - set(test))
+        arrays |= fit_end([rows[i] for i in train], end_threshold)
     scores: dict[int, PageScore] = {}
     for test, arrays in fold_arrays:
         model = _with_thresholds(arrays, cut)
@@ -202,12 +283,12 @@ def cross_validate(pages: list[Page], folds: int, hidden: int, worst: int = 0) -
             scores[i] = score_page(clean_text(pages[i].text, model).text, pages[i].body)
     s = summarise(scores.values())
     print(f"cv {folds}-fold by site (full clean_text): P {s.precision:.3f} R {s.recall:.3f} "
-          f"F1 {s.f1:.3f} over {s.pages} pages; cut-offs {cut}")  # fmt: skip
+          f"F1 {s.f1:.3f} over {s.pages} pages; cut-offs {cut}, end {end_threshold}")  # fmt: skip
     ranked = sorted(scores.items(), key=lambda kv: kv[1].precision or 0.0)
     for i, score in ranked[:worst]:
         precision = "-" if score.precision is None else f"{score.precision:.2f}"
         print(f"  held out {pages[i].page_id}  P {precision}  R {score.recall:.2f}")
-    return cut
+    return cut, end_threshold, probs
 
 
 def main() -> None:
@@ -222,8 +303,11 @@ def main() -> None:
     pages = load_pages(args.devset)
     lines = sum(len(p.lines) for p in pages)
     print(f"{len(pages)} article pages, {lines} lines, {len(FEATURE_NAMES)} features")
-    cut = cross_validate(pages, args.folds, args.hidden, args.worst)
+    cut, end_threshold, probs = cross_validate(pages, args.folds, args.hidden, args.worst)
     arrays = fit(pages, args.hidden)
+    # The end model learns from out-of-fold line scores: what it will see on unseen sites.
+    rows = [end_rows(p, _Replay(cut, prob)) for p, prob in zip(pages, probs, strict=True)]
+    arrays |= fit_end(rows, end_threshold)
     model = _with_thresholds(arrays, cut)
     s = summarise(score_page(clean_text(p.text, model).text, p.body) for p in pages)
     print(f"in-sample (trained on all): P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}")

@@ -2,7 +2,8 @@
 
 Steps: split the page into lines; score every line with the shipped model on
 bulk features (`text_features`, `text_model`); keep the best contiguous run of
-content (`text_select`); cut a reader-comment section off as a unit; then review
+content (`text_select`); cut a reader-comment section off as a unit; cut the section
+after the article's end where the block model (`text_end`) is confident; then review
 the few lines at and around the article with the cue phrases (`cues`) - promos,
 captions, glued ads, bylines - pick the title, name the kind of every dropped
 line, and read the metadata (`text_meta`).
@@ -31,9 +32,10 @@ from copydesk.extract.cues import (
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
+from copydesk.extract.text_end import end_features, find_end
 from copydesk.extract.text_features import CUE_GROUP_NAMES, PageFacts, page_features, split_lines
 from copydesk.extract.text_meta import read_metadata
-from copydesk.extract.text_model import LineModel, shipped_model
+from copydesk.extract.text_model import Array, LineModel, shipped_model
 from copydesk.extract.text_select import select_lines
 from copydesk.extract.text_stems import StemFinder
 
@@ -42,6 +44,7 @@ EXTRACTOR = "copydesk-text"
 VERSION = "1"
 
 Named = tuple[RemovedKind, str]
+Bools = npt.NDArray[np.bool_]
 
 # Lines this close to the start or end of the kept article are checked against the
 # cue phrases whatever their shape (promo banners, bylines, "Advertisement").
@@ -88,7 +91,7 @@ _GROUP_KINDS = {
 }
 _KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
 # Zones of dropped lines that no cue names, merged into one span per run.
-_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED = range(7)
+_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED, _END = range(8)
 # Lines named by a cue-phrase group g get zone _GROUP_ZONE + g, so runs of one kind merge.
 _GROUP_ZONE = 10
 _ZONE_KINDS: dict[int, Named] = {
@@ -97,6 +100,7 @@ _ZONE_KINDS: dict[int, Named] = {
     _INSIDE: (RemovedKind.OTHER, "low content score inside the article"),
     _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
+    _END: (RemovedKind.OTHER, "section after the article's end (teasers, bio, FAQ or promos)"),
 }
 _FIRST_CHAR = itemgetter(0)
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
@@ -146,11 +150,14 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     if not lines:
         return Extraction(None, (), path=PATH, extractor=EXTRACTOR, extractor_version=VERSION)
     features, facts = page_features(lines)
-    prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
-    keep = select_lines(model.predict(features), facts.n_tokens, model.thresholds, prose)
-    page = _Page(lines, facts, keep, {})
-    candidates = _heading_candidates(page)
-    tail = _cut_comments(page, candidates)
+    prob = model.predict(features)
+    page, candidates, comments = _article(lines, features, facts, prob, model)
+    tails = [comments] if comments is not None else []
+    if model.end is not None:
+        end = find_end(model.end, features, prob, facts, page.keep)
+        if end is not None:
+            page.keep[end:] = False
+            tails.insert(0, (end, _END))
     _cut_related_blocks(page, candidates)
     _review(page)
     title = _title(page)
@@ -164,12 +171,34 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     return Extraction(
         title=lines[title] if title is not None else None,
         paragraphs=paragraphs,
-        removed=_removed(page, glued, title, tail),
+        removed=_removed(page, glued, title, tails),
         metadata=read_metadata(head, paragraphs, facts.clear_language),
         path=PATH,
         extractor=EXTRACTOR,
         extractor_version=VERSION,
     )
+
+
+def _article(
+    lines: list[str], features: Array, facts: PageFacts, prob: Array, model: LineModel
+) -> tuple[_Page, list[int], tuple[int, int] | None]:
+    """The kept run of lines and the comment-section cut (the steps before the end model)."""
+    prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
+    keep = select_lines(prob, facts.n_tokens, model.thresholds, prose)
+    page = _Page(lines, facts, keep, {})
+    candidates = _heading_candidates(page)
+    return page, candidates, _cut_comments(page, candidates)
+
+
+def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:
+    """What the end model sees on a page: line facts, kept lines, candidate end lines and
+    their block features (for `bench/train_text_model.py`, which labels the candidates)."""
+    lines = split_lines(text)
+    features, facts = page_features(lines)
+    prob = model.predict(features)
+    page, _, _ = _article(lines, features, facts, prob, model)
+    cand, x = end_features(features, prob, facts, page.keep)
+    return facts, page.keep, cand, x
 
 
 def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
@@ -341,7 +370,7 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     return texts, glued
 
 
-def _zones(page: _Page, title: int | None, tail: tuple[int, int] | None) -> npt.NDArray[np.int64]:
+def _zones(page: _Page, title: int | None, tails: list[tuple[int, int]]) -> npt.NDArray[np.int64]:
     """Per line: kept, named by a cue, or the zone of an unnamed dropped line."""
     n = len(page.lines)
     kept = page.keep.nonzero()[0]
@@ -349,8 +378,10 @@ def _zones(page: _Page, title: int | None, tail: tuple[int, int] | None) -> npt.
     zone = np.full(n, _INSIDE, dtype=np.int64)
     zone[end + 1 :] = _AFTER
     zone[:start] = _BEFORE  # last: with nothing kept, every line is "before"
-    if tail is not None:
-        zone[tail[0] :] = tail[1]
+    # Sections cut after the article, in page order (a comment thread after the end cut
+    # keeps its own name).
+    for start, kind in tails:
+        zone[start:] = kind
     groups = page.facts.cue_group
     zone = np.where(groups > 0, _GROUP_ZONE + groups, zone)
     zone[list(page.cut)] = _NAMED
@@ -364,10 +395,10 @@ def _removed(
     page: _Page,
     glued: dict[int, tuple[Removed, ...]],
     title: int | None,
-    tail: tuple[int, int] | None,
+    tails: list[tuple[int, int]],
 ) -> tuple[Removed, ...]:
     """Every dropped line (runs of unnamed lines merged) and every glued piece, in order."""
-    zone = _zones(page, title, tail)
+    zone = _zones(page, title, tails)
     bounds = (np.diff(zone).nonzero()[0] + 1).tolist()
     starts = [0, *bounds]
     stops = [*bounds, len(zone)]

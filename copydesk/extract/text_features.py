@@ -135,6 +135,8 @@ class PageFacts:
     cue_group: npt.NDArray[np.int64]  # 0 = none, else 1 + index into CUE_GROUP_NAMES
     language: str  # the stop-word list the features used
     clear_language: str | None  # the same language when the page's vote was clear
+    first_byte: npt.NDArray[np.uint8]  # each line's first and last UTF-8 byte
+    last_byte: npt.NDArray[np.uint8]
 
 
 def stopword_votes(sample: str) -> npt.NDArray[np.int64]:
@@ -207,7 +209,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     matrix = _assemble(counts, ntok, nstop, final, last, first, cue)
-    return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang], clear)
+    return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang], clear, first, last)
 
 
 def _count_probes(

@@ -14,6 +14,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from copydesk.extract.text_end import END_FEATURE_NAMES, EndModel
 from copydesk.extract.text_features import FEATURE_NAMES
 from copydesk.extract.text_select import Thresholds
 
@@ -29,6 +30,7 @@ class LineModel:
     weights: tuple[Array, ...]
     biases: tuple[Array, ...]
     thresholds: Thresholds
+    end: EndModel | None = None
 
     def predict(self, features: Array) -> Array:
         """Content probability of each row of `features`."""
@@ -60,7 +62,23 @@ def load_model(data: dict[str, npt.NDArray[np.float32]]) -> LineModel:
         weights=tuple(w.astype(np.float32) for w in weights),
         biases=tuple(b.astype(np.float32) for b in biases),
         thresholds=Thresholds(*(float(c) for c in cut)),
+        end=load_end_model(data),
     )
+
+
+def load_end_model(data: dict[str, npt.NDArray[np.float32]]) -> EndModel | None:
+    """The end-of-article model saved beside the line model, if any (standardisation
+    folded into the weights as for the line model)."""
+    if "end_w" not in data:
+        return None
+    names = tuple(str(n) for n in data["end_feature_names"])
+    if names != END_FEATURE_NAMES:
+        msg = "end model was trained on different features; rerun bench/train_text_model.py"
+        raise ValueError(msg)
+    mean, scale = data["end_mean"].astype(np.float64), data["end_scale"].astype(np.float64)
+    w = data["end_w"].astype(np.float64)
+    bias = float(data["end_b"]) - float((mean / scale) @ w)
+    return EndModel((w / scale).astype(np.float32), bias, float(data["end_threshold"]))
 
 
 @cache
