@@ -4,7 +4,9 @@ Trafilatura is called without its metadata (copydesk reads metadata itself, fast
 validated) and without comments, in its recall mode first (which keeps article sections
 its default mode drops, and runs faster); its default mode runs as well only when recall
 mode found a small part of the page's text, and copydesk's text cleaner reads the page's
-visible text when both find too little; `Extraction.path` names the path taken.
+visible text when both find too little; `Extraction.path` names the path taken. The
+body then loses its residue (`html_residue`) and a short closing run that the text
+cleaner's line model scores as page furniture (`html_tail`).
 Trafilatura's internal caches are not thread-safe: callers running extractions in
 threads must serialise them (the worker uses processes).
 """
