@@ -4,7 +4,9 @@ Trafilatura is called without its metadata (copydesk reads metadata itself, fast
 validated) and without comments, in its recall mode first (which keeps article sections
 its default mode drops, and runs faster); its default mode runs as well only when recall
 mode found a small part of the page's text, and copydesk's text cleaner reads the page's
-visible text when both find too little; `Extraction.path` names the path taken.
+visible text when both find too little; `Extraction.path` names the path taken. The
+body then loses its residue (`html_residue`) and a short closing run that the text
+cleaner's line model scores as page furniture (`html_tail`).
 Trafilatura's internal caches are not thread-safe: callers running extractions in
 threads must serialise them (the worker uses processes).
 """
@@ -19,6 +21,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from copydesk.extract.html_residue import remove_residue
+from copydesk.extract.html_tail import cut_low_tail
 from copydesk.extract.html_tree import parse_html
 from copydesk.extract.metadata import page_metadata
 from copydesk.extract.plaintext import extract_text
@@ -77,7 +80,8 @@ def extract_html_with(
         cleaned_text = extract_text("\n".join(body))
         return _result(title, cleaned_text.paragraphs, cleaned_text.removed, meta, path)
     cleaned = remove_residue(body, title, meta.authors)
-    return _result(title, cleaned.paragraphs, cleaned.removed, meta, path)
+    kept, closing = cut_low_tail(cleaned.paragraphs)
+    return _result(title, kept, cleaned.removed + closing, meta, path)
 
 
 # A modal dialog the page keeps hidden until a button opens it ("Republish this story",
