@@ -383,7 +383,8 @@ def _zones(page: _Page, title: int | None, tails: list[tuple[int, int]]) -> npt.
     for start, kind in tails:
         zone[start:] = kind
     groups = page.facts.cue_group
-    zone = np.where(groups > 0, _GROUP_ZONE + groups, zone)
+    named = groups > 0
+    zone[named] = groups[named] + _GROUP_ZONE
     zone[list(page.cut)] = _NAMED
     zone[page.keep] = _KEPT
     if title is not None:

@@ -216,7 +216,9 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     nstop = _count_probes(raw, breaks, lang, n)
     cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
-    matrix = _assemble(counts, ntok, nstop, final, last, first, cue)
+    # Characters: every byte of the line but UTF-8 continuation bytes and its newline.
+    nchar = lengths.astype(np.float32) - counts[:, _CONT] - counts[:, _NL]
+    matrix = _assemble(counts, nchar, ntok, nstop, final, last, first, cue)
     return matrix, PageFacts(ntok, final, cue, STOP_LANGUAGES[lang], clear, first, last)
 
 
@@ -285,6 +287,7 @@ def _shifted(values: Array, out: Array) -> None:
 
 def _assemble(
     counts: Array,
+    nchar: Array,
     ntok: Array,
     nstop: Array,
     final: Bools,
@@ -299,7 +302,6 @@ def _assemble(
     n = len(ntok)
     # Column-major: every feature is written as a column, so each write is contiguous.
     out: Array = np.empty((n, N_FEATURES), dtype=np.float32, order="F")
-    nchar = counts[:, :_CONT].sum(axis=1)
     prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
     total = float(ntok.sum())
     mass = ntok * prose

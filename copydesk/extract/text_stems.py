@@ -25,9 +25,11 @@ _NEWLINE = ord("\n")
 
 
 def _hash(windows: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    """Table slot of each little-endian 4-byte window (wrapping multiply, top bits)."""
-    out: npt.NDArray[np.uint32] = (windows * _MULTIPLIER) >> _SHIFT
-    return out
+    """Table slot of each little-endian 4-byte window (wrapping multiply, top bits),
+    computed in place: `windows` is overwritten."""
+    windows *= _MULTIPLIER
+    windows >>= _SHIFT
+    return windows
 
 
 @dataclass(frozen=True, slots=True)
