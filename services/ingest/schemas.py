@@ -20,11 +20,13 @@ MAX_URL_CHARS = 8192
 # Whitespace and control characters inside a URL: a paste gone wrong or a header injection.
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 # C0 and C1 control characters other than tab, newlines and form feed. Text holds next to
-# none; bytes of a binary file read as Latin-1 are a quarter control characters.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# none; bytes of a binary file read as Latin-1 are a quarter control characters. C0 and DEL
+# are counted as UTF-8 bytes (no other character's encoding holds them), C1 (U+0080..U+009F,
+# encoded after a 0xC2 byte) by a regex only when such a byte is there: scanning bytes is
+# several times cheaper than a regex over every character of every submitted text.
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_C1_CONTROL = re.compile("[\x80-\x9f]")
 MAX_CONTROL_SHARE = 0.05
-# PostgreSQL text holds neither NUL nor UTF-16 surrogates (json.loads lets "\ud800" through).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class DocumentIn(BaseModel):
@@ -185,7 +187,7 @@ def validate_url(url: str) -> str:
         raise InvalidInput(f"url is longer than {MAX_URL_CHARS} characters")
     if _URL_UNSAFE.search(url):
         raise InvalidInput("url contains whitespace or control characters")
-    if _UNSTORABLE.search(url):  # NUL is refused just above: what is left is a surrogate
+    if not url.isascii() and _has_surrogate(url):
         raise InvalidInput("url contains a lone surrogate, which cannot be stored")
     try:
         parts = urlsplit(url)
@@ -215,16 +217,32 @@ def to_new_job(item: DocumentIn, max_text_chars: int) -> NewJob:
     raise InvalidInput("give one of text, html or url")
 
 
+def _has_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _checked_body(field: str, value: str, max_chars: int) -> str:
     if not value.strip():
         raise InvalidInput(f"{field} is empty")
     if len(value) > max_chars:
         raise PayloadTooLarge(f"{field} is longer than {max_chars} characters", limit=max_chars)
-    if unstorable := _UNSTORABLE.search(value):
-        what = "a NUL character" if unstorable.group() == "\x00" else "a lone surrogate"
-        code = f"\\u{ord(unstorable.group()):04x}"
-        raise InvalidInput(f"{field} contains {what} ({code}), which cannot be stored")
-    controls = sum(1 for _ in _CONTROL.finditer(value))
+    # PostgreSQL text holds neither NUL nor UTF-16 surrogates (json.loads lets "\ud800" through).
+    if "\x00" in value:
+        raise InvalidInput(f"{field} contains a NUL character (\\u0000), which cannot be stored")
+    try:
+        encoded = value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = f"\\u{ord(value[exc.start]):04x}"
+        raise InvalidInput(
+            f"{field} contains a lone surrogate ({code}), which cannot be stored"
+        ) from None
+    controls = len(encoded) - len(encoded.translate(None, _C0_BYTES))
+    if b"\xc2" in encoded:
+        controls += len(_C1_CONTROL.findall(value))
     if controls > len(value) * MAX_CONTROL_SHARE:
         raise InvalidInput(f"{field} looks like binary data ({controls} control characters)")
     return value

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from copydesk.errors import InvalidInput, PayloadTooLarge
 from copydesk.models import JobKind, NewJob
-from services.ingest.schemas import parse_batch, parse_document
+from services.ingest.schemas import (
+    MAX_CONTROL_SHARE,
+    _checked_body,
+    parse_batch,
+    parse_document,
+)
 
 LIMIT = 100
 
@@ -83,3 +91,26 @@ def test_batch_limit() -> None:
     assert len(parse_batch(body, LIMIT, max_items=4)) == 4
     with pytest.raises(InvalidInput, match="at most 3"):
         parse_batch(body, LIMIT, max_items=3)
+
+
+def test_binary_check_counts_control_characters_as_the_plain_definition() -> None:
+    """The byte-level count agrees with a regex over C0 (but tab, newlines, form feed), DEL
+    and C1, on texts mixing them with ASCII, Latin-1 (0xC2-encoded) and wider characters."""
+    control = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+    plain, controls = "ab \t\n\r\x0c\xa0\xa9«é€😀", "\x01\x0b\x1f\x7f\x80\x85\x9f"
+    rng = random.Random(7)
+    verdicts = set()
+    for _ in range(500):
+        rate = rng.choice((0.0, 0.02, 0.05, 0.1))
+        size = rng.randint(20, 200)
+        text = "".join(rng.choice(controls if rng.random() < rate else plain) for _ in range(size))
+        expected = len(control.findall(text))
+        try:
+            _checked_body("text", "x" + text, 10_000)
+            accepted = True
+        except InvalidInput as exc:
+            assert "binary data" in str(exc) and f"({expected} control" in str(exc)
+            accepted = False
+        assert accepted is (expected <= (len(text) + 1) * MAX_CONTROL_SHARE)
+        verdicts.add(accepted)
+    assert verdicts == {True, False}
