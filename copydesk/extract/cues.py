@@ -16,6 +16,7 @@ Portuguese and Dutch phrases. No rule names a site or a brand.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -447,9 +448,10 @@ _MENTION_CUES: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...] = (
 _TRIM = r"[\s\W_]*"
 
 
-def _compile_line(cues: tuple[tuple[RemovedKind, str, tuple[str, ...]], ...]) -> re.Pattern[str]:
-    """One whole-line pattern; the named group that matched tells the cue."""
-    groups = "|".join(f"(?P<c{i}>{_alt(p)})" for i, (_, _, p) in enumerate(cues))
+def _compile_line(cues: Iterable[tuple[int, tuple[str, ...]]]) -> re.Pattern[str]:
+    """One whole-line pattern over (index in `_LINE_CUES`, phrases); the named group
+    that matched tells the cue."""
+    groups = "|".join(f"(?P<c{i}>{_alt(p)})" for i, p in cues)
     return re.compile(rf"{_TRIM}(?:{groups}){_TRIM}(?:\d+{_TRIM})?", re.I)
 
 
@@ -477,7 +479,74 @@ def _triggers() -> dict[str, frozenset[int]]:
 _TRIGGER_WORD = re.compile(r"[^\W\d_]{3,}")
 _REGEX_ESCAPE = re.compile(r"\\[bBdswW]")
 _OPTIONAL_CHAR = re.compile(r"\w\?")
-_LINE_PATTERN = _compile_line(_LINE_CUES)
+_LINE_PATTERN = _compile_line((i, p) for i, (_, _, p) in enumerate(_LINE_CUES))
+
+
+# A phrase that may open with a counter ("12 comments"): `\d*` or `\d+`, then a space.
+_DIGIT_LEAD = re.compile(r"\\d[*+] \??")
+# A phrase whose first character is a plain ASCII letter that is not optional.
+_LETTER_START = re.compile(r"([a-z])(?![?*{])")
+# The first character `_TRIM` cannot skip: a whole-line match's phrase starts here
+# (or, for a counter phrase, in the whitespace just before).
+_FIRST_ALNUM = re.compile(r"[\s\W_]*([^\W_])")
+
+
+def _opening(phrase: str) -> tuple[bool, str | None]:
+    """Whether `phrase` may open with digits, and the ASCII letter it otherwise opens
+    with (`None` when unsure: a group, a class, an optional or non-ASCII letter)."""
+    rest = phrase.lower()
+    lead = _DIGIT_LEAD.match(rest)
+    if lead:
+        rest = rest[lead.end() :]
+    start = _LETTER_START.match(rest)
+    # A "|" outside parentheses would make the phrase two alternatives.
+    depth = 0
+    for char in rest:
+        depth += (char == "(") - (char == ")")
+        if char == "|" and depth == 0:
+            return True, None
+    return lead is not None, start.group(1) if start else None
+
+
+def _line_buckets() -> dict[str, re.Pattern[str]]:
+    """First alphanumeric character of a line -> the whole-line pattern keeping only the
+    phrases that can start there, in their original order and group names.
+
+    Under `re.I` `sre` cannot skip phrases by their first letter, so the full pattern
+    tries all ~230 phrases on every short line; the bucket holds a dozen. `_TRIM`
+    cannot skip a letter or digit, so a phrase opening with a letter can only start at
+    the line's first one. Only ASCII letters and digits get a bucket (case folding of
+    other characters is subtler); any other line uses the full pattern."""
+    keys = "abcdefghijklmnopqrstuvwxyz0"
+    buckets: dict[str, re.Pattern[str]] = {}
+    for key in keys:
+        keep = []
+        for i, (_, _, phrases) in enumerate(_LINE_CUES):
+            chosen = []
+            for phrase in phrases:
+                digits, letter = _opening(phrase)
+                if letter is None or letter == key or (digits and key == "0"):
+                    chosen.append(phrase)
+            if chosen:
+                keep.append((i, tuple(chosen)))
+        pattern = _compile_line(keep)
+        chars = "0123456789" if key == "0" else key + key.upper()
+        buckets.update(dict.fromkeys(chars, pattern))
+    return buckets
+
+
+_LINE_BUCKETS = _line_buckets()
+
+
+def line_pattern(line: str) -> re.Pattern[str]:
+    """The whole-line cue pattern to try on `line`: its first letter's bucket, or the
+    full pattern. Either gives the same match (same phrase, same group name)."""
+    first = _FIRST_ALNUM.match(line)
+    if first is None:
+        return _LINE_PATTERN
+    return _LINE_BUCKETS.get(first.group(1), _LINE_PATTERN)
+
+
 _MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CUES)
 _TRIGGERS = _triggers()
 # Lines longer than this cannot be a whole-line cue ("Share this article" etc.).
@@ -503,7 +572,7 @@ def classify_boilerplate(line: str) -> tuple[RemovedKind, str] | None:
     if len(words) > MAX_CUE_WORDS:
         return None
     if len(words) <= MAX_LINE_CUE_WORDS:
-        whole = _LINE_PATTERN.fullmatch(stripped)
+        whole = line_pattern(stripped).fullmatch(stripped)
         if whole and whole.lastgroup:
             kind, reason, _ = _LINE_CUES[int(whole.lastgroup[1:])]
             return kind, reason

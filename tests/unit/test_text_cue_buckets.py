@@ -1,0 +1,108 @@
+"""The whole-line cue pattern's first-letter buckets give the same match as the full
+pattern: on every cue phrase (sample wordings, any case, with counters and arrows) and
+on every line of the dev set's text inputs. A bucket that dropped a phrase which can
+match would change what the cleaner removes."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from copydesk.extract import cues
+from tests.unit.test_text_quality import devset_dir
+
+MAX_SAMPLES = 40
+# The regex parser `re` itself uses (private, but stable within a Python version).
+_parser: Any = importlib.import_module("re._parser")
+
+
+def _samples(items: list[tuple[Any, Any]]) -> list[str]:
+    """A few strings the parsed regex `items` matches (every branch, optional parts taken
+    and left out)."""
+    parts = [_item_samples(op, arg) for op, arg in items]
+    out = ["".join(combo) for combo in itertools.product(*parts)]
+    return out[:MAX_SAMPLES]
+
+
+def _item_samples(op: Any, arg: Any) -> list[str]:
+    c = _parser
+    if op is c.LITERAL:
+        return [chr(arg)]
+    if op is c.ANY:
+        return ["x"]
+    if op is c.IN:
+        first_op, first_arg = arg[0]
+        if first_op is c.LITERAL:
+            return [chr(first_arg)]
+        if first_op is c.RANGE:
+            return [chr(first_arg[0])]
+        return [_category(first_arg)]
+    if op is c.CATEGORY:
+        return [_category(arg)]
+    if op is c.SUBPATTERN:
+        return _samples(list(arg[-1]))
+    if op is c.BRANCH:
+        return [s for branch in arg[1] for s in _samples(list(branch))]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        low, _, sub = arg
+        inner = _samples(list(sub))
+        counts = sorted({low, max(low, 1)})
+        return [s * n for n in counts for s in inner]
+    if op is c.AT:
+        return [""]
+    raise AssertionError(f"unexpected regex item {op}")
+
+
+def _category(category: Any) -> str:
+    names = {"CATEGORY_DIGIT": "7", "CATEGORY_SPACE": " ", "CATEGORY_WORD": "w"}
+    return names.get(str(category), "x")
+
+
+def _cue_lines() -> Iterator[str]:
+    for _, _, phrases in cues._LINE_CUES:
+        for phrase in phrases:
+            pattern = phrase.replace(" ?", r"\s*").replace(" ", r"\s+")
+            for sample in _samples(list(_parser.parse(pattern))):
+                for cased in (sample, sample.upper(), sample.title(), sample.capitalize()):
+                    yield cased
+                    yield f"» {cased} \u203a"
+                    yield f"12 {cased} (3)"
+                    yield f"  — {cased}:"
+
+
+def _same(line: str) -> bool:
+    full = cues._LINE_PATTERN.fullmatch(line)
+    bucket = cues.line_pattern(line).fullmatch(line)
+    if full is None or bucket is None:
+        return full is bucket
+    return (full.lastgroup, full.span()) == (bucket.lastgroup, bucket.span())
+
+
+def test_every_cue_phrase_matches_the_same_in_its_bucket() -> None:
+    lines = list(_cue_lines())
+    assert len(lines) > 2000
+    # The samples are real cue lines: the full pattern accepts all but most "12 ..." ones.
+    accepted = sum(cues._LINE_PATTERN.fullmatch(line) is not None for line in lines)
+    assert accepted > 0.7 * len(lines)
+    assert [line for line in lines if not _same(line)] == []
+
+
+def test_every_dev_line_matches_the_same_in_its_bucket() -> None:
+    lines = {
+        line.strip()
+        for path in sorted((devset_dir() / "text").glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
+    assert len(lines) > 10_000
+    assert [line for line in lines if line and not _same(line)] == []
+
+
+def test_only_ascii_letters_and_digits_get_a_bucket() -> None:
+    assert cues.line_pattern("Ökologie") is cues._LINE_PATTERN
+    assert cues.line_pattern("\u212a") is cues._LINE_PATTERN  # Kelvin sign folds to "k"
+    assert cues.line_pattern("...") is cues._LINE_PATTERN
+    assert cues.line_pattern("» Share") is cues.line_pattern("share")
+    assert re.fullmatch(r"\w", "7") and cues.line_pattern("7 comments") is not cues._LINE_PATTERN
