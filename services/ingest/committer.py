@@ -32,14 +32,15 @@ logger = logging.getLogger(__name__)
 class Stored:
     """A submission's job ids (committed), and whether its message reached the broker."""
 
-    job_ids: list[UUID]
+    job_ids: list[str]
     enqueued: bool
 
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
     jobs: Sequence[NewJob]
-    batch_id: UUID | None
+    job_ids: list[str]
+    batch_id: str | None
     stored: asyncio.Future[Stored]
 
 
@@ -73,7 +74,9 @@ class GroupCommitter:
         broker error fails none: the rows are committed, and the sweeper re-sends them.
         """
         stored: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(jobs, batch_id, stored))
+        job_ids = queries.new_job_ids(len(jobs))
+        batch = None if batch_id is None else str(batch_id)
+        self._pending.append(_Pending(jobs, job_ids, batch, stored))
         self._wake.set()
         return await stored
 
@@ -90,7 +93,7 @@ class GroupCommitter:
 
     async def _commit(self, group: list[_Pending]) -> None:
         try:
-            ids = await self._insert(group)
+            await self._insert(group)
         except DATABASE_ERRORS as exc:
             _fail(group, exc)
             return
@@ -103,26 +106,22 @@ class GroupCommitter:
             for pending in group:
                 await self._commit([pending])
             return
-        enqueued = await self._publisher.send([job_task(job_ids) for job_ids in ids])
-        for pending, job_ids in zip(group, ids, strict=True):
+        enqueued = await self._publisher.send([job_task(p.job_ids) for p in group])
+        for pending in group:
             if not pending.stored.done():  # its request may have been cancelled
-                pending.stored.set_result(Stored(job_ids, enqueued))
+                pending.stored.set_result(Stored(pending.job_ids, enqueued))
 
-    async def _insert(self, group: list[_Pending]) -> list[list[UUID]]:
-        rows = [(job, p.batch_id) for p in group for job in p.jobs]
+    async def _insert(self, group: list[_Pending]) -> None:
+        ids = [job_id for p in group for job_id in p.job_ids]
+        jobs = [job for p in group for job in p.jobs]
+        batch_ids = [p.batch_id for p in group for _ in p.jobs]
         conn = await self._connection()
         try:
             # One statement in autocommit mode: committed (on disk) when it returns.
-            ids = await queries.insert_jobs_async(conn, rows)
+            await queries.insert_jobs_async(conn, ids, jobs, batch_ids)
         except DATABASE_ERRORS:
             await conn.close()  # the next group connects afresh
             raise
-        per_request = []
-        start = 0
-        for pending in group:
-            per_request.append(ids[start : start + len(pending.jobs)])
-            start += len(pending.jobs)
-        return per_request
 
     async def _connection(self) -> AsyncConn:
         """The open connection once it answers, else a new one. A connection the server

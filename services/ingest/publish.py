@@ -17,7 +17,7 @@ import os
 import socket
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from redis.asyncio import Redis
 from redis.backoff import ExponentialBackoff
@@ -36,12 +36,12 @@ _ORIGIN = f"gen{os.getpid()}@{socket.gethostname()}"
 _NO_CALLBACKS = {"callbacks": None, "errbacks": None, "chain": None, "chord": None}
 
 
-def job_task(job_ids: Sequence[UUID]) -> tuple[str, list[Any]]:
+def job_task(job_ids: Sequence[str]) -> tuple[str, list[Any]]:
     """The one message that enqueues a submission's jobs: the job itself, or for a batch
     its fan-out (a worker sends the jobs' own: services/worker/enqueue_tasks.py)."""
     if len(job_ids) == 1:
-        return TASK_PROCESS, [str(job_ids[0])]
-    return TASK_ENQUEUE_JOBS, [[str(job_id) for job_id in job_ids]]
+        return TASK_PROCESS, [job_ids[0]]
+    return TASK_ENQUEUE_JOBS, [list(job_ids)]
 
 
 def task_message(task: str, args: list[Any], queue: str) -> bytes:

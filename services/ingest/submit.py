@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 class Submitted:
     """The jobs a request got; `replayed` when an Idempotency-Key returned earlier ones."""
 
-    job_ids: list[UUID]
+    job_ids: list[str]
     batch_id: UUID | None
     replayed: bool = False
 
@@ -65,11 +65,11 @@ def _log_enqueued(jobs: Sequence[NewJob], submitted: Submitted) -> None:
     A line per job cost a third of the API's time for a batch of 100."""
     if submitted.batch_id is None:
         (job_id,) = submitted.job_ids
-        extra = {"job_id": str(job_id), "kind": jobs[0].kind, "url": jobs[0].url}
+        extra = {"job_id": job_id, "kind": jobs[0].kind, "url": jobs[0].url}
         logger.info("job_enqueued", extra=extra)
         return
-    job_ids = [str(job_id) for job_id in submitted.job_ids]
-    batch = {"batch_id": str(submitted.batch_id), "jobs": len(job_ids), "job_ids": job_ids}
+    ids = submitted.job_ids
+    batch = {"batch_id": str(submitted.batch_id), "jobs": len(ids), "job_ids": ids}
     logger.info("batch_enqueued", extra=batch)
 
 
@@ -83,7 +83,7 @@ def _store_once(
             return earlier
         job_ids = queries.insert_jobs(conn, jobs, batch_id)
         queries.set_idempotency_jobs(conn, idem.client, idem.key, job_ids)
-    return Submitted(job_ids, batch_id)
+    return Submitted([str(job_id) for job_id in job_ids], batch_id)
 
 
 def _claim(
@@ -107,4 +107,5 @@ def _claim(
     logger.info(
         "idempotent_replay", extra={"idempotency_key": idem.key, "jobs": len(earlier.job_ids)}
     )
-    return Submitted(earlier.job_ids, earlier.batch_id, replayed=True)
+    job_ids = [str(job_id) for job_id in earlier.job_ids]
+    return Submitted(job_ids, earlier.batch_id, replayed=True)

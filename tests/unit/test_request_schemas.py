@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from copydesk.errors import InvalidInput, PayloadTooLarge
 from copydesk.models import JobKind, NewJob
 from services.ingest.schemas import (
     MAX_CONTROL_SHARE,
+    BatchIn,
     _checked_body,
+    load_json,
     parse_batch,
     parse_document,
+    to_new_job,
 )
 
 LIMIT = 100
@@ -114,3 +122,41 @@ def test_binary_check_counts_control_characters_as_the_plain_definition() -> Non
         assert accepted is (expected <= (len(text) + 1) * MAX_CONTROL_SHARE)
         verdicts.add(accepted)
     assert verdicts == {True, False}
+
+
+def _through_the_models(raw: bytes) -> list[NewJob]:
+    """parse_batch as it was before plain items skipped pydantic: every item validated by
+    the models, then checked."""
+    batch = BatchIn.model_validate(load_json(raw))
+    return [to_new_job(item.model_dump(), LIMIT) for item in batch.items]
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "some text", "http://a.example/x", "ftp://x", "<p>x</p>"]),
+    st.integers(),
+    st.booleans(),
+    st.lists(st.text(max_size=3), max_size=2),
+)
+_ITEMS = st.one_of(
+    st.dictionaries(st.sampled_from(["text", "html", "url", "txt"]), _VALUES, max_size=3),
+    _VALUES,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(_ITEMS, min_size=1, max_size=4))
+def test_plain_items_parse_as_the_models_would(items: list[Any]) -> None:
+    """Items that skip pydantic (objects of known fields holding strings or null) give the
+    same jobs, and anything else the same refusal, as validating every item by the models."""
+    raw = json.dumps({"items": items}).encode()
+    try:
+        expected: list[NewJob] | str = _through_the_models(raw)
+    except (InvalidInput, ValidationError) as exc:
+        expected = type(exc).__name__
+    try:
+        got: list[NewJob] | str = parse_batch(raw, LIMIT, max_items=10)
+    except InvalidInput as exc:
+        # parse_batch turns pydantic's errors into InvalidInput, with the item's index.
+        got = "ValidationError" if "items." in str(exc) else type(exc).__name__
+    assert got == expected
