@@ -12,8 +12,9 @@ the service time without queueing.
 Each run is paired with the same load on a bare FastAPI app doing no work (the framework's
 floor on this machine now), and the ratio of the two is printed, since the machine is shared
 and absolute figures drift; so is the server's CPU time per request, which the machine's
-load moves less. Targets: p99 < 50 ms for a single submission, a batch of 100 accepted in
-< 100 ms (p99), both at 32 clients.
+load moves less, and (copydesk only) that of the PostgreSQL backends serving it. Targets:
+p99 < 50 ms for a single submission, a batch of 100 accepted in < 100 ms (p99), both at 32
+clients.
 Results: bench/results/ingest_api.json.
 """
 
@@ -67,14 +68,17 @@ def load_from_another_process(
     seconds: float,
     batch: int,
     generator: str,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
     """Run the load generator (bench/loadgen.py) as a separate process; its figures, with
     the CPU time the server's processes spent per request (which the machine's load moves
-    less than the latencies)."""
-    from bench.system import cpu_delta, tree_cpu_seconds
+    less than the latencies), and that of the PostgreSQL backends serving `database_url`."""
+    from bench.system import backend_cpu_seconds, cpu_delta, tree_cpu_seconds
 
     path, body = _body(mode, batch)
     cpu_before = tree_cpu_seconds(server_pid)
+    backends_before = backend_cpu_seconds(database_url) if database_url else {}
+    checkpoints_before = _checkpoints(database_url) if database_url else 0
     with tempfile.NamedTemporaryFile(suffix=".json") as body_file:
         body_file.write(body)
         body_file.flush()
@@ -87,13 +91,34 @@ def load_from_another_process(
     figures: dict[str, Any] = json.loads(result.stdout)
     cpu = cpu_delta(tree_cpu_seconds(server_pid), cpu_before)
     items = 1 if mode == "single" else batch
-    return {
+    run = {
         "mode": mode,
         "clients": clients,
         **figures,
         "items_per_second": round(items * figures["requests_per_second"], 1),
         "server_cpu_ms_per_request": round(1000 * cpu / figures["requests"], 3),
     }
+    if database_url:
+        backends = cpu_delta(backend_cpu_seconds(database_url), backends_before)
+        run["postgres_cpu_ms_per_request"] = round(1000 * backends / figures["requests"], 3)
+        run["postgres_checkpoints"] = _checkpoints(database_url) - checkpoints_before
+    return run
+
+
+def _checkpoints(database_url: str) -> int:
+    """Checkpoints the PostgreSQL server has made (all databases). While one flushes its data
+    files, every commit's WAL flush waits on the disk: 0.1-0.3 s stalls that set the p99 of
+    a run of text batches, whose ~200 kB of WAL per request fill max_wal_size quickly."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        if conn.info.server_version >= 170000:
+            query = "SELECT num_timed + num_requested FROM pg_stat_checkpointer"
+        else:
+            query = "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
+        row = conn.execute(query).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def serve_bare(port: int) -> None:
@@ -175,7 +200,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                 # Baseline and copydesk back to back, so the machine's load hits both alike.
                 load = (mode, clients, args.seconds, args.batch, args.generator)
                 base = load_from_another_process(bare_url, bare_pid, *load)
-                run = load_from_another_process(system.api_url, system.api.proc.pid, *load)
+                run = load_from_another_process(
+                    system.api_url, system.api.proc.pid, *load, system.settings.database_url
+                )
                 run["baseline"] = base
                 run["ratio_req_per_s_vs_baseline"] = round(
                     run["requests_per_second"] / base["requests_per_second"], 3
@@ -208,11 +235,14 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _line(run: dict[str, Any]) -> str:
+    postgres = run.get("postgres_cpu_ms_per_request")
     return (
         f"{run['mode']:<6} {run['clients']:>2} clients: {run['requests_per_second']:7.1f} req/s "
         f"({run['items_per_second']:7.1f} items/s)  p50 {run['p50_ms']:6.1f} ms  "
         f"p90 {run['p90_ms']:6.1f} ms  p99 {run['p99_ms']:6.1f} ms  max {run['max_ms']:6.1f} ms  "
         f"server CPU {run['server_cpu_ms_per_request']:.2f} ms/req"
+        + (f" (PostgreSQL {postgres:.2f})" if postgres is not None else "")
+        + (f" checkpoints {run['postgres_checkpoints']}" if "postgres_checkpoints" in run else "")
     )
 
 
