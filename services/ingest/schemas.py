@@ -284,8 +284,9 @@ _ITEM_FIELDS = frozenset(DocumentIn.model_fields)
 def _is_plain_item(value: Any) -> bool:
     """Whether `value` is an item DocumentIn takes as it is: an object of its fields, each a
     string or null. Such items (all of them, in practice) skip pydantic, whose models cost a
-    batch of 100 texts ~7% of its parsing time; any other value goes through the model,
-    which refuses it with pydantic's message (or converts it as the model says)."""
+    batch of 100 URLs ~10% of its parsing time (3% for 100 texts); any other value goes
+    through the model, which refuses it with pydantic's message (or converts it as the model
+    says)."""
     return (
         type(value) is dict
         and value.keys() <= _ITEM_FIELDS
