@@ -67,8 +67,9 @@ def test_find_end_cuts_at_the_most_likely_candidate_only_when_confident() -> Non
 class _Fixed:
     """A line model that scores every line but the title as article."""
 
-    end: EndModel
+    end: EndModel | None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    start: EndModel | None = None
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         prob = np.full(len(features), 0.9, dtype=np.float32)
