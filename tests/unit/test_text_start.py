@@ -6,11 +6,11 @@ import numpy as np
 
 from copydesk.extract.plaintext import clean_text
 from copydesk.extract.result import RemovedKind
-from copydesk.extract.text_end import END_FEATURE_NAMES, EndModel, end_features
+from copydesk.extract.text_end import end_features
 from copydesk.extract.text_features import page_features
 from copydesk.extract.text_model import shipped_model
 from copydesk.extract.text_start import find_bounds, start_features
-from tests.unit.test_text_end import PROSE, _Fixed
+from tests.unit.test_text_end import PROSE, _Fixed, assert_cut_as, short_model
 
 TEASERS = [
     "Around the region",
@@ -21,13 +21,6 @@ TEASERS = [
 ]
 LINES = [*TEASERS, *[PROSE] * 6, "Budget and timetable", *[PROSE] * 3]
 HEADER_END = TEASERS.index("Latest news")
-
-
-def _short_model(threshold: float) -> EndModel:
-    """Confident when the block is all short lines."""
-    weights = np.zeros(len(END_FEATURE_NAMES), dtype=np.float32)
-    weights[END_FEATURE_NAMES.index("after_short")] = 10.0
-    return EndModel(weights, -5.0, threshold)
 
 
 def test_candidates_are_the_end_candidates_of_the_reversed_page() -> None:
@@ -48,7 +41,7 @@ def test_find_bounds_picks_the_header_end_only_when_confident() -> None:
     features, facts = page_features(LINES)
     keep = np.ones(len(LINES), dtype=bool)
     prob = np.full(len(LINES), 0.9, dtype=np.float32)
-    sure, unsure = _short_model(0.9), _short_model(1.01)
+    sure, unsure = short_model(0.9), short_model(1.01)
     assert find_bounds(None, sure, features, prob, facts, keep) == (None, HEADER_END)
     assert find_bounds(None, unsure, features, prob, facts, keep) == (None, None)
     # The end model reads the same pass; nothing here looks like a section after the end.
@@ -58,14 +51,10 @@ def test_find_bounds_picks_the_header_end_only_when_confident() -> None:
 def test_the_header_before_the_cut_is_dropped_and_named() -> None:
     text = "\n".join(LINES)
     assert "bus lanes" in clean_text(text, _Fixed(None)).text  # type: ignore[arg-type]
-    out = clean_text(text, _Fixed(None, start=_short_model(0.9)))  # type: ignore[arg-type]
-    assert "bus lanes" not in out.text
+    out = clean_text(text, _Fixed(None, start=short_model(0.9)))  # type: ignore[arg-type]
     assert "Latest news" not in out.text
     assert out.paragraphs[0] == PROSE
-    cut = [r for r in out.removed if "bus lanes" in r.text]
-    assert len(cut) == 1
-    assert cut[0].kind is RemovedKind.NAVIGATION
-    assert "before the article" in cut[0].reason
+    assert_cut_as(out, "bus lanes", RemovedKind.NAVIGATION, "before the article")
 
 
 def test_shipped_model_has_a_start_model() -> None:
