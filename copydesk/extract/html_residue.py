@@ -260,15 +260,18 @@ def _cut_above_headline(
     before the headline is more likely article text that a template put first."""
     if not title_key:
         return paragraphs, []
-    for index, paragraph in enumerate(paragraphs[: MAX_ABOVE_HEADLINE + 1]):
-        if fold_name(_LIST_MARKER.sub("", paragraph)) != title_key:
-            continue
-        above = paragraphs[:index]
-        if any(len(p.split()) > MAX_ABOVE_HEADLINE_WORDS for p in above):
-            return paragraphs, []
-        reason = "text above the headline"
-        return paragraphs[index:], [Removed(p, RemovedKind.OTHER, reason) for p in above]
-    return paragraphs, []
+    heads = [
+        index
+        for index, paragraph in enumerate(paragraphs[: MAX_ABOVE_HEADLINE + 1])
+        if fold_name(_LIST_MARKER.sub("", paragraph)) == title_key
+    ]
+    # The last one: a template may print the headline twice, a skip link in between.
+    index = heads[-1] if heads else 0
+    above = paragraphs[:index]
+    if any(len(p.split()) > MAX_ABOVE_HEADLINE_WORDS for p in above):
+        return paragraphs, []
+    reason = "text above the headline"
+    return paragraphs[index:], [Removed(p, RemovedKind.OTHER, reason) for p in above]
 
 
 def _cut_leading_menu(paragraphs: Sequence[str]) -> tuple[Sequence[str], list[Removed]]:

@@ -266,3 +266,9 @@ def test_cookie_banner_wording_inside_the_article_is_kept() -> None:
     body = [f"{BODY} Part {i}." for i in range(12)]
     lines = [*body[:6], quoted, *body[6:]]
     assert remove_residue(lines, None, []).paragraphs == tuple(lines)
+
+
+def test_headline_printed_twice_cuts_above_the_second() -> None:
+    lines = ["How Tides Work", "A standfirst about tides.", "Skip to content", "How Tides Work"]
+    cleaned = remove_residue([*lines, BODY], "How Tides Work", [])
+    assert cleaned.paragraphs == (BODY,)
