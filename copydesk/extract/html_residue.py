@@ -120,6 +120,24 @@ _CALL_TO_ACTION = re.compile(
     re.I,
 )
 MAX_CTA_WORDS = 15
+# A link pointed at by an arrow ("👉 Read about the rise of teledentistry on Example."):
+# the arrow marks it a link whatever its punctuation.
+_ARROW_LINK = re.compile(
+    r"^[\U0001F449\u27a1\u2192\u00bb]\ufe0f?\s*"
+    r"(?:learn|see|read|find|check|discover|explore|watch|download|get)\b",
+    re.I,
+)
+# A paywall's prompt left in the body: "This article is exclusive to X subscribers",
+# "Already have an account?".
+_PAYWALL_PROMPT = re.compile(
+    r"^(?:this (?:article|story|content) is (?:exclusive|only available|available only) to\b"
+    r".{0,40}\bsubscribers\b|already (?:have an account|a subscriber|a member)\b)",
+    re.I,
+)
+# The writer's contact line closing a news story: "Contact staff writer Jane Roe at ...".
+_CONTACT_LINE = re.compile(
+    r"^contact (?:the )?(?:staff )?(?:writer|reporter|author|editor)\b", re.I
+)
 # A cookie-consent banner's paragraphs (consent plugins print several, each too long for
 # the short-line cookie cue): at the body's start or end, naming cookies more than once in
 # a banner's words, not an article's about cookies.
@@ -328,6 +346,10 @@ def _judge(
     listed = _LIST_MARKER.match(paragraph)
     if words <= MAX_CTA_WORDS and not listed and _CALL_TO_ACTION.match(paragraph):
         return RemovedKind.NEWSLETTER_PROMO, "call-to-action link"
+    if words <= MAX_TEASER_WORDS and _ARROW_LINK.match(paragraph):
+        return RemovedKind.RELATED_LINKS, "link pointed at by an arrow"
+    if words <= MAX_TEASER_WORDS and _CONTACT_LINE.match(paragraph):
+        return RemovedKind.BYLINE, "writer's contact line"
     if words <= MAX_TEASER_WORDS and _INLINE_TEASER.match(paragraph):
         return RemovedKind.RELATED_LINKS, "inline teaser link"
     edge = index < COOKIE_EDGE_PARAGRAPHS or index >= last - COOKIE_EDGE_PARAGRAPHS
@@ -360,6 +382,8 @@ def _judge_short(line: str, author_keys: list[str]) -> tuple[RemovedKind, str] |
         return RemovedKind.BYLINE, "byline lead-in without a name"
     if _CREDIT_LINE.match(stripped):
         return RemovedKind.BYLINE, "writer or editor credit line"
+    if _PAYWALL_PROMPT.match(stripped):
+        return RemovedKind.PAYWALL, "paywall prompt"
     if _IMAGE_CREDIT.match(stripped):
         return RemovedKind.CAPTION, "image credit"
     dated = _DATELINE.match(stripped) and any(c.isdigit() for c in stripped)

@@ -122,6 +122,11 @@ def test_empty_input_gives_an_empty_extraction(html: str) -> None:
         ("Image from Jane's October 2024 review.", RemovedKind.CAPTION),
         ("Friday, November 14, 2025", RemovedKind.DATELINE),
         ("Written by: Jane Roe, Senior Analyst", RemovedKind.BYLINE),
+        ("\U0001f449 Read about the rise of tide power on Example.", RemovedKind.RELATED_LINKS),
+        ("\u27a1\ufe0f Learn more about tides", RemovedKind.RELATED_LINKS),
+        ("This article is exclusive to Tides+ subscribers", RemovedKind.PAYWALL),
+        ("Already have an account?", RemovedKind.PAYWALL),
+        ("Contact staff writer Jane Roe at jane@example.org.", RemovedKind.BYLINE),
         (
             "We use cookies on our website to give you the most relevant experience by "
             "remembering your preferences and repeat visits. By clicking Accept, you consent "
@@ -147,6 +152,7 @@ def test_more_residue_lines_are_removed(line: str, kind: RemovedKind) -> None:
         "- Learn how to read a tide table before you set out",
         "Explore the old harbour and its lighthouse",
         "Read the tide table twice.",
+        "Contact with salt water corrodes the harbour's iron rails within a few years.",
         "Also reading the charts, the pilot said: the tide had turned an hour early.",
         "Browsers store cookies for every website a reader visits, and a third-party cookie"
         " lets an advertiser follow that reader from one website to the next without asking.",
