@@ -115,6 +115,27 @@ STOP_MARGIN = 2.0
 STOP_UNSURE = frozenset({"id", "hr", "bg", "tr"})
 STOP_LANGUAGES, _STOP_MASKS, _PROBES = _stop_tables()
 
+
+_WINDOW_BYTES = 8
+
+
+def _probe_words(probes: tuple[bytes, ...]) -> tuple[tuple[np.uint64, np.uint64], ...]:
+    """Per probe, the mask and value of a little-endian 8-byte window that starts with
+    the probe and a space (a probe is at most 7 bytes)."""
+    if max(map(len, probes)) > _WINDOW_BYTES - 1:
+        msg = f"a stop-word probe in {probes!r} is longer than {_WINDOW_BYTES - 1} bytes"
+        raise ValueError(msg)
+    return tuple(
+        (
+            np.uint64((1 << 8 * (len(probe) + 1)) - 1),
+            np.uint64(int.from_bytes(probe + b" ", "little")),
+        )
+        for probe in probes
+    )
+
+
+_PROBE_WORDS = tuple(map(_probe_words, _PROBES))
+
 CUE_GROUP_NAMES = tuple(name for name, _ in CUE_LINES)
 _CUE_LOOKUP = {phrase: i + 1 for i, (_, phrases) in enumerate(CUE_LINES) for phrase in phrases}
 # Lines up to this many tokens are looked up as whole cue lines ("Share", "12 Comments").
@@ -213,7 +234,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0
     lang, clear = page_language(page)
-    nstop = _count_probes(raw, breaks, lang, n)
+    nstop = _count_probes(data, raw, breaks, lang, n)
     cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     # Characters: every byte of the line but UTF-8 continuation bytes and its newline.
@@ -223,30 +244,28 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
 
 
 def _count_probes(
-    raw: npt.NDArray[np.uint8], breaks: npt.NDArray[np.intp], lang: int, n: int
+    data: bytes, raw: npt.NDArray[np.uint8], breaks: npt.NDArray[np.intp], lang: int, n: int
 ) -> Array:
     """Per line, how many of the language's probe words stand between two single spaces
     (" the the " counts two).
 
-    Vectorised over the page's space bytes: a probe is the run of bytes between two
-    consecutive spaces when the run has the probe's length and its bytes, compared
-    column by column. A probe holds no newline, so the newlines (`breaks`, byte offsets)
-    before a hit give its line."""
-    spaces = (raw == _SPACE_BYTE).nonzero()[0]
-    starts = spaces[:-1] + 1
-    gap = spaces[1:] - starts
-    probes = _PROBES[lang]
-    longest = max(map(len, probes))
-    # A byte past a run's end never decides a hit (the run must have the probe's length),
-    # so positions past the page's end are clipped rather than padded.
-    columns = [raw.take(starts + j, mode="clip") for j in range(longest)]
-    hit = np.zeros(len(gap), dtype=bool)
-    for probe in probes:
-        same = gap == len(probe)
-        for column, byte in zip(columns, probe, strict=False):
-            same &= column == byte
-        hit |= same
-    counts = np.bincount(np.searchsorted(breaks, spaces[:-1][hit], side="right"), minlength=n)
+    Vectorised over the page's space bytes: the 8 bytes after each space (but the last)
+    are read as one little-endian integer, and a probe stands there when the integer's
+    low bytes are the probe and a space (`_PROBE_WORDS`), so two numpy operations test
+    one probe at every space. The run up to the next space is a real run of the page:
+    only the page's last space, which has none after it, is left out. A probe holds no
+    newline, so the newlines (`breaks`, byte offsets) before a hit give its line."""
+    spaces = (raw == _SPACE_BYTE).nonzero()[0][:-1]
+    # Every 8-byte window as one little-endian integer (an unaligned view of the padded
+    # page); the padding is never part of a hit, whose space lies inside the page.
+    windows = np.ndarray(
+        (len(data) + 1,), dtype="<u8", buffer=data + bytes(_WINDOW_BYTES), strides=(1,)
+    )
+    after = windows.take(spaces + 1)
+    hit = np.zeros(len(after), dtype=bool)
+    for mask, value in _PROBE_WORDS[lang]:
+        hit |= (after & mask) == value
+    counts = np.bincount(np.searchsorted(breaks, spaces[hit], side="right"), minlength=n)
     return counts.astype(np.float32)
 
 
@@ -285,6 +304,23 @@ def _shifted(values: Array, out: Array) -> None:
     out[:-2, 3 * k : 4 * k] = values[2:]
 
 
+# log1p of whole numbers below this, computed once: every column `_assemble` takes the
+# logarithm of is a count (tokens, characters, prose tokens, lines), so one table look-up
+# (the same float32 values `np.log1p` gives) replaces a libm call per value.
+_LOG1P_SIZE = 1 << 16
+_LOG1P: Array = np.log1p(np.arange(_LOG1P_SIZE, dtype=np.float32))
+
+
+def _log1p_whole(values: Array) -> None:
+    """`np.log1p(values, out=values)` for whole, non-negative `values` (float32 holds
+    them exactly), by table look-up when all are below `_LOG1P_SIZE`."""
+    whole = values.astype(np.intp)
+    if whole.size and int(whole.max()) < _LOG1P_SIZE:
+        _LOG1P.take(whole, out=values)
+    else:
+        np.log1p(values, out=values)
+
+
 def _assemble(
     counts: Array,
     nchar: Array,
@@ -317,7 +353,7 @@ def _assemble(
     logs = np.empty((6, n), dtype=np.float32)
     logs[0], logs[1], logs[2], logs[3], logs[5] = ntok, nchar, before, after, run_gap
     np.minimum(idx, n - 1 - idx, out=logs[4])
-    np.log1p(logs, out=logs)
+    _log1p_whole(logs)
     out[:, 0:2] = logs[:2].T
     out[:, 2] = final
     # Per line: log_tokens, final_punct, stop_share, prose, cue_line (the context values).
