@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import compress, repeat
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -117,21 +118,27 @@ STOP_LANGUAGES, _STOP_MASKS, _PROBES = _stop_tables()
 
 
 _WINDOW_BYTES = 8
+_Probe = tuple[np.unsignedinteger[Any], np.unsignedinteger[Any]]
 
 
-def _probe_words(probes: tuple[bytes, ...]) -> tuple[tuple[np.uint64, np.uint64], ...]:
-    """Per probe, the mask and value of a little-endian 8-byte window that starts with
-    the probe and a space (a probe is at most 7 bytes)."""
-    if max(map(len, probes)) > _WINDOW_BYTES - 1:
+def _probe_words(probes: tuple[bytes, ...]) -> tuple[str, int, tuple[_Probe, ...]]:
+    """The little-endian window a language's probes fit in (4 bytes when every probe and
+    a space do, else 8), its width, and per probe the mask and value of a window that
+    starts with the probe and a space."""
+    longest = max(map(len, probes)) + 1
+    if longest > _WINDOW_BYTES:
         msg = f"a stop-word probe in {probes!r} is longer than {_WINDOW_BYTES - 1} bytes"
         raise ValueError(msg)
-    return tuple(
+    width = 4 if longest <= 4 else _WINDOW_BYTES
+    kind = np.dtype(f"<u{width}")
+    words = tuple(
         (
-            np.uint64((1 << 8 * (len(probe) + 1)) - 1),
-            np.uint64(int.from_bytes(probe + b" ", "little")),
+            kind.type((1 << 8 * (len(probe) + 1)) - 1),
+            kind.type(int.from_bytes(probe + b" ", "little")),
         )
         for probe in probes
     )
+    return kind.str, width, words
 
 
 _PROBE_WORDS = tuple(map(_probe_words, _PROBES))
@@ -148,7 +155,6 @@ _COMMENTS = CUE_GROUP_NAMES.index("comments") + 1
 # Context windows (in lines) for running means, and the "prose line" definition used
 # for the before/after prose mass: a line of at least this many tokens ending a sentence.
 WINDOWS = (1, 3, 10, 25)
-_RADII = np.array(WINDOWS, dtype=np.float64)[:, None, None]
 PROSE_TOKENS = 12
 LONG_LINE_TOKENS = 25
 SHORT_DIGIT_TOKENS = 8
@@ -249,49 +255,49 @@ def _count_probes(
     """Per line, how many of the language's probe words stand between two single spaces
     (" the the " counts two).
 
-    Vectorised over the page's space bytes: the 8 bytes after each space (but the last)
-    are read as one little-endian integer, and a probe stands there when the integer's
+    Vectorised over the page's space bytes: the 4 or 8 bytes after each space (but the
+    last) are read as one little-endian integer, and a probe stands there when the integer's
     low bytes are the probe and a space (`_PROBE_WORDS`), so two numpy operations test
     one probe at every space. The run up to the next space is a real run of the page:
     only the page's last space, which has none after it, is left out. A probe holds no
     newline, so the newlines (`breaks`, byte offsets) before a hit give its line."""
     spaces = (raw == _SPACE_BYTE).nonzero()[0][:-1]
-    # Every 8-byte window as one little-endian integer (an unaligned view of the padded
+    # Every window as one little-endian integer (an unaligned view of the padded
     # page); the padding is never part of a hit, whose space lies inside the page.
-    windows = np.ndarray(
-        (len(data) + 1,), dtype="<u8", buffer=data + bytes(_WINDOW_BYTES), strides=(1,)
-    )
+    kind, width, words = _PROBE_WORDS[lang]
+    windows = np.ndarray((len(data) + 1,), dtype=kind, buffer=data + bytes(width), strides=(1,))
     after = windows.take(spaces + 1)
-    hit = np.zeros(len(after), dtype=bool)
-    for mask, value in _PROBE_WORDS[lang]:
+    mask, value = words[0]
+    hit = (after & mask) == value
+    for mask, value in words[1:]:
         hit |= (after & mask) == value
     counts = np.bincount(np.searchsorted(breaks, spaces[hit], side="right"), minlength=n)
     return counts.astype(np.float32)
 
 
 def _window_means(values: Array, out: Array) -> None:
-    """Means of each row of `values` (one row per per-line value) over the lines
-    [i - r, i + r] for every radius in WINDOWS, written into `out` (one column per radius
-    and value).
+    """Means of each row of `values` but the last (one row per per-line value) over the
+    lines [i - r, i + r] for every radius in WINDOWS, written into `out` (one column per
+    radius and value). The last row of `values` is all ones: its window sums are the
+    windows' widths, clipped at the page's edges.
 
     The cumulative sums are padded with their first and last value, so each window
     is two slices of the padded sums rather than a gather; rows of values keep every
-    operation on contiguous memory."""
+    operation on contiguous memory, and the quotients are written (cast to float32)
+    straight into `out`'s columns, which are rows of its transpose."""
     k, n = values.shape
     reach = WINDOWS[-1]
     csum = np.empty((k, n + 1 + 2 * reach))
     csum[:, : reach + 1] = 0.0
     csum[:, reach + 1 : reach + 1 + n] = values.cumsum(axis=1)
     csum[:, reach + 1 + n :] = csum[:, reach + n : reach + n + 1]
-    idx = np.arange(n, dtype=np.float64)
-    width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
     sums = np.empty((len(WINDOWS), k, n))
     for j, radius in enumerate(WINDOWS):
         hi = csum[:, reach + radius + 1 : reach + radius + 1 + n]
         lo = csum[:, reach - radius : reach - radius + n]
         np.subtract(hi, lo, out=sums[j])
-    np.divide(sums, width, out=sums)
-    out[:] = sums.reshape(len(WINDOWS) * k, n).T
+    target = np.reshape(out.T, (len(WINDOWS), k - 1, n), copy=False)
+    np.divide(sums[:, :-1], sums[:, -1:], out=target)
 
 
 def _shifted(values: Array, out: Array) -> None:
@@ -356,9 +362,10 @@ def _assemble(
     _log1p_whole(logs)
     out[:, 0:2] = logs[:2].T
     out[:, 2] = final
-    # Per line: log_tokens, final_punct, stop_share, prose, cue_line (the context values).
-    rows = np.empty((5, n), dtype=np.float32)
-    rows[0], rows[1], rows[3], rows[4] = logs[0], final, prose, cue > 0
+    # Per line: log_tokens, final_punct, stop_share, prose (the context values), a one
+    # (for the window widths) and cue_line.
+    rows = np.empty((6, n), dtype=np.float32)
+    rows[0], rows[1], rows[3], rows[4], rows[5] = logs[0], final, prose, 1.0, cue > 0
     np.divide(nstop, ntok, out=rows[2])
     out[:, 3] = rows[2]
     # upper, digit, punct shares; commas, finals, separators per token.
@@ -373,7 +380,7 @@ def _assemble(
     out[:, 12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
     out[:, 13] = nchar / ntok
     out[:, 14] = ntok >= LONG_LINE_TOKENS
-    out[:, 15] = rows[4]
+    out[:, 15] = rows[5]
     out[:, 16] = (ntok.cumsum() - ntok / 2) / total
     out[:, 17] = idx / max(n - 1, 1)
     out[:, 18] = np.log1p(total)
@@ -388,8 +395,8 @@ def _assemble(
     col = len(_BASE_NAMES)
     out[:, col : col + len(_GROUP_IDS)] = cue[:, None] == _GROUP_IDS
     col += len(_GROUP_IDS)
-    _window_means(rows[:4], out[:, col : col + _N_CTX])
-    _shifted(rows[[0, 1, 2, 4]].T, out[:, col + _N_CTX :])
+    _window_means(rows[:5], out[:, col : col + _N_CTX])
+    _shifted(rows[[0, 1, 2, 5]].T, out[:, col + _N_CTX :])
     return out
 
 
