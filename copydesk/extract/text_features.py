@@ -342,9 +342,16 @@ def _assemble(
     Columns that share an operation are computed as one block (six count ratios, six
     logarithms), since on a few hundred lines numpy's per-call cost dominates."""
     n = len(ntok)
-    # Column-major: every feature is written as a column, so each write is contiguous.
+    # Column-major: every feature is written as a column, so each write is contiguous;
+    # the columns are the rows of `cols`, which ufuncs write into directly (`out=`), with
+    # no temporary array and no separate copy.
     out: Array = np.empty((n, N_FEATURES), dtype=np.float32, order="F")
-    prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
+    cols = out.T
+    # Per line: log_tokens, final_punct, stop_share, prose (the context values), a one
+    # (for the window widths) and cue_line.
+    rows = np.empty((6, n), dtype=np.float32)
+    prose = rows[3]
+    np.logical_and(ntok >= PROSE_TOKENS, final, out=prose)
     total = float(ntok.sum())
     mass = ntok * prose
     before = mass.cumsum() - mass
@@ -360,14 +367,12 @@ def _assemble(
     logs[0], logs[1], logs[2], logs[3], logs[5] = ntok, nchar, before, after, run_gap
     np.minimum(idx, n - 1 - idx, out=logs[4])
     _log1p_whole(logs)
-    out[:, 0:2] = logs[:2].T
-    out[:, 2] = final
-    # Per line: log_tokens, final_punct, stop_share, prose (the context values), a one
-    # (for the window widths) and cue_line.
-    rows = np.empty((6, n), dtype=np.float32)
-    rows[0], rows[1], rows[3], rows[4], rows[5] = logs[0], final, prose, 1.0, cue > 0
+    cols[0:2] = logs[:2]
+    cols[2] = final
+    rows[0], rows[1], rows[4] = logs[0], final, 1.0
+    np.greater(cue, 0, out=rows[5])
     np.divide(nstop, ntok, out=rows[2])
-    out[:, 3] = rows[2]
+    cols[3] = rows[2]
     # upper, digit, punct shares; commas, finals, separators per token.
     shares = np.empty((n, 6), dtype=np.float32)
     shares[:, 0] = counts[:, _UPPER] + counts[:, _LOWER]
@@ -375,32 +380,34 @@ def _assemble(
     shares[:, 1:3] = nchar[:, None]
     shares[:, 3:6] = ntok[:, None]
     np.divide(counts[:, _RATIO_COLUMNS], shares, out=out[:, 4:10])
-    out[:, 10] = last == _COLON
-    out[:, 11] = _BULLET_FIRST[first]
-    out[:, 12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
-    out[:, 13] = nchar / ntok
-    out[:, 14] = ntok >= LONG_LINE_TOKENS
-    out[:, 15] = rows[5]
-    out[:, 16] = (ntok.cumsum() - ntok / 2) / total
-    out[:, 17] = idx / max(n - 1, 1)
-    out[:, 18] = np.log1p(total)
-    out[:, 19] = ntok / ntok.max()
-    out[:, 20] = before / total
-    out[:, 21] = after / total
-    out[:, 22:24] = logs[2:4].T
-    out[:, 24] = np.maximum.accumulate(comment_head) & ~comment_head
-    out[:, 25] = logs[4]
-    out[:, 26] = run_gap == 0
-    out[:, 27] = logs[5]
+    np.equal(last, _COLON, out=cols[10])
+    cols[11] = _BULLET_FIRST[first]
+    np.logical_and(counts[:, _DIGIT] > 0, ntok <= SHORT_DIGIT_TOKENS, out=cols[12])
+    np.divide(nchar, ntok, out=cols[13])
+    np.greater_equal(ntok, LONG_LINE_TOKENS, out=cols[14])
+    cols[15] = rows[5]
+    np.divide(ntok.cumsum() - ntok / 2, total, out=cols[16])
+    np.divide(idx, max(n - 1, 1), out=cols[17])
+    cols[18] = np.log1p(total)
+    np.divide(ntok, ntok.max(), out=cols[19])
+    np.divide(before, total, out=cols[20])
+    np.divide(after, total, out=cols[21])
+    cols[22:24] = logs[2:4]
+    # After the first comment heading, not on it: a running "seen" flag above the line's own.
+    np.greater(np.maximum.accumulate(comment_head), comment_head, out=cols[24])
+    cols[25] = logs[4]
+    np.equal(run_gap, 0, out=cols[26])
+    cols[27] = logs[5]
     col = len(_BASE_NAMES)
-    out[:, col : col + len(_GROUP_IDS)] = cue[:, None] == _GROUP_IDS
+    np.equal(cue, _GROUP_IDS, out=cols[col : col + len(_GROUP_IDS)])
     col += len(_GROUP_IDS)
     _window_means(rows[:5], out[:, col : col + _N_CTX])
     _shifted(rows[[0, 1, 2, 5]].T, out[:, col + _N_CTX :])
     return out
 
 
-_GROUP_IDS = np.arange(1, len(CUE_GROUP_NAMES) + 1)
+# One row per cue group (compared against each line's group, as columns).
+_GROUP_IDS = np.arange(1, len(CUE_GROUP_NAMES) + 1)[:, None]
 _RATIO_COLUMNS = [_UPPER, _DIGIT, _PUNCT, _COMMA, _FINAL, _SEP]
 _N_CTX = 4 * len(WINDOWS)
 _BASE_NAMES = (
