@@ -343,15 +343,16 @@ def _assemble(
     logarithms), since on a few hundred lines numpy's per-call cost dominates."""
     n = len(ntok)
     # Column-major: every feature is written as a column, so each write is contiguous;
-    # the columns are the rows of `cols`, which ufuncs write into directly (`out=`), with
-    # no temporary array and no separate copy.
+    # the columns are the rows of `cols`, which float arithmetic writes into directly
+    # (`out=`, no temporary). Comparisons are assigned instead: a bool loop cast on output
+    # costs numpy more than the copy.
     out: Array = np.empty((n, N_FEATURES), dtype=np.float32, order="F")
     cols = out.T
     # Per line: log_tokens, final_punct, stop_share, prose (the context values), a one
     # (for the window widths) and cue_line.
     rows = np.empty((6, n), dtype=np.float32)
     prose = rows[3]
-    np.logical_and(ntok >= PROSE_TOKENS, final, out=prose)
+    prose[:] = (ntok >= PROSE_TOKENS) & final
     total = float(ntok.sum())
     mass = ntok * prose
     before = mass.cumsum() - mass
@@ -370,7 +371,7 @@ def _assemble(
     cols[0:2] = logs[:2]
     cols[2] = final
     rows[0], rows[1], rows[4] = logs[0], final, 1.0
-    np.greater(cue, 0, out=rows[5])
+    rows[5] = cue > 0
     np.divide(nstop, ntok, out=rows[2])
     cols[3] = rows[2]
     # upper, digit, punct shares; commas, finals, separators per token.
@@ -380,11 +381,11 @@ def _assemble(
     shares[:, 1:3] = nchar[:, None]
     shares[:, 3:6] = ntok[:, None]
     np.divide(counts[:, _RATIO_COLUMNS], shares, out=out[:, 4:10])
-    np.equal(last, _COLON, out=cols[10])
+    cols[10] = last == _COLON
     cols[11] = _BULLET_FIRST[first]
-    np.logical_and(counts[:, _DIGIT] > 0, ntok <= SHORT_DIGIT_TOKENS, out=cols[12])
+    cols[12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
     np.divide(nchar, ntok, out=cols[13])
-    np.greater_equal(ntok, LONG_LINE_TOKENS, out=cols[14])
+    cols[14] = ntok >= LONG_LINE_TOKENS
     cols[15] = rows[5]
     np.divide(ntok.cumsum() - ntok / 2, total, out=cols[16])
     np.divide(idx, max(n - 1, 1), out=cols[17])
@@ -394,12 +395,12 @@ def _assemble(
     np.divide(after, total, out=cols[21])
     cols[22:24] = logs[2:4]
     # After the first comment heading, not on it: a running "seen" flag above the line's own.
-    np.greater(np.maximum.accumulate(comment_head), comment_head, out=cols[24])
+    cols[24] = np.maximum.accumulate(comment_head) > comment_head
     cols[25] = logs[4]
-    np.equal(run_gap, 0, out=cols[26])
+    cols[26] = run_gap == 0
     cols[27] = logs[5]
     col = len(_BASE_NAMES)
-    np.equal(cue, _GROUP_IDS, out=cols[col : col + len(_GROUP_IDS)])
+    cols[col : col + len(_GROUP_IDS)] = cue == _GROUP_IDS
     col += len(_GROUP_IDS)
     _window_means(rows[:5], out[:, col : col + _N_CTX])
     _shifted(rows[[0, 1, 2, 5]].T, out[:, col + _N_CTX :])
