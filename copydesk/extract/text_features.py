@@ -235,7 +235,8 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     key = np.repeat(np.arange(0, n * _N_CLASSES, _N_CLASSES, dtype=np.intp), lengths)
     key += cls
     flat = np.bincount(key, minlength=n * _N_CLASSES)
-    counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
+    # Column-major, so each class's counts (a column) are contiguous.
+    counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32, order="F")
     last = raw[bounds[1:] - 1]
     first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0
@@ -301,13 +302,18 @@ def _window_means(values: Array, out: Array) -> None:
 
 
 def _shifted(values: Array, out: Array) -> None:
-    """Each column of `values` as seen from the lines 2 and 1 before, then 1 and 2 after."""
-    k = values.shape[1]
-    out[:] = 0.0
-    out[2:, 0:k] = values[:-2]
-    out[1:, k : 2 * k] = values[:-1]
-    out[:-1, 2 * k : 3 * k] = values[1:]
-    out[:-2, 3 * k : 4 * k] = values[2:]
+    """Each row of `values` (one per per-line value) as seen from the lines 2 and 1
+    before, then 1 and 2 after, written into the columns of `out`.
+
+    Written through `out`'s transpose, whose rows are its (contiguous) columns, so every
+    copy runs along the lines, not four values at a time."""
+    k = values.shape[0]
+    cols = out.T
+    cols[:] = 0.0
+    cols[0:k, 2:] = values[:, :-2]
+    cols[k : 2 * k, 1:] = values[:, :-1]
+    cols[2 * k : 3 * k, :-1] = values[:, 1:]
+    cols[3 * k : 4 * k, :-2] = values[:, 2:]
 
 
 # log1p of whole numbers below this, computed once: every column `_assemble` takes the
@@ -375,7 +381,7 @@ def _assemble(
     np.divide(nstop, ntok, out=rows[2])
     cols[3] = rows[2]
     # upper, digit, punct shares; commas, finals, separators per token.
-    shares = np.empty((n, 6), dtype=np.float32)
+    shares = np.empty((n, 6), dtype=np.float32, order="F")
     shares[:, 0] = counts[:, _UPPER] + counts[:, _LOWER]
     np.maximum(shares[:, 0], 1.0, out=shares[:, 0])
     shares[:, 1:3] = nchar[:, None]
@@ -403,7 +409,7 @@ def _assemble(
     cols[col : col + len(_GROUP_IDS)] = cue == _GROUP_IDS
     col += len(_GROUP_IDS)
     _window_means(rows[:5], out[:, col : col + _N_CTX])
-    _shifted(rows[[0, 1, 2, 5]].T, out[:, col + _N_CTX :])
+    _shifted(rows[[0, 1, 2, 5]], out[:, col + _N_CTX :])
     return out
 
 
