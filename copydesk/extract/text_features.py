@@ -189,7 +189,9 @@ def clear_language(votes: npt.NDArray[np.int64]) -> str | None:
     Clearly: enough hits, and well ahead of the runner-up (close languages such as
     Danish and Norwegian share stop words and stay undecided)."""
     best = int(votes.argmax())
-    top, second = int(votes[best]), int(np.partition(votes, -2)[-2])
+    # The runner-up from a sorted list: 26 numbers, where `np.partition`'s Python
+    # wrapper costs more than the sort.
+    top, second = int(votes[best]), sorted(votes.tolist())[-2]
     code = STOP_LANGUAGES[best]
     if top >= STOP_MIN_HITS and top >= STOP_MARGIN * second and code not in STOP_UNSURE:
         return code
@@ -212,7 +214,11 @@ def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
         return out
     # Lower-cased line by line: `str.lower` is fast on the (mostly) ASCII lines.
     keys = list(map(str.strip, map(str.lower, chosen), repeat(_CUE_TRIM)))
-    out[short] = np.fromiter(map(_CUE_LOOKUP.get, keys, repeat(0)), dtype=np.int64, count=len(keys))
+    # Few short lines are cue phrases: only those are looked up and written.
+    hits = list(compress(range(len(keys)), map(_CUE_LOOKUP.__contains__, keys)))
+    if hits:
+        rows = short.nonzero()[0]
+        out[rows[hits]] = [_CUE_LOOKUP[keys[i]] for i in hits]
     return out
 
 
