@@ -1,12 +1,19 @@
 """Throughput of the plain-text cleaner on one core, against the doing-nothing split.
 
     python bench/text_speed.py [--devset PATH] [--repeat 5]
+    valgrind --tool=callgrind --dump-instr=no --collect-atstart=no \
+        --toggle-collect=builtin_eval python bench/text_speed.py --callgrind [--passes 1]
 
 Runs `extract_text` over every `text/` input of the dev set and prints documents
 per second, beside the placeholder path (split into paragraphs, keep everything)
 timed in the same process (passes interleaved, best of each), and the ratio. The
 process is pinned to one CPU and BLAS to one thread, so the figure is what one
 worker core does.
+
+`--callgrind` times nothing: it runs one warm-up pass (lazy model load, regex and
+import caches), then `--passes` passes inside one `eval`, so callgrind collecting only
+under `builtin_eval` counts the cleaner's instructions and none of the start-up's;
+divide the total by the printed document count.
 """
 
 from __future__ import annotations
@@ -58,12 +65,27 @@ def best_rates(funcs: list[Callable[[str], object]], docs: list[str], repeat: in
     return [len(docs) / seconds for seconds in best]
 
 
+def count_passes(devset: Path, passes: int) -> None:
+    """A warm-up pass, then `passes` passes under `eval` (what callgrind collects)."""
+    docs = [p.read_text(encoding="utf-8") for p in sorted((devset / "text").glob("*.txt"))]
+    for doc in docs:
+        extract_text(doc)
+    run = "[extract_text(doc) for _ in range(passes) for doc in docs]"
+    eval(run, {"extract_text": extract_text, "docs": docs, "passes": passes})
+    print(f"{len(docs) * passes} documents under builtin_eval")
+
+
 def main() -> None:
     """Time both paths and print docs/s and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=ROOT.parent / "shared" / "devset")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--callgrind", action="store_true", help="untimed passes for callgrind")
+    parser.add_argument("--passes", type=int, default=1)
     args = parser.parse_args()
+    if args.callgrind:
+        count_passes(args.devset, args.passes)
+        return
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     docs = [p.read_text(encoding="utf-8") for p in sorted((args.devset / "text").glob("*.txt"))]

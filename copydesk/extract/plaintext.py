@@ -347,16 +347,23 @@ def _review(page: _Page) -> None:
         return
     n, ntok = len(page.lines), page.facts.n_tokens
     start, end = int(kept[0]), int(kept[-1])
-    edge = np.zeros(n, dtype=bool)
-    edge[max(0, start - REVIEW_MARGIN) : start + REVIEW_MARGIN + 1] = True
-    edge[max(0, end - REVIEW_MARGIN) : end + REVIEW_MARGIN + 1] = True
-    todo = (edge & (ntok <= REVIEW_MAX_TOKENS)).nonzero()[0].tolist()
-    for i in todo:
-        found = classify_boilerplate(page.lines[i])
-        if found is not None:
-            page.cut[i] = found
+    # The few lines within the margin of the article's first or last line, in order
+    # (read one by one: cheaper than numpy masks over the whole page).
+    edge = sorted(
+        {
+            *range(max(0, start - REVIEW_MARGIN), min(n, start + REVIEW_MARGIN + 1)),
+            *range(max(0, end - REVIEW_MARGIN), min(n, end + REVIEW_MARGIN + 1)),
+        }
+    )
+    for i in edge:
+        if ntok[i] <= REVIEW_MAX_TOKENS:
+            found = classify_boilerplate(page.lines[i])
+            if found is not None:
+                page.cut[i] = found
     # A dropped line by the article that opens with a glued marker ("AdvertisementThe...").
-    for i in (edge & ~page.keep).nonzero()[0].tolist():
+    for i in edge:
+        if page.keep[i]:
+            continue
         if page.lines[i].startswith(GLUED_HEAD_PREFIXES) and split_glued(page.lines[i]).before:
             page.cut.setdefault(
                 i, (RemovedKind.ADVERTISEMENT, "advertisement glued to a promotion")
@@ -400,9 +407,10 @@ def _mark_banners(page: _Page) -> None:
 def _title(page: _Page) -> int | None:
     """Index 0 when the page opens with a headline right above the article, else None."""
     kept = page.keep.nonzero()[0]
-    later = kept[kept > 0]
+    # The first kept line after line 0.
+    later = int(kept[1] if len(kept) > 1 and kept[0] == 0 else kept[0] if len(kept) else 0)
     first, tokens = page.lines[0], page.facts.n_tokens[0]
-    if 0 in page.cut or len(later) == 0 or later[0] > TITLE_GAP:
+    if 0 in page.cut or later == 0 or later > TITLE_GAP:
         return None
     if not TITLE_TOKENS[0] <= tokens <= TITLE_TOKENS[1] or first.endswith("."):
         return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import compress, repeat
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -115,6 +116,33 @@ STOP_MARGIN = 2.0
 STOP_UNSURE = frozenset({"id", "hr", "bg", "tr"})
 STOP_LANGUAGES, _STOP_MASKS, _PROBES = _stop_tables()
 
+
+_WINDOW_BYTES = 8
+_Probe = tuple[np.unsignedinteger[Any], np.unsignedinteger[Any]]
+
+
+def _probe_words(probes: tuple[bytes, ...]) -> tuple[str, int, tuple[_Probe, ...]]:
+    """The little-endian window a language's probes fit in (4 bytes when every probe and
+    a space do, else 8), its width, and per probe the mask and value of a window that
+    starts with the probe and a space."""
+    longest = max(map(len, probes)) + 1
+    if longest > _WINDOW_BYTES:
+        msg = f"a stop-word probe in {probes!r} is longer than {_WINDOW_BYTES - 1} bytes"
+        raise ValueError(msg)
+    width = 4 if longest <= 4 else _WINDOW_BYTES
+    kind = np.dtype(f"<u{width}")
+    words = tuple(
+        (
+            kind.type((1 << 8 * (len(probe) + 1)) - 1),
+            kind.type(int.from_bytes(probe + b" ", "little")),
+        )
+        for probe in probes
+    )
+    return kind.str, width, words
+
+
+_PROBE_WORDS = tuple(map(_probe_words, _PROBES))
+
 CUE_GROUP_NAMES = tuple(name for name, _ in CUE_LINES)
 _CUE_LOOKUP = {phrase: i + 1 for i, (_, phrases) in enumerate(CUE_LINES) for phrase in phrases}
 # Lines up to this many tokens are looked up as whole cue lines ("Share", "12 Comments").
@@ -127,7 +155,6 @@ _COMMENTS = CUE_GROUP_NAMES.index("comments") + 1
 # Context windows (in lines) for running means, and the "prose line" definition used
 # for the before/after prose mass: a line of at least this many tokens ending a sentence.
 WINDOWS = (1, 3, 10, 25)
-_RADII = np.array(WINDOWS, dtype=np.float64)[:, None, None]
 PROSE_TOKENS = 12
 LONG_LINE_TOKENS = 25
 SHORT_DIGIT_TOKENS = 8
@@ -162,7 +189,9 @@ def clear_language(votes: npt.NDArray[np.int64]) -> str | None:
     Clearly: enough hits, and well ahead of the runner-up (close languages such as
     Danish and Norwegian share stop words and stay undecided)."""
     best = int(votes.argmax())
-    top, second = int(votes[best]), int(np.partition(votes, -2)[-2])
+    # The runner-up from a sorted list: 26 numbers, where `np.partition`'s Python
+    # wrapper costs more than the sort.
+    top, second = int(votes[best]), sorted(votes.tolist())[-2]
     code = STOP_LANGUAGES[best]
     if top >= STOP_MIN_HITS and top >= STOP_MARGIN * second and code not in STOP_UNSURE:
         return code
@@ -185,7 +214,11 @@ def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
         return out
     # Lower-cased line by line: `str.lower` is fast on the (mostly) ASCII lines.
     keys = list(map(str.strip, map(str.lower, chosen), repeat(_CUE_TRIM)))
-    out[short] = np.fromiter(map(_CUE_LOOKUP.get, keys, repeat(0)), dtype=np.int64, count=len(keys))
+    # Few short lines are cue phrases: only those are looked up and written.
+    hits = list(compress(range(len(keys)), map(_CUE_LOOKUP.__contains__, keys)))
+    if hits:
+        rows = short.nonzero()[0]
+        out[rows[hits]] = [_CUE_LOOKUP[keys[i]] for i in hits]
     return out
 
 
@@ -208,12 +241,13 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     key = np.repeat(np.arange(0, n * _N_CLASSES, _N_CLASSES, dtype=np.intp), lengths)
     key += cls
     flat = np.bincount(key, minlength=n * _N_CLASSES)
-    counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32)
+    # Column-major, so each class's counts (a column) are contiguous.
+    counts: Array = flat.reshape(n, _N_CLASSES).astype(np.float32, order="F")
     last = raw[bounds[1:] - 1]
     first = raw[bounds[:-1] + 1]
     ntok = counts[:, _SPACE] + 1.0
     lang, clear = page_language(page)
-    nstop = _count_probes(raw, breaks, lang, n)
+    nstop = _count_probes(data, raw, breaks, lang, n)
     cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     # Characters: every byte of the line but UTF-8 continuation bytes and its newline.
@@ -223,66 +257,86 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
 
 
 def _count_probes(
-    raw: npt.NDArray[np.uint8], breaks: npt.NDArray[np.intp], lang: int, n: int
+    data: bytes, raw: npt.NDArray[np.uint8], breaks: npt.NDArray[np.intp], lang: int, n: int
 ) -> Array:
     """Per line, how many of the language's probe words stand between two single spaces
     (" the the " counts two).
 
-    Vectorised over the page's space bytes: a probe is the run of bytes between two
-    consecutive spaces when the run has the probe's length and its bytes, compared
-    column by column. A probe holds no newline, so the newlines (`breaks`, byte offsets)
-    before a hit give its line."""
-    spaces = (raw == _SPACE_BYTE).nonzero()[0]
-    starts = spaces[:-1] + 1
-    gap = spaces[1:] - starts
-    probes = _PROBES[lang]
-    longest = max(map(len, probes))
-    # A byte past a run's end never decides a hit (the run must have the probe's length),
-    # so positions past the page's end are clipped rather than padded.
-    columns = [raw.take(starts + j, mode="clip") for j in range(longest)]
-    hit = np.zeros(len(gap), dtype=bool)
-    for probe in probes:
-        same = gap == len(probe)
-        for column, byte in zip(columns, probe, strict=False):
-            same &= column == byte
-        hit |= same
-    counts = np.bincount(np.searchsorted(breaks, spaces[:-1][hit], side="right"), minlength=n)
+    Vectorised over the page's space bytes: the 4 or 8 bytes after each space (but the
+    last) are read as one little-endian integer, and a probe stands there when the integer's
+    low bytes are the probe and a space (`_PROBE_WORDS`), so two numpy operations test
+    one probe at every space. The run up to the next space is a real run of the page:
+    only the page's last space, which has none after it, is left out. A probe holds no
+    newline, so the newlines (`breaks`, byte offsets) before a hit give its line."""
+    spaces = (raw == _SPACE_BYTE).nonzero()[0][:-1]
+    # Every window as one little-endian integer (an unaligned view of the padded
+    # page); the padding is never part of a hit, whose space lies inside the page.
+    kind, width, words = _PROBE_WORDS[lang]
+    windows = np.ndarray((len(data) + 1,), dtype=kind, buffer=data + bytes(width), strides=(1,))
+    after = windows.take(spaces + 1)
+    mask, value = words[0]
+    hit = (after & mask) == value
+    for mask, value in words[1:]:
+        hit |= (after & mask) == value
+    counts = np.bincount(np.searchsorted(breaks, spaces[hit], side="right"), minlength=n)
     return counts.astype(np.float32)
 
 
 def _window_means(values: Array, out: Array) -> None:
-    """Means of each row of `values` (one row per per-line value) over the lines
-    [i - r, i + r] for every radius in WINDOWS, written into `out` (one column per radius
-    and value).
+    """Means of each row of `values` but the last (one row per per-line value) over the
+    lines [i - r, i + r] for every radius in WINDOWS, written into `out` (one column per
+    radius and value). The last row of `values` is all ones: its window sums are the
+    windows' widths, clipped at the page's edges.
 
     The cumulative sums are padded with their first and last value, so each window
     is two slices of the padded sums rather than a gather; rows of values keep every
-    operation on contiguous memory."""
+    operation on contiguous memory, and the quotients are written (cast to float32)
+    straight into `out`'s columns, which are rows of its transpose."""
     k, n = values.shape
     reach = WINDOWS[-1]
     csum = np.empty((k, n + 1 + 2 * reach))
     csum[:, : reach + 1] = 0.0
     csum[:, reach + 1 : reach + 1 + n] = values.cumsum(axis=1)
     csum[:, reach + 1 + n :] = csum[:, reach + n : reach + n + 1]
-    idx = np.arange(n, dtype=np.float64)
-    width = np.minimum(idx + _RADII + 1, n) - np.maximum(idx - _RADII, 0)
     sums = np.empty((len(WINDOWS), k, n))
     for j, radius in enumerate(WINDOWS):
         hi = csum[:, reach + radius + 1 : reach + radius + 1 + n]
         lo = csum[:, reach - radius : reach - radius + n]
         np.subtract(hi, lo, out=sums[j])
-    np.divide(sums, width, out=sums)
-    out[:] = sums.reshape(len(WINDOWS) * k, n).T
+    target = np.reshape(out.T, (len(WINDOWS), k - 1, n), copy=False)
+    np.divide(sums[:, :-1], sums[:, -1:], out=target)
 
 
 def _shifted(values: Array, out: Array) -> None:
-    """Each column of `values` as seen from the lines 2 and 1 before, then 1 and 2 after."""
-    k = values.shape[1]
-    out[:] = 0.0
-    out[2:, 0:k] = values[:-2]
-    out[1:, k : 2 * k] = values[:-1]
-    out[:-1, 2 * k : 3 * k] = values[1:]
-    out[:-2, 3 * k : 4 * k] = values[2:]
+    """Each row of `values` (one per per-line value) as seen from the lines 2 and 1
+    before, then 1 and 2 after, written into the columns of `out`.
+
+    Written through `out`'s transpose, whose rows are its (contiguous) columns, so every
+    copy runs along the lines, not four values at a time."""
+    k = values.shape[0]
+    cols = out.T
+    cols[:] = 0.0
+    cols[0:k, 2:] = values[:, :-2]
+    cols[k : 2 * k, 1:] = values[:, :-1]
+    cols[2 * k : 3 * k, :-1] = values[:, 1:]
+    cols[3 * k : 4 * k, :-2] = values[:, 2:]
+
+
+# log1p of whole numbers below this, computed once: every column `_assemble` takes the
+# logarithm of is a count (tokens, characters, prose tokens, lines), so one table look-up
+# (the same float32 values `np.log1p` gives) replaces a libm call per value.
+_LOG1P_SIZE = 1 << 16
+_LOG1P: Array = np.log1p(np.arange(_LOG1P_SIZE, dtype=np.float32))
+
+
+def _log1p_whole(values: Array) -> None:
+    """`np.log1p(values, out=values)` for whole, non-negative `values` (float32 holds
+    them exactly), by table look-up when all are below `_LOG1P_SIZE`."""
+    whole = values.astype(np.intp)
+    if whole.size and int(whole.max()) < _LOG1P_SIZE:
+        _LOG1P.take(whole, out=values)
+    else:
+        np.log1p(values, out=values)
 
 
 def _assemble(
@@ -300,9 +354,17 @@ def _assemble(
     Columns that share an operation are computed as one block (six count ratios, six
     logarithms), since on a few hundred lines numpy's per-call cost dominates."""
     n = len(ntok)
-    # Column-major: every feature is written as a column, so each write is contiguous.
+    # Column-major: every feature is written as a column, so each write is contiguous;
+    # the columns are the rows of `cols`, which float arithmetic writes into directly
+    # (`out=`, no temporary). Comparisons are assigned instead: a bool loop cast on output
+    # costs numpy more than the copy.
     out: Array = np.empty((n, N_FEATURES), dtype=np.float32, order="F")
-    prose = ((ntok >= PROSE_TOKENS) & final).astype(np.float32)
+    cols = out.T
+    # Per line: log_tokens, final_punct, stop_share, prose (the context values), a one
+    # (for the window widths) and cue_line.
+    rows = np.empty((6, n), dtype=np.float32)
+    prose = rows[3]
+    prose[:] = (ntok >= PROSE_TOKENS) & final
     total = float(ntok.sum())
     mass = ntok * prose
     before = mass.cumsum() - mass
@@ -317,47 +379,48 @@ def _assemble(
     logs = np.empty((6, n), dtype=np.float32)
     logs[0], logs[1], logs[2], logs[3], logs[5] = ntok, nchar, before, after, run_gap
     np.minimum(idx, n - 1 - idx, out=logs[4])
-    np.log1p(logs, out=logs)
-    out[:, 0:2] = logs[:2].T
-    out[:, 2] = final
-    # Per line: log_tokens, final_punct, stop_share, prose, cue_line (the context values).
-    rows = np.empty((5, n), dtype=np.float32)
-    rows[0], rows[1], rows[3], rows[4] = logs[0], final, prose, cue > 0
+    _log1p_whole(logs)
+    cols[0:2] = logs[:2]
+    cols[2] = final
+    rows[0], rows[1], rows[4] = logs[0], final, 1.0
+    rows[5] = cue > 0
     np.divide(nstop, ntok, out=rows[2])
-    out[:, 3] = rows[2]
+    cols[3] = rows[2]
     # upper, digit, punct shares; commas, finals, separators per token.
-    shares = np.empty((n, 6), dtype=np.float32)
+    shares = np.empty((n, 6), dtype=np.float32, order="F")
     shares[:, 0] = counts[:, _UPPER] + counts[:, _LOWER]
     np.maximum(shares[:, 0], 1.0, out=shares[:, 0])
     shares[:, 1:3] = nchar[:, None]
     shares[:, 3:6] = ntok[:, None]
     np.divide(counts[:, _RATIO_COLUMNS], shares, out=out[:, 4:10])
-    out[:, 10] = last == _COLON
-    out[:, 11] = _BULLET_FIRST[first]
-    out[:, 12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
-    out[:, 13] = nchar / ntok
-    out[:, 14] = ntok >= LONG_LINE_TOKENS
-    out[:, 15] = rows[4]
-    out[:, 16] = (ntok.cumsum() - ntok / 2) / total
-    out[:, 17] = idx / max(n - 1, 1)
-    out[:, 18] = np.log1p(total)
-    out[:, 19] = ntok / ntok.max()
-    out[:, 20] = before / total
-    out[:, 21] = after / total
-    out[:, 22:24] = logs[2:4].T
-    out[:, 24] = np.maximum.accumulate(comment_head) & ~comment_head
-    out[:, 25] = logs[4]
-    out[:, 26] = run_gap == 0
-    out[:, 27] = logs[5]
+    cols[10] = last == _COLON
+    cols[11] = _BULLET_FIRST[first]
+    cols[12] = (counts[:, _DIGIT] > 0) & (ntok <= SHORT_DIGIT_TOKENS)
+    np.divide(nchar, ntok, out=cols[13])
+    cols[14] = ntok >= LONG_LINE_TOKENS
+    cols[15] = rows[5]
+    np.divide(ntok.cumsum() - ntok / 2, total, out=cols[16])
+    np.divide(idx, max(n - 1, 1), out=cols[17])
+    cols[18] = np.log1p(total)
+    np.divide(ntok, ntok.max(), out=cols[19])
+    np.divide(before, total, out=cols[20])
+    np.divide(after, total, out=cols[21])
+    cols[22:24] = logs[2:4]
+    # After the first comment heading, not on it: a running "seen" flag above the line's own.
+    cols[24] = np.maximum.accumulate(comment_head) > comment_head
+    cols[25] = logs[4]
+    cols[26] = run_gap == 0
+    cols[27] = logs[5]
     col = len(_BASE_NAMES)
-    out[:, col : col + len(_GROUP_IDS)] = cue[:, None] == _GROUP_IDS
+    cols[col : col + len(_GROUP_IDS)] = cue == _GROUP_IDS
     col += len(_GROUP_IDS)
-    _window_means(rows[:4], out[:, col : col + _N_CTX])
-    _shifted(rows[[0, 1, 2, 4]].T, out[:, col + _N_CTX :])
+    _window_means(rows[:5], out[:, col : col + _N_CTX])
+    _shifted(rows[[0, 1, 2, 5]], out[:, col + _N_CTX :])
     return out
 
 
-_GROUP_IDS = np.arange(1, len(CUE_GROUP_NAMES) + 1)
+# One row per cue group (compared against each line's group, as columns).
+_GROUP_IDS = np.arange(1, len(CUE_GROUP_NAMES) + 1)[:, None]
 _RATIO_COLUMNS = [_UPPER, _DIGIT, _PUNCT, _COMMA, _FINAL, _SEP]
 _N_CTX = 4 * len(WINDOWS)
 _BASE_NAMES = (

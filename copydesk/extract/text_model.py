@@ -45,7 +45,9 @@ class LineModel:
             hidden = hidden @ w + b
             if i < last:
                 np.maximum(hidden, 0.0, out=hidden)
-        prob: Array = (1.0 / (1.0 + np.exp(-np.clip(hidden[:, 0], -30.0, 30.0)))).astype(np.float32)
+        # Clipped with the two ufuncs `np.clip` wraps in several Python calls.
+        z = np.minimum(np.maximum(hidden[:, 0], -30.0), 30.0)
+        prob: Array = (1.0 / (1.0 + np.exp(-z))).astype(np.float32, copy=False)
         return prob
 
 

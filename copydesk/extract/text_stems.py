@@ -65,7 +65,7 @@ class StemFinder:
         windows = np.ndarray(
             (len(data) - PREFIX_BYTES + 1,), dtype="<u4", buffer=data, strides=(1,)
         )
-        maybe = self.slots[_hash(windows.astype(np.uint32))].nonzero()[0].tolist()
+        maybe = self.slots.take(_hash(windows.astype(np.uint32))).nonzero()[0].tolist()
         get = self.by_prefix.get
         found = [
             at

@@ -1,0 +1,58 @@
+"""The speed-ups inside `text_features` give the values of the plain formulations."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from copydesk.extract import text_features as tf
+
+
+def test_log1p_table_matches_numpy_inside_and_beyond_the_table() -> None:
+    values = np.array(
+        [[0, 1, 2, 7, 1000, tf._LOG1P_SIZE - 1], [3, 5, 8, 13, 21, 34]], dtype=np.float32
+    )
+    expected = np.log1p(values)
+    got = values.copy()
+    tf._log1p_whole(got)
+    assert got.tobytes() == expected.tobytes()
+    beyond = np.array([[1.0, float(tf._LOG1P_SIZE + 5)]], dtype=np.float32)
+    expected = np.log1p(beyond)
+    tf._log1p_whole(beyond)
+    assert beyond.tobytes() == expected.tobytes()
+
+
+def _naive_probe_counts(lines: list[str], lang: int) -> list[int]:
+    """Per line, probe words with a single space on both sides (" the the " counts two)."""
+    probes = {p.decode("utf-8") for p in tf._PROBES[lang]}
+    return [sum(word in probes for word in line.split(" ")[1:-1]) for line in lines]
+
+
+@pytest.mark.parametrize("code", ["en", "de", "ru", "el", "vi", "hu"])
+def test_probe_counts_match_a_per_line_count(code: str) -> None:
+    lang = tf.STOP_LANGUAGES.index(code)
+    rng = random.Random(code)
+    vocab = [p.decode("utf-8") for p in tf._PROBES[lang]] + ["x", "word", "é", "a b", "  "]
+    lines = [
+        " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 12))).strip() or "x"
+        for _ in range(200)
+    ]
+    data = "\n".join(lines).encode("utf-8")
+    raw = np.frombuffer(data, dtype=np.uint8)
+    breaks = (raw == ord("\n")).nonzero()[0]
+    got = tf._count_probes(data, raw, breaks, lang, len(lines))
+    assert got.tolist() == _naive_probe_counts(lines, lang)
+
+
+def test_a_probe_longer_than_the_window_is_refused() -> None:
+    with pytest.raises(ValueError, match="longer than"):
+        tf._probe_words((b"abcdefgh",))
+
+
+def test_cue_groups_of_short_lines() -> None:
+    lines = ["Share", "12 Comments", "The council met on Tuesday and the vote was close."]
+    _, facts = tf.page_features(lines)
+    names = [tf.CUE_GROUP_NAMES[g - 1] if g else None for g in facts.cue_group.tolist()]
+    assert names == ["share", "comments", None]
