@@ -49,9 +49,12 @@ _MEAN_NAMES = ("log_tok", "short", "final", "digits", "stop", "prob", "question"
 # Per-line value columns: the means above, then line count, tokens, squared log tokens.
 _N_VALS = len(_MEAN_NAMES) + 3
 # Value columns copied straight from the line features, and the heading's own features.
-_FEATURE_SLOTS = [_MEAN_NAMES.index(m) for m in ("log_tok", "digits", "stop", "cue")]
-_FEATURE_COLS = [_LOG_TOK, _DIGITS, _STOP, _CUE]
-_HEAD_COLS = [_LOG_TOK, _COLON, _CUE, _UPPER]
+# Index arrays rather than lists: numpy converts a list index on every use.
+_FEATURE_SLOTS = np.array(
+    [_MEAN_NAMES.index(m) for m in ("log_tok", "digits", "stop", "cue")], dtype=np.intp
+)
+_FEATURE_COLS = np.array([_LOG_TOK, _DIGITS, _STOP, _CUE], dtype=np.intp)
+_HEAD_COLS = np.array([_LOG_TOK, _COLON, _CUE, _UPPER], dtype=np.intp)
 _QUESTION = ord("?")
 END_FEATURE_NAMES: tuple[str, ...] = (
     *(f"after_{m}" for m in _MEAN_NAMES),
