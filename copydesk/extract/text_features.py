@@ -76,7 +76,11 @@ _CLASS_BYTES = _CLASS.tobytes()
 # non-letters, so their count is not needed, and the counting runs over about a third of
 # the bytes.
 _UNCOUNTED = bytes(b for b in range(256) if _CLASS[b] == _LOWER)
-_NON_LETTERS = np.array([_DIGIT, _FINAL, _COMMA, _SEP, _PUNCT, _SPACE], dtype=np.intp)
+# One per class that is not a letter (nor a continuation byte or newline): the class
+# counts times this are each line's non-letter characters (whole numbers, so exact in
+# any summation order).
+_NON_LETTERS = np.zeros(_N_CLASSES, dtype=np.float32)
+_NON_LETTERS[[_DIGIT, _FINAL, _COMMA, _SEP, _PUNCT, _SPACE]] = 1.0
 _NEWLINE_BYTE = ord("\n")
 _COLON = ord(":")
 
@@ -159,21 +163,6 @@ _CUE_TRIM = (
 )
 _COMMENTS = CUE_GROUP_NAMES.index("comments") + 1
 
-
-def _edge_tables() -> tuple[Bools, Bools]:
-    """First byte -> may start with a trimmed character; last byte -> may end with one.
-
-    A superset (a non-ASCII trimmed character is known by its lead or its last byte
-    alone), so a line neither table flags loses nothing to `str.strip(_CUE_TRIM)`."""
-    first, last = np.zeros(256, dtype=bool), np.zeros(256, dtype=bool)
-    for ch in _CUE_TRIM:
-        encoded = ch.encode("utf-8")
-        first[encoded[0]] = last[encoded[-1]] = True
-    return first, last
-
-
-_TRIM_FIRST, _TRIM_LAST = _edge_tables()
-
 # Context windows (in lines) for running means, and the "prose line" definition used
 # for the before/after prose mass: a line of at least this many tokens ending a sentence.
 WINDOWS = (1, 3, 10, 25)
@@ -230,25 +219,14 @@ def page_language(page: str) -> tuple[int, str | None]:
     return int(votes.argmax()), clear_language(votes)
 
 
-def _cue_groups(
-    lines: list[str], short: Bools, first: npt.NDArray[np.uint8], last: npt.NDArray[np.uint8]
-) -> npt.NDArray[np.int64]:
-    """Per line, the cue group of a short line that is a known boilerplate phrase.
-
-    `first` and `last` are each line's first and last UTF-8 byte: only the lines that may
-    begin or end with a trimmed character are stripped (about a quarter of the short
-    lines), since `str.strip` with a long set of characters costs hundreds of
-    instructions a call even when it strips nothing. Lower-casing cannot add or remove
-    a trimmed character (digits, spaces and punctuation have no case)."""
+def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
+    """Per line, the cue group of a short line that is a known boilerplate phrase."""
     out = np.zeros(len(lines), dtype=np.int64)
-    # Lower-cased line by line: `str.lower` is fast on the (mostly) ASCII lines.
-    keys = list(map(str.lower, compress(lines, short.tolist())))
-    if not keys:
+    chosen = list(compress(lines, short.tolist()))
+    if not chosen:
         return out
-    ragged = (_TRIM_FIRST[first] | _TRIM_LAST[last])[short].nonzero()[0].tolist()
-    stripped = list(map(str.strip, map(keys.__getitem__, ragged), repeat(_CUE_TRIM)))
-    for i, key in zip(ragged, stripped, strict=True):
-        keys[i] = key
+    # Lower-cased line by line: `str.lower` is fast on the (mostly) ASCII lines.
+    keys = list(map(str.strip, map(str.lower, chosen), repeat(_CUE_TRIM)))
     # Few short lines are cue phrases: only those are looked up and written.
     hits = list(compress(range(len(keys)), map(_CUE_LOOKUP.__contains__, keys)))
     if hits:
@@ -284,7 +262,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     ntok = counts[:, _SPACE] + 1.0
     lang, clear = page_language(page)
     nstop = _count_probes(data, raw, breaks, lang, n)
-    cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS, first, last)
+    cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     # Characters: every byte of the line but UTF-8 continuation bytes and its newline.
     lengths = bounds[1:] - bounds[:-1]
@@ -307,21 +285,11 @@ def _count_probes(
     only the page's last space, which has none after it, is left out. A probe holds no
     newline, so the newlines (`breaks`, byte offsets) before a hit give its line."""
     spaces = (raw == _SPACE_BYTE).nonzero()[0][:-1]
-    # Every window as one little-endian integer, laid out by where it starts modulo the
-    # width: row k holds the windows at k, k + width, k + 2 * width, ..., that is the
-    # padded page's bytes from k on, read as integers. The rows are copied as bytes (one
-    # block each) and then viewed as integers. (A take from the overlapping one-byte-stride
-    # view first copied all of it element by element, several times the cost.) The
-    # padding is never part of a hit, whose space lies inside the page.
+    # Every window as one little-endian integer (an unaligned view of the padded
+    # page); the padding is never part of a hit, whose space lies inside the page.
     kind, width, words = _PROBE_WORDS[lang]
-    m = len(data) // width + 1
-    padded = data + bytes(2 * width)
-    rows = np.ndarray((width, m * width), dtype=np.uint8, buffer=padded, strides=(1, 1))
-    table = rows.copy().view(kind)
-    start = spaces + 1
-    at = (start & (width - 1)) * m
-    at += start >> (width.bit_length() - 1)
-    after = table.take(at)
+    windows = np.ndarray((len(data) + 1,), dtype=kind, buffer=data + bytes(width), strides=(1,))
+    after = windows.take(spaces + 1)
     mask, value = words[0]
     hit = (after & mask) == value
     for mask, value in words[1:]:
@@ -436,7 +404,7 @@ def _assemble(
     cols[3] = rows[2]
     # upper, digit, punct shares; commas, finals, separators per token.
     shares = np.empty((n, 6), dtype=np.float32, order="F")
-    np.subtract(nchar, counts[:, _NON_LETTERS].sum(axis=1), out=shares[:, 0])
+    np.subtract(nchar, counts @ _NON_LETTERS, out=shares[:, 0])
     np.maximum(shares[:, 0], 1.0, out=shares[:, 0])
     shares[:, 1:3] = nchar[:, None]
     shares[:, 3:6] = ntok[:, None]

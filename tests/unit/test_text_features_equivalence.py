@@ -56,25 +56,3 @@ def test_cue_groups_of_short_lines() -> None:
     _, facts = tf.page_features(lines)
     names = [tf.CUE_GROUP_NAMES[g - 1] if g else None for g in facts.cue_group.tolist()]
     assert names == ["share", "comments", None]
-
-
-def _naive_cue_groups(lines: list[str]) -> list[int]:
-    lookup = tf._CUE_LOOKUP
-    return [
-        lookup.get(line.lower().strip(tf._CUE_TRIM), 0) if len(line.split()) <= 6 else 0
-        for line in lines
-    ]
-
-
-def test_cue_groups_strip_only_lines_with_trimmed_edges_yet_match_stripping_all() -> None:
-    rng = random.Random(7)
-    phrases = [p for _, group in tf.CUE_LINES for p in group]
-    edges = ["", "", "", "12 ", "» ", " «", "\u2014 ", "•", ":", " (3)", "É", "Ü", "\u2019", "x"]
-    lines = []
-    for _ in range(400):
-        phrase = rng.choice(phrases)
-        phrase = phrase.upper() if rng.random() < 0.2 else phrase
-        lines.append(f"{rng.choice(edges)}{phrase}{rng.choice(edges)}".strip())
-    _, facts = tf.page_features(lines)
-    assert facts.cue_group.tolist() == _naive_cue_groups(lines)
-    assert any(facts.cue_group.tolist())
