@@ -111,13 +111,14 @@ MAX_TEASER_WORDS = 20
 # "Check out these 15 foods", "Download now"), or a button label ending in an arrow
 # ("Get the Template >"). Verbs that also open headings ("Explore the old town") only
 # count with the words a link uses. French sets a space before a closing guillemet, so a
-# line that opens a quote with « is a quotation, not a button.
+# line that opens a quote with « is a quotation, not a button; a line holding < or = is
+# code ("conditions = < true || false >").
 _CALL_TO_ACTION = re.compile(
     r"^(?:find out|learn (?:about|more|how)|see (?:how|more|what|why|our)|check out"
     r"|explore (?:our|more|all)|discover (?:how|more|our|why|what)"
     r"|read (?:about|more|our|the full)|watch (?:now|the video|our)"
     r"|download (?:now|our|the free))\b[^.!?:]*$"
-    r"|^[^.!?:\u00ab]{1,60}\s[>\u00bb\u2192]$",
+    r"|^[^.!?:\u00ab<=]{1,60}\s[>\u00bb\u2192]$",
     re.I,
 )
 MAX_CTA_WORDS = 15

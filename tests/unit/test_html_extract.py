@@ -153,6 +153,7 @@ def test_more_residue_lines_are_removed(line: str, kind: RemovedKind) -> None:
         "Explore the old harbour and its lighthouse",
         "\u00ab Nous ne l\u00e2cherons rien \u00bb",
         "\u00ab Une d\u00e9cision historique pour le port\u00a0\u00bb",
+        "conditions = < true || false >",
         "Read the tide table twice.",
         "Contact with salt water corrodes the harbour's iron rails within a few years.",
         "Also reading the charts, the pilot said: the tide had turned an hour early.",
