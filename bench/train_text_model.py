@@ -13,6 +13,11 @@ each candidate end line is labelled by whether the kept text from it on is mostl
 article; a logistic regression is fitted on the other folds' pages and its cut-off
 picked by the full-path F1, out of fold.
 
+Then the start-of-article model (`copydesk.extract.text_start`), the same block model
+read backwards, on the same kept text: a candidate (the last line of a header) is
+positive when at most `END_CONTENT_SHARE` of the kept tokens up to it are article; fitted
+like the end model, its cut-off tuned on top of the end cut.
+
 Reports cross-validated figures grouped by site (each page's lines are scored by a
 model that saw no page of the same registrable domain, as held-out pages come from
 unseen sites), through the full `clean_text` path, then fits on
@@ -40,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.metric import PageScore, score_page, shingles, summarise  # noqa: E402
-from copydesk.extract.plaintext import clean_text, end_inputs  # noqa: E402
+from copydesk.extract.plaintext import clean_text, end_inputs, start_inputs  # noqa: E402
 from copydesk.extract.text_end import END_FEATURE_NAMES, EndModel  # noqa: E402
 from copydesk.extract.text_features import FEATURE_NAMES, page_features, split_lines  # noqa: E402
 from copydesk.extract.text_model import (  # noqa: E402
@@ -169,6 +174,7 @@ class _Replay:
     thresholds: Thresholds
     prob: npt.NDArray[np.float32]
     end: EndModel | None = None
+    start: EndModel | None = None
 
     def predict(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         return self.prob
@@ -214,6 +220,26 @@ def end_rows(page: Page, model: _Replay) -> EndRows:
     return x, content_after <= END_CONTENT_SHARE * kept_after, np.log1p(kept_after)
 
 
+def start_rows(page: Page, model: _Replay) -> EndRows:
+    """The start model's candidates on a page, given (out-of-fold) line scores: a
+    candidate is positive when at most `END_CONTENT_SHARE` of the kept tokens up to it
+    (included) are article."""
+    facts, keep, cand, x = start_inputs(page.text, model)  # type: ignore[arg-type]
+    kept = np.where(keep, facts.n_tokens, 0.0).astype(np.float64)
+    kept_before = kept.cumsum()[cand]
+    content_before = (kept * page.labels).cumsum()[cand]
+    return x, content_before <= END_CONTENT_SHARE * kept_before, np.log1p(kept_before)
+
+
+def fit_start(rows: list[EndRows], threshold: float) -> dict[str, npt.NDArray[np.float32]]:
+    """Fit the start model (as the end model); arrays for `load_end_model(..., "start")`."""
+    arrays = fit_end(rows, threshold)
+    names = arrays.pop("end_feature_names")  # shared with the end model
+    return {key.replace("end_", "start_"): value for key, value in arrays.items()} | {
+        "end_feature_names": names
+    }
+
+
 def fit_end(rows: list[EndRows], threshold: float) -> dict[str, npt.NDArray[np.float32]]:
     """Fit the end model's logistic regression; return the arrays `load_end_model` reads."""
     x = np.concatenate([r[0] for r in rows])
@@ -255,9 +281,44 @@ def _tune_end(
     return best[1]
 
 
-def cross_validate(
-    pages: list[Page], folds: int, hidden: int, worst: int = 0
-) -> tuple[Thresholds, float, list[npt.NDArray[np.float32]]]:
+def _tune_start(
+    pages: list[Page],
+    models: list[_Replay],
+    rows: list[EndRows],
+    tests: list[list[int]],
+) -> float:
+    """The start model's cut-off, out of fold (as `_tune_end`, on top of the end cut)."""
+    starts: dict[int, EndModel] = {}
+    for test in tests:
+        train = sorted(set(range(len(pages))) - set(test))
+        arrays = fit_start([rows[i] for i in train], 0.5)
+        for i in test:
+            starts[i] = load_end_model(arrays, "start")  # type: ignore[assignment]
+    best = (-1.0, END_GRID[-1])
+    for threshold in END_GRID:
+        scores = []
+        for i, (p, model) in enumerate(zip(pages, models, strict=True)):
+            start = EndModel(starts[i].weights, starts[i].bias, threshold)
+            replay = _Replay(model.thresholds, model.prob, model.end, start)
+            scores.append(score_page(clean_text(p.text, replay).text, p.body))  # type: ignore[arg-type]
+        s = summarise(scores)
+        print(f"  start cut-off {threshold}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.4f}")
+        best = max(best, (s.f1, threshold))
+    return best[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Tuned:
+    """What cross-validation picks and what the final fit reuses."""
+
+    cut: Thresholds
+    end_threshold: float
+    start_threshold: float
+    probs: list[npt.NDArray[np.float32]]
+    start_rows: list[EndRows]
+
+
+def cross_validate(pages: list[Page], folds: int, hidden: int, worst: int = 0) -> Tuned:
     """K-fold grouped by site: out-of-fold scores, tuned cut-offs, and full-path CV figures
     (then the `worst` pages by held-out precision, so errors can be read)."""
     sites = sorted({p.site for p in pages})
@@ -273,9 +334,18 @@ def cross_validate(
     cut = _tune(pages, probs)
     rows = [end_rows(p, _Replay(cut, prob)) for p, prob in zip(pages, probs, strict=True)]
     end_threshold = _tune_end(pages, probs, rows, cut, [t for t, _ in fold_arrays])
+    ends: dict[int, EndModel | None] = {}
     for test, arrays in fold_arrays:
         train = sorted(set(range(len(pages))) - set(test))
         arrays |= fit_end([rows[i] for i in train], end_threshold)
+        ends |= dict.fromkeys(test, load_end_model(arrays))
+    # The start model's cut-off is tuned with the (out-of-fold) end cut in place.
+    replays = [_Replay(cut, prob, ends[i]) for i, prob in enumerate(probs)]
+    srows = [start_rows(p, m) for p, m in zip(pages, replays, strict=True)]
+    start_threshold = _tune_start(pages, replays, srows, [t for t, _ in fold_arrays])
+    for test, arrays in fold_arrays:
+        train = sorted(set(range(len(pages))) - set(test))
+        arrays |= fit_start([srows[i] for i in train], start_threshold)
     scores: dict[int, PageScore] = {}
     for test, arrays in fold_arrays:
         model = _with_thresholds(arrays, cut)
@@ -283,12 +353,13 @@ def cross_validate(
             scores[i] = score_page(clean_text(pages[i].text, model).text, pages[i].body)
     s = summarise(scores.values())
     print(f"cv {folds}-fold by site (full clean_text): P {s.precision:.3f} R {s.recall:.3f} "
-          f"F1 {s.f1:.3f} over {s.pages} pages; cut-offs {cut}, end {end_threshold}")  # fmt: skip
+          f"F1 {s.f1:.3f} over {s.pages} pages; cut-offs {cut}, end {end_threshold}, "
+          f"start {start_threshold}")  # fmt: skip
     ranked = sorted(scores.items(), key=lambda kv: kv[1].precision or 0.0)
     for i, score in ranked[:worst]:
         precision = "-" if score.precision is None else f"{score.precision:.2f}"
         print(f"  held out {pages[i].page_id}  P {precision}  R {score.recall:.2f}")
-    return cut, end_threshold, probs
+    return Tuned(cut, end_threshold, start_threshold, probs, srows)
 
 
 def main() -> None:
@@ -303,11 +374,14 @@ def main() -> None:
     pages = load_pages(args.devset)
     lines = sum(len(p.lines) for p in pages)
     print(f"{len(pages)} article pages, {lines} lines, {len(FEATURE_NAMES)} features")
-    cut, end_threshold, probs = cross_validate(pages, args.folds, args.hidden, args.worst)
+    tuned = cross_validate(pages, args.folds, args.hidden, args.worst)
+    cut = tuned.cut
     arrays = fit(pages, args.hidden)
-    # The end model learns from out-of-fold line scores: what it will see on unseen sites.
-    rows = [end_rows(p, _Replay(cut, prob)) for p, prob in zip(pages, probs, strict=True)]
-    arrays |= fit_end(rows, end_threshold)
+    # The end and start models learn from out-of-fold line scores: what they will see
+    # on unseen sites.
+    rows = [end_rows(p, _Replay(cut, prob)) for p, prob in zip(pages, tuned.probs, strict=True)]
+    arrays |= fit_end(rows, tuned.end_threshold)
+    arrays |= fit_start(tuned.start_rows, tuned.start_threshold)
     model = _with_thresholds(arrays, cut)
     s = summarise(score_page(clean_text(p.text, model).text, p.body) for p in pages)
     print(f"in-sample (trained on all): P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}")

@@ -4,7 +4,9 @@ Trafilatura's output still holds short lines a reader does not count as the arti
 newsletter and share prompts, "Advertisement", "Related" lines, cookie text (all found
 by wording in `cues.py`, shared with the text path), plus residue specific to HTML
 pages: image credits and captions, the byline and date repeated above the body, the
-headline repeated as the first paragraph, and the author's bio box at the end.
+headline repeated as the first paragraph and the short lines printed above it, inline
+teaser and call-to-action links, cookie-banner paragraphs, and the author's bio box at
+the end.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from copydesk.extract.result import Removed, RemovedKind
 _IMAGE_CREDIT = re.compile(
     r"^[\[(]?\s*(?:photo(?:graph)?s?|image|picture|pic|illustration|credit|source|foto|bild|"
     r"fotos?|crédit|imagen)(?:\s+(?:credit|courtesy|source|by))?\s*(?::|by|courtesy|©)"
+    r".{0,120}$|^(?:photo|image|picture|screenshot)s?\s+(?:from|via)\s"
     r".{0,120}$|^[\[(]?\s*(?:©|\(c\)|copyright)\s*.{0,80}$|"
     r"^.{0,80}(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|alamy|reuters|afp|ap|"
     r"unsplash|pexels|adobe stock)\s*[\])]?$",
@@ -34,7 +37,8 @@ _IMAGE_CREDIT = re.compile(
 # Lines that only carry a date or an update note, as templates print above the body.
 _DATELINE = re.compile(
     r"^(?:(?:last\s+)?updated|published|posted|modified|date)\s*(?:on|:)?\s*.{0,60}$|"
-    r"^(?:\w+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\.?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:\w+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\.?\s+\d{4}|\d{4}-\d{2}-\d{2})"
     r"(?:\s*[|·•,-]\s*.{0,40})?$",
     re.I,
 )
@@ -76,6 +80,8 @@ _DISCLOSURE = re.compile(
 MAX_DISCLOSURE_WORDS = 60
 # A byline lead-in or a reading-time remnant left on its own line by the page's markup.
 _BARE_LEAD = re.compile(r"^(?:written by|posted by|min(?:ute)? read)\s*:?$", re.I)
+# A byline line naming the writer or editor: "Written by: Jane Doe, Senior Analyst".
+_CREDIT_LINE = re.compile(r"^(?:written|reviewed|edited|fact[- ]checked)\s+by\b", re.I)
 # Placeholder text a template shows until an editor fills it in.
 _PLACEHOLDER = re.compile(r"\blorem ipsum\b", re.I)
 # The prompt or the terms of a contact or download form closing the page ("Fill out the
@@ -89,6 +95,62 @@ _DATED_ITEM = re.compile(
     r"\s+\d{1,2},?\s+\d{4}\s*$",
     re.I,
 )
+# A teaser link set inline between the article's paragraphs: "Also read: <headline>",
+# "[Read more: <headline>]", "Related: <headline>", "You may also be interested: ...".
+_INLINE_TEASER = re.compile(
+    r"^[\[(]?\s*(?:(?:can\s+)?also read|must read|read more|related(?:\s+(?:story|stories"
+    r"|article|articles|post|posts|reading|content))?|see also|you (?:may|might) also (?:like"
+    r"|enjoy|be interested(?: in)?)|lesen sie auch|lire aussi|à lire aussi|lee también)\s*:\s*\S",
+    re.I,
+)
+# Inline teasers are a headline long; a longer line opening so is prose.
+MAX_TEASER_WORDS = 20
+# A call-to-action link between or after the paragraphs (list items are spared: a
+# how-to lists steps the same way): an imperative link verb and no
+# sentence punctuation ("Learn more about the X program", "Read our full X review",
+# "Check out these 15 foods", "Download now"), or a button label ending in an arrow
+# ("Get the Template >"). Verbs that also open headings ("Explore the old town") only
+# count with the words a link uses.
+_CALL_TO_ACTION = re.compile(
+    r"^(?:find out|learn (?:about|more|how)|see (?:how|more|what|why|our)|check out"
+    r"|explore (?:our|more|all)|discover (?:how|more|our|why|what)"
+    r"|read (?:about|more|our|the full)|watch (?:now|the video|our)"
+    r"|download (?:now|our|the free))\b[^.!?:]*$"
+    r"|^[^.!?:]{1,60}\s[>\u00bb\u2192]$",
+    re.I,
+)
+MAX_CTA_WORDS = 15
+# A link pointed at by an arrow ("👉 Read about the rise of teledentistry on Example."):
+# the arrow marks it a link whatever its punctuation.
+_ARROW_LINK = re.compile(
+    r"^[\U0001F449\u27a1\u2192\u00bb]\ufe0f?\s*"
+    r"(?:learn|see|read|find|check|discover|explore|watch|download|get)\b",
+    re.I,
+)
+# A paywall's prompt left in the body: "This article is exclusive to X subscribers",
+# "Already have an account?".
+_PAYWALL_PROMPT = re.compile(
+    r"^(?:this (?:article|story|content) is (?:exclusive|only available|available only) to\b"
+    r".{0,40}\bsubscribers\b|already (?:have an account|a subscriber|a member)\b)",
+    re.I,
+)
+# The writer's contact line closing a news story: "Contact staff writer Jane Roe at ...".
+_CONTACT_LINE = re.compile(
+    r"^contact (?:the )?(?:staff )?(?:writer|reporter|author|editor)\b", re.I
+)
+# A cookie-consent banner's paragraphs (consent plugins print several, each too long for
+# the short-line cookie cue): at the body's start or end, naming cookies more than once in
+# a banner's words, not an article's about cookies.
+_COOKIE_NOTICE = re.compile(
+    r"\b(?:we|this (?:web)?site|our (?:web)?site)\s+uses?\s+cookies\b|\bby clicking\b"
+    r"|\baccept(?:ing)?(?: all)? cookies\b|\bcookie (?:settings|policy|preferences)\b"
+    r"|\b(?:necessary|non-necessary|functional|analytics|performance) cookies\b"
+    r"|\b(?:user|your) consent\b|\bopt[- ]out of (?:these )?cookies\b",
+    re.I,
+)
+_COOKIE_WORD = re.compile(r"\bcookies?\b", re.I)
+MIN_COOKIE_MENTIONS = 2
+COOKIE_EDGE_PARAGRAPHS = 5
 # A list marker trafilatura puts before list items ("- 2 min read", "- Sep 26, 2022").
 _LIST_MARKER = re.compile(r"^[-*\u2022]\s+")
 # A short related-links or comments heading in the last part of the body closes the
@@ -96,6 +158,10 @@ _LIST_MARKER = re.compile(r"^[-*\u2022]\s+")
 # (a long run after it is more article, with a teaser box in between).
 TAIL_START_SHARE = 0.5
 TAIL_MAX_SHARE = 0.25
+# The headline repeated after at most this many lines at the body's start ends what sits
+# above the article, when none of those lines is longer than this many words.
+MAX_ABOVE_HEADLINE = 3
+MAX_ABOVE_HEADLINE_WORDS = 40
 # A breadcrumb or menu above the article: at least this many list items this short.
 MIN_MENU_ITEMS = 2
 MAX_MENU_ITEM_WORDS = 3
@@ -144,7 +210,8 @@ def remove_residue(paragraphs: Sequence[str], title: str | None, authors: Sequen
     title_key = fold_name(title) if title else None
     paragraphs, tail = _cut_tail(paragraphs)
     paragraphs, menu = _cut_leading_menu(paragraphs)
-    removed.extend(menu)
+    paragraphs, above = _cut_above_headline(paragraphs, title_key)
+    removed.extend(menu + above)
     last = len(paragraphs)
     # A few repeated paragraphs are the author's (a tip restated, a list item reused); a
     # page printing many again carries a duplicated template block.
@@ -202,6 +269,29 @@ def _cut_tail(paragraphs: Sequence[str]) -> tuple[Sequence[str], tuple[Removed, 
     return paragraphs, ()
 
 
+def _cut_above_headline(
+    paragraphs: Sequence[str], title_key: str | None
+) -> tuple[Sequence[str], list[Removed]]:
+    """The paragraphs from the headline on, when the body prints the headline within its
+    first lines: what comes before it (a kicker, an award banner, a standfirst printed
+    twice, a section link) sits above the article. Only short lines go: a long paragraph
+    before the headline is more likely article text that a template put first."""
+    if not title_key:
+        return paragraphs, []
+    heads = [
+        index
+        for index, paragraph in enumerate(paragraphs[: MAX_ABOVE_HEADLINE + 1])
+        if fold_name(_LIST_MARKER.sub("", paragraph)) == title_key
+    ]
+    # The last one: a template may print the headline twice, a skip link in between.
+    index = heads[-1] if heads else 0
+    above = paragraphs[:index]
+    if any(len(p.split()) > MAX_ABOVE_HEADLINE_WORDS for p in above):
+        return paragraphs, []
+    reason = "text above the headline"
+    return paragraphs[index:], [Removed(p, RemovedKind.OTHER, reason) for p in above]
+
+
 def _cut_leading_menu(paragraphs: Sequence[str]) -> tuple[Sequence[str], list[Removed]]:
     """The paragraphs after a leading run of one- to three-word list items: a breadcrumb
     ("- News", "- Lifestyle") or a language or location menu printed above the article."""
@@ -253,12 +343,23 @@ def _judge(
         short = _judge_short(paragraph, author_keys)
         if short is not None:
             return short
+    listed = _LIST_MARKER.match(paragraph)
+    if words <= MAX_CTA_WORDS and not listed and _CALL_TO_ACTION.match(paragraph):
+        return RemovedKind.NEWSLETTER_PROMO, "call-to-action link"
+    if words <= MAX_TEASER_WORDS and _ARROW_LINK.match(paragraph):
+        return RemovedKind.RELATED_LINKS, "link pointed at by an arrow"
+    if words <= MAX_TEASER_WORDS and _CONTACT_LINE.match(paragraph):
+        return RemovedKind.BYLINE, "writer's contact line"
+    if words <= MAX_TEASER_WORDS and _INLINE_TEASER.match(paragraph):
+        return RemovedKind.RELATED_LINKS, "inline teaser link"
+    edge = index < COOKIE_EDGE_PARAGRAPHS or index >= last - COOKIE_EDGE_PARAGRAPHS
+    if edge and _is_cookie_notice(paragraph):
+        return RemovedKind.COOKIE_NOTICE, "cookie consent banner"
     if _PLACEHOLDER.search(paragraph):
         return RemovedKind.OTHER, "template placeholder text"
     closing = index >= last - BIO_TAIL_PARAGRAPHS
     if closing and words <= MAX_DISCLOSURE_WORDS and _FORM_PROMPT.search(paragraph):
         return RemovedKind.NEWSLETTER_PROMO, "prompt or terms of a sign-up form"
-    listed = _LIST_MARKER.match(paragraph)
     if listed and _DATED_ITEM.search(paragraph):
         return RemovedKind.RELATED_LINKS, "post link with its date"
     if words <= MAX_DISCLOSURE_WORDS and not listed and _DISCLOSURE.search(paragraph):
@@ -268,12 +369,21 @@ def _judge(
     return None
 
 
+def _is_cookie_notice(paragraph: str) -> bool:
+    mentions = len(_COOKIE_WORD.findall(paragraph))
+    return mentions >= MIN_COOKIE_MENTIONS and _COOKIE_NOTICE.search(paragraph) is not None
+
+
 def _judge_short(line: str, author_keys: list[str]) -> tuple[RemovedKind, str] | None:
     stripped = _LIST_MARKER.sub("", line.strip())
     if _CONTENTS.match(stripped):
         return RemovedKind.NAVIGATION, "table of contents heading"
     if _BARE_LEAD.match(stripped):
         return RemovedKind.BYLINE, "byline lead-in without a name"
+    if _CREDIT_LINE.match(stripped):
+        return RemovedKind.BYLINE, "writer or editor credit line"
+    if _PAYWALL_PROMPT.match(stripped):
+        return RemovedKind.PAYWALL, "paywall prompt"
     if _IMAGE_CREDIT.match(stripped):
         return RemovedKind.CAPTION, "image credit"
     dated = _DATELINE.match(stripped) and any(c.isdigit() for c in stripped)

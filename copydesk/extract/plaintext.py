@@ -3,7 +3,8 @@
 Steps: split the page into lines; score every line with the shipped model on
 bulk features (`text_features`, `text_model`); keep the best contiguous run of
 content (`text_select`); cut a reader-comment section off as a unit; cut the section
-after the article's end where the block model (`text_end`) is confident; then review
+after the article's end and the page header before its start where the block models
+(`text_end`, `text_start`) are confident; drop later copies of a repeated text; then review
 the few lines at and around the article with the cue phrases (`cues`) - promos,
 captions, glued ads, bylines - pick the title, name the kind of every dropped
 line, and read the metadata (`text_meta`).
@@ -11,7 +12,7 @@ line, and read the metadata (`text_meta`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import itemgetter
@@ -32,11 +33,18 @@ from copydesk.extract.cues import (
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
-from copydesk.extract.text_end import end_features, find_end
-from copydesk.extract.text_features import CUE_GROUP_NAMES, PageFacts, page_features, split_lines
+from copydesk.extract.text_end import end_features
+from copydesk.extract.text_features import (
+    CUE_GROUP_NAMES,
+    FEATURE_NAMES,
+    PageFacts,
+    page_features,
+    split_lines,
+)
 from copydesk.extract.text_meta import read_metadata
 from copydesk.extract.text_model import Array, LineModel, shipped_model
 from copydesk.extract.text_select import select_lines
+from copydesk.extract.text_start import find_bounds, start_features
 from copydesk.extract.text_stems import StemFinder
 
 PATH = "text"
@@ -77,6 +85,11 @@ HEAD_LINES = 8
 HEAD_AFTER = 3
 # A sentence-final line of at least this many tokens may extend the article's run.
 EXTEND_MIN_TOKENS = 8
+# A page whose kept text holds this many second copies of lines of at least REPEAT_TOKENS
+# tokens repeats its content (a print or mobile copy, tabs holding the same text): only
+# the first copy is kept.
+MIN_REPEATS = 10
+REPEAT_TOKENS = 8
 # split_glued looks for a promo tail only in the last characters of a line.
 TAIL_CHARS = 160
 
@@ -102,6 +115,7 @@ _ZONE_KINDS: dict[int, Named] = {
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
     _END: (RemovedKind.OTHER, "section after the article's end (teasers, bio, FAQ or promos)"),
 }
+_REPEAT_KEY = np.array([FEATURE_NAMES.index("log_chars"), FEATURE_NAMES.index("chars_per_tok")])
 _FIRST_CHAR = itemgetter(0)
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
 _COMMENT_STEMS = StemFinder.of(COMMENT_STEMS + COMMENT_AUTHOR_STEMS)
@@ -153,11 +167,13 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     prob = model.predict(features)
     page, candidates, comments = _article(lines, features, facts, prob, model)
     tails = [comments] if comments is not None else []
-    if model.end is not None:
-        end = find_end(model.end, features, prob, facts, page.keep)
-        if end is not None:
-            page.keep[end:] = False
-            tails.insert(0, (end, _END))
+    end, start = find_bounds(model.end, model.start, features, prob, facts, page.keep)
+    if end is not None:
+        page.keep[end:] = False
+        tails.insert(0, (end, _END))
+    if start is not None:
+        page.keep[: start + 1] = False
+    _cut_repeats(page, features)
     _cut_related_blocks(page, candidates)
     _review(page)
     title = _title(page)
@@ -193,11 +209,27 @@ def _article(
 def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:
     """What the end model sees on a page: line facts, kept lines, candidate end lines and
     their block features (for `bench/train_text_model.py`, which labels the candidates)."""
+    return _bound_inputs(text, model, end_features)
+
+
+def start_inputs(
+    text: str, model: LineModel
+) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:
+    """What the start model sees on a page (the same kept lines as the end model):
+    candidate last lines of a header and their block features."""
+    return _bound_inputs(text, model, start_features)
+
+
+def _bound_inputs(
+    text: str,
+    model: LineModel,
+    candidates: Callable[[Array, Array, PageFacts, Bools], tuple[npt.NDArray[np.intp], Array]],
+) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:
     lines = split_lines(text)
     features, facts = page_features(lines)
     prob = model.predict(features)
     page, _, _ = _article(lines, features, facts, prob, model)
-    cand, x = end_features(features, prob, facts, page.keep)
+    cand, x = candidates(features, prob, facts, page.keep)
     return facts, page.keep, cand, x
 
 
@@ -256,6 +288,36 @@ def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
         page.keep[first_author:] = False
         return first_author, _COMMENTS
     return None
+
+
+def _cut_repeats(page: _Page, features: Array) -> None:
+    """Drop later copies of kept lines when the page repeats much of its text.
+
+    A copied page sometimes holds the article twice or more (a print or mobile version,
+    tabs holding the same text); the article counts once. A few repeated lines (a
+    call to action, a recurring label) are left alone: the rule needs `MIN_REPEATS`.
+
+    Hashing every kept line's text would cost as much as a feature pass, so a key from
+    numbers already at hand (characters and characters per token) is compared first:
+    equal lines share it, and on most pages fewer than `MIN_REPEATS` keys repeat."""
+    rows = (page.keep & (page.facts.n_tokens >= REPEAT_TOKENS)).nonzero()[0]
+    if len(rows) <= MIN_REPEATS:
+        return
+    # Both float32 columns side by side are one 64-bit key: equal lines have equal keys.
+    key = features[rows[:, None], _REPEAT_KEY].view(np.int64)[:, 0]
+    key.sort()
+    if np.count_nonzero(key[1:] == key[:-1]) < MIN_REPEATS:
+        return
+    seen: set[str] = set()
+    repeats = []
+    for i in rows.tolist():
+        line = page.lines[i]
+        if line in seen:
+            repeats.append(i)
+        seen.add(line)
+    if len(repeats) >= MIN_REPEATS:
+        for i in repeats:
+            page.cut[i] = (RemovedKind.OTHER, "repeated copy of an earlier paragraph")
 
 
 def _cut_related_blocks(page: _Page, candidates: list[int]) -> None:

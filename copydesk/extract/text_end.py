@@ -85,13 +85,26 @@ def end_features(
     keep: Bools,
 ) -> tuple[npt.NDArray[np.intp], Array]:
     """Candidate end lines and, per candidate, the features of the block from it to
-    the last kept line, against the kept text before it.
+    the last kept line, against the kept text before it."""
+    cand, x, _ = block_features(features, prob, facts, keep, starts=False)
+    return cand, x
+
+
+def block_features(
+    features: Array, prob: Array, facts: PageFacts, keep: Bools, starts: bool
+) -> tuple[npt.NDArray[np.intp], Array, int]:
+    """`end_features`, then (with `starts`) the same for the page read backwards: the
+    candidate last lines of a header before the article (`text_start`), each with the
+    block from the first kept line to it against the kept text after it. Returns the
+    candidates of both kinds in one array, their features, and how many are ends.
 
     Only the kept span is read (no kept line lies outside it), in one matrix of per-line
-    values whose prefix sums give every candidate's block sums at once."""
+    values whose prefix sums give every candidate's block sums at once, in both
+    directions; the features of both kinds are computed together, since on a page's few
+    candidates numpy's per-call cost dominates."""
     kept = keep.nonzero()[0]
     if len(kept) < 2:
-        return np.zeros(0, dtype=np.intp), np.zeros((0, len(END_FEATURE_NAMES)), np.float32)
+        return np.zeros(0, dtype=np.intp), np.zeros((0, len(END_FEATURE_NAMES)), np.float32), 0
     lo, hi = int(kept[0]), int(kept[-1]) + 1
     span = slice(lo, hi)
     ntok = facts.n_tokens[span]
@@ -110,14 +123,29 @@ def end_features(
     np.cumsum(vals, axis=0, out=prefix[1:])
     total = prefix[-1]
     floor = max(MIN_TOKENS_BEFORE, (1.0 - MAX_AFTER_SHARE) * total[10])
-    heads = (ntok <= HEAD_MAX_TOKENS) & ~facts.final[span] & (prefix[:-1, 10] >= floor)
+    short = (ntok <= HEAD_MAX_TOKENS) & ~facts.final[span]
+    heads = short & (prefix[:-1, 10] >= floor)
     heads[0] = False
     at = heads.nonzero()[0]
-    if len(at) == 0:
-        return at, np.zeros((0, len(END_FEATURE_NAMES)), np.float32)
-    cand = at + lo
+    n_ends = len(at)
     before = prefix[at]
     after = total - before
+    block_lines = hi - lo - at
+    if starts:
+        # Read backwards, the block "after" a candidate runs from the first kept line to
+        # it (included) and "before" it is the rest; the last line never qualifies.
+        tails = short & (prefix[1:, 10] <= float(total[10]) - floor)
+        tails[-1] = False
+        back = tails.nonzero()[0][::-1]  # in the backward reading's order
+        upto = back + 1
+        head = prefix[upto]
+        at = np.concatenate((at, back))
+        after = np.concatenate((after, head))
+        before = np.concatenate((before, total - head))
+        block_lines = np.concatenate((block_lines, upto))
+    if len(at) == 0:
+        return at, np.zeros((0, len(END_FEATURE_NAMES)), np.float32), 0
+    cand = at + lo
     n_after = np.maximum(after[:, 9], 1.0)
     m = len(_MEAN_NAMES)
     mean_after = after[:, :m] / n_after[:, None]
@@ -130,23 +158,28 @@ def end_features(
     logs = np.empty((len(cand), 3))
     logs[:, 0], logs[:, 1], logs[:, 2] = after[:, 10], after[:, 9], before[:, 10]
     out[:, col + 1 : col + 4] = np.log1p(logs, out=logs)
-    out[:, col + 4] = 1.0 - after[:, 9] / (hi - cand)
+    out[:, col + 4] = 1.0 - after[:, 9] / block_lines
     var = after[:, 11] / n_after - mean_after[:, 0] ** 2
     out[:, col + 5] = np.sqrt(np.maximum(var, 0.0))
     out[:, col + 6 : col + 10] = features[cand[:, None], _HEAD_COLS]
     out[:, col + 10] = prob[cand]
     out[:, col + 11] = keep[cand]
     out[:, col + 12] = numbered[at]
-    return cand, out
+    return cand, out, n_ends
 
 
 def find_end(
     model: EndModel, features: Array, prob: Array, facts: PageFacts, keep: Bools
 ) -> int | None:
-    """The line where the section after the article's end begins, or None.
+    """The line where the section after the article's end begins, or None."""
+    cand, x = end_features(features, prob, facts, keep)
+    return best_candidate(model, cand, x)
+
+
+def best_candidate(model: EndModel, cand: npt.NDArray[np.intp], x: Array) -> int | None:
+    """The most likely candidate when its probability exceeds the model's threshold.
 
     Compared as log-odds (the sigmoid is monotonic), so no exponential is taken."""
-    cand, x = end_features(features, prob, facts, keep)
     if len(cand) == 0 or model.threshold >= 1.0:
         return None
     z = x @ model.weights

@@ -31,6 +31,7 @@ class LineModel:
     biases: tuple[Array, ...]
     thresholds: Thresholds
     end: EndModel | None = None
+    start: EndModel | None = None
 
     def predict(self, features: Array) -> Array:
         """Content probability of each row of `features`.
@@ -67,22 +68,27 @@ def load_model(data: dict[str, npt.NDArray[np.float32]]) -> LineModel:
         biases=tuple(b.astype(np.float32) for b in biases),
         thresholds=Thresholds(*(float(c) for c in cut)),
         end=load_end_model(data),
+        start=load_end_model(data, "start"),
     )
 
 
-def load_end_model(data: dict[str, npt.NDArray[np.float32]]) -> EndModel | None:
+def load_end_model(
+    data: dict[str, npt.NDArray[np.float32]], prefix: str = "end"
+) -> EndModel | None:
     """The end-of-article model saved beside the line model, if any (standardisation
-    folded into the weights as for the line model)."""
-    if "end_w" not in data:
+    folded into the weights as for the line model); with `prefix="start"`, the
+    start-of-article model, which reads the same block features backwards."""
+    if f"{prefix}_w" not in data:
         return None
     names = tuple(str(n) for n in data["end_feature_names"])
     if names != END_FEATURE_NAMES:
         msg = "end model was trained on different features; rerun bench/train_text_model.py"
         raise ValueError(msg)
-    mean, scale = data["end_mean"].astype(np.float64), data["end_scale"].astype(np.float64)
-    w = data["end_w"].astype(np.float64)
-    bias = float(data["end_b"]) - float((mean / scale) @ w)
-    return EndModel((w / scale).astype(np.float32), bias, float(data["end_threshold"]))
+    mean = data[f"{prefix}_mean"].astype(np.float64)
+    scale = data[f"{prefix}_scale"].astype(np.float64)
+    w = data[f"{prefix}_w"].astype(np.float64)
+    bias = float(data[f"{prefix}_b"]) - float((mean / scale) @ w)
+    return EndModel((w / scale).astype(np.float32), bias, float(data[f"{prefix}_threshold"]))
 
 
 @cache

@@ -111,6 +111,29 @@ def test_empty_input_gives_an_empty_extraction(html: str) -> None:
             RemovedKind.ADVERTISEMENT,
         ),
         ("Each product was independently selected by our editors.", RemovedKind.ADVERTISEMENT),
+        ("Also read: Why the tide turns twice a day", RemovedKind.RELATED_LINKS),
+        ("[Read more: A Guide to Coastal Surveying]", RemovedKind.RELATED_LINKS),
+        ("Related: Tides may not improve harbour traffic", RemovedKind.RELATED_LINKS),
+        ("Learn more about the Coastal Surveying Program", RemovedKind.NEWSLETTER_PROMO),
+        ("Read our full tide-table app review", RemovedKind.NEWSLETTER_PROMO),
+        ("Check out these 15 harbours you should visit", RemovedKind.NEWSLETTER_PROMO),
+        ("Download now", RemovedKind.NEWSLETTER_PROMO),
+        ("Get the Template >", RemovedKind.NEWSLETTER_PROMO),
+        ("Image from Jane's October 2024 review.", RemovedKind.CAPTION),
+        ("Friday, November 14, 2025", RemovedKind.DATELINE),
+        ("Written by: Jane Roe, Senior Analyst", RemovedKind.BYLINE),
+        ("\U0001f449 Read about the rise of tide power on Example.", RemovedKind.RELATED_LINKS),
+        ("\u27a1\ufe0f Learn more about tides", RemovedKind.RELATED_LINKS),
+        ("This article is exclusive to Tides+ subscribers", RemovedKind.PAYWALL),
+        ("Already have an account?", RemovedKind.PAYWALL),
+        ("Contact staff writer Jane Roe at jane@example.org.", RemovedKind.BYLINE),
+        (
+            "We use cookies on our website to give you the most relevant experience by "
+            "remembering your preferences and repeat visits. By clicking Accept, you consent "
+            "to the use of all the cookies. However, you may visit Cookie Settings to provide "
+            "a controlled consent, as the law requires of every website that stores data.",
+            RemovedKind.COOKIE_NOTICE,
+        ),
     ],
 )
 def test_more_residue_lines_are_removed(line: str, kind: RemovedKind) -> None:
@@ -126,6 +149,13 @@ def test_more_residue_lines_are_removed(line: str, kind: RemovedKind) -> None:
         "- DateRange guarantees that the start comes before the end.",
         "- Merchant and affiliate programs: connect your store to the platform.",
         "Contents of the box matter more than the box itself, as every mover learns.",
+        "- Learn how to read a tide table before you set out",
+        "Explore the old harbour and its lighthouse",
+        "Read the tide table twice.",
+        "Contact with salt water corrodes the harbour's iron rails within a few years.",
+        "Also reading the charts, the pilot said: the tide had turned an hour early.",
+        "Browsers store cookies for every website a reader visits, and a third-party cookie"
+        " lets an advertiser follow that reader from one website to the next without asking.",
     ],
 )
 def test_lines_resembling_residue_are_kept(line: str) -> None:
@@ -216,3 +246,35 @@ def test_hidden_modal_dialog_is_dropped_before_extraction() -> None:
     assert tree is not None
     html_module._drop_hidden_dialogs(tree)
     assert tree.text_content() == "Tides rise.Open dialog"
+
+
+def test_short_lines_above_the_repeated_headline_are_removed() -> None:
+    lines = ["Supermove wins three awards.", "How Tides Work", BODY]
+    cleaned = remove_residue(lines, "How Tides Work", [])
+    assert cleaned.paragraphs == (BODY,)
+    assert [r.reason for r in cleaned.removed] == [
+        "text above the headline",
+        "headline repeated as body text",
+    ]
+
+
+def test_long_paragraph_above_the_repeated_headline_is_kept() -> None:
+    lines = [BODY, "How Tides Work", BODY + " More."]
+    cleaned = remove_residue(lines, "How Tides Work", [])
+    assert cleaned.paragraphs == (BODY, "How Tides Work", BODY + " More.")
+
+
+def test_cookie_banner_wording_inside_the_article_is_kept() -> None:
+    quoted = (
+        "Many sites now open with a notice saying we use cookies on our website, and regulators"
+        " found that half of those cookies load before the reader gives any consent at all."
+    )
+    body = [f"{BODY} Part {i}." for i in range(12)]
+    lines = [*body[:6], quoted, *body[6:]]
+    assert remove_residue(lines, None, []).paragraphs == tuple(lines)
+
+
+def test_headline_printed_twice_cuts_above_the_second() -> None:
+    lines = ["How Tides Work", "A standfirst about tides.", "Skip to content", "How Tides Work"]
+    cleaned = remove_residue([*lines, BODY], "How Tides Work", [])
+    assert cleaned.paragraphs == (BODY,)

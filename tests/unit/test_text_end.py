@@ -8,7 +8,7 @@ import numpy as np
 
 from copydesk.extract import extract_text
 from copydesk.extract.plaintext import clean_text
-from copydesk.extract.result import RemovedKind
+from copydesk.extract.result import Extraction, RemovedKind
 from copydesk.extract.text_end import END_FEATURE_NAMES, EndModel, end_features, find_end
 from copydesk.extract.text_features import page_features
 from copydesk.extract.text_model import shipped_model
@@ -67,8 +67,9 @@ def test_find_end_cuts_at_the_most_likely_candidate_only_when_confident() -> Non
 class _Fixed:
     """A line model that scores every line but the title as article."""
 
-    end: EndModel
+    end: EndModel | None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    start: EndModel | None = None
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         prob = np.full(len(features), 0.9, dtype=np.float32)
@@ -76,16 +77,26 @@ class _Fixed:
         return prob
 
 
-def test_the_cut_section_is_named_in_removed() -> None:
+def short_model(threshold: float) -> EndModel:
+    """A block model confident when the block is all short lines."""
     weights = np.zeros(len(END_FEATURE_NAMES), dtype=np.float32)
     weights[END_FEATURE_NAMES.index("after_short")] = 10.0
-    out = clean_text("\n".join(LINES), _Fixed(EndModel(weights, -5.0, 0.9)))  # type: ignore[arg-type]
-    assert "Five things about" not in out.text
-    assert "ten years" in out.text
-    cut = [r for r in out.removed if "Five things about" in r.text]
+    return EndModel(weights, -5.0, threshold)
+
+
+def assert_cut_as(out: Extraction, text: str, kind: RemovedKind, reason: str) -> None:
+    """`text` is out of the article, in exactly one removed span of that kind and reason."""
+    assert text not in out.text
+    cut = [r for r in out.removed if text in r.text]
     assert len(cut) == 1
-    assert cut[0].kind is RemovedKind.OTHER
-    assert "after the article's end" in cut[0].reason
+    assert cut[0].kind is kind
+    assert reason in cut[0].reason
+
+
+def test_the_cut_section_is_named_in_removed() -> None:
+    out = clean_text("\n".join(LINES), _Fixed(short_model(0.9)))  # type: ignore[arg-type]
+    assert "ten years" in out.text
+    assert_cut_as(out, "Five things about", RemovedKind.OTHER, "after the article's end")
 
 
 def test_shipped_model_has_an_end_model() -> None:
