@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from celery import Celery
 
 from copydesk.task_messages import task_message
@@ -27,10 +28,15 @@ def register_enqueue_tasks(app: Celery, ctx: WorkerContext) -> None:
 
     @app.task(name=TASK_ENQUEUE_JOBS)  # type: ignore[untyped-decorator]  # celery is untyped
     def enqueue_jobs(job_ids: list[str]) -> None:
-        if not job_ids:
-            return
-        # Pushed in the batch's order: the worker pops the oldest end first.
-        messages = [task_message(TASK_PROCESS, [job_id], queue) for job_id in job_ids]
-        ctx.redis_client().lpush(queue, *messages)
-        for job_id in job_ids:
-            logger.info("job_dispatched", extra={"job_id": job_id})
+        send_job_messages(ctx.redis_client(), queue, job_ids)
+
+
+def send_job_messages(client: redis.Redis, queue: str, job_ids: list[str]) -> None:
+    """One process_job message per job, in one LPUSH, in the batch's order (the worker pops
+    the oldest end first)."""
+    if not job_ids:
+        return
+    messages = [task_message(TASK_PROCESS, [job_id], queue) for job_id in job_ids]
+    client.lpush(queue, *messages)
+    for job_id in job_ids:
+        logger.info("job_dispatched", extra={"job_id": job_id})

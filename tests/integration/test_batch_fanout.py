@@ -11,7 +11,7 @@ import redis
 
 from copydesk.settings import Settings
 from copydesk.task_names import TASK_ENQUEUE_JOBS, TASK_PROCESS
-from services.worker.app import create_app
+from services.worker.enqueue_tasks import send_job_messages
 from tests.support import api_process, delete_queue
 
 pytestmark = pytest.mark.integration
@@ -49,9 +49,8 @@ def test_the_fan_out_sends_each_jobs_message_in_the_batchs_order(settings: Setti
     assert scratch.redis_url is not None
     client = redis.Redis.from_url(scratch.redis_url)
     try:
-        app = create_app(scratch)
         job_ids = ["job-a", "job-b", "job-c"]
-        app.tasks[TASK_ENQUEUE_JOBS].run(job_ids)
+        send_job_messages(client, scratch.queue, job_ids)
         # The worker pops from the right: reversed, the list is the delivery order.
         messages = [json.loads(raw) for raw in reversed(client.lrange(scratch.queue, 0, -1))]
         assert [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages] == [
