@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from importlib import resources
+from time import monotonic
 from typing import TypeAlias
+from weakref import WeakKeyDictionary
 
 import psycopg
 from psycopg.rows import TupleRow
@@ -26,7 +31,31 @@ def read_schema() -> str:
     return resources.files("copydesk").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
-def create_pool(settings: Settings, *, synchronous_commit: bool = True) -> Pool:
+class _RecentlyReturned:
+    """Skips the pool's liveness check (an empty query: one round trip) for a connection
+    given back less than `seconds` ago.
+
+    A worker takes a connection three times per job, a few milliseconds apart; checking it
+    each time cost a round trip to PostgreSQL, and a wakeup of its backend, per use. One
+    the server dropped in between (a restart) fails the statement instead: a worker's
+    job is then put back in the queue and tried again (services/worker/tasks.py).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._returned: WeakKeyDictionary[psycopg.Connection[TupleRow], float] = WeakKeyDictionary()
+
+    def returned(self, conn: psycopg.Connection[TupleRow]) -> None:
+        self._returned[conn] = monotonic()
+
+    def check(self, conn: psycopg.Connection[TupleRow]) -> None:
+        if monotonic() - self._returned.get(conn, -math.inf) >= self._seconds:
+            ConnectionPool.check_connection(conn)
+
+
+def create_pool(
+    settings: Settings, *, synchronous_commit: bool = True, recheck_after: float = 0.0
+) -> Pool:
     """Open the process's connection pool and wait until one connection works.
 
     `synchronous_commit=False` (the workers) lets a commit return before its WAL record
@@ -36,8 +65,12 @@ def create_pool(settings: Settings, *, synchronous_commit: bool = True) -> Pool:
     sweeper runs it again. Transactions that write documents opt back in
     (`queries.commit_durably`): what a reader's change feed has seen must survive a crash.
     The API keeps the default: a 202 promises that the job row is on disk.
+
+    Connections are checked when handed out, unless given back less than `recheck_after`
+    seconds ago (see `_RecentlyReturned`).
     """
     options = {} if synchronous_commit else {"options": "-c synchronous_commit=off"}
+    recent = _RecentlyReturned(recheck_after)
     pool: Pool = ConnectionPool(
         settings.require_database_url(),
         kwargs=options,
@@ -48,10 +81,30 @@ def create_pool(settings: Settings, *, synchronous_commit: bool = True) -> Pool:
         name="copydesk",
         # A connection the server dropped (restart, pg_terminate_backend) is replaced when
         # it is handed out instead of failing the request or task that gets it.
-        check=ConnectionPool.check_connection,
+        check=recent.check,
+        reset=recent.returned,
     )
     pool.open(wait=True, timeout=POOL_OPEN_TIMEOUT)
     return pool
+
+
+@contextmanager
+def autocommit(pool: Pool) -> Iterator[psycopg.Connection[TupleRow]]:
+    """A pooled connection on which each statement commits by itself.
+
+    For a few statements that need not be atomic together (a job's claim, a fetch's log
+    rows): psycopg would open a transaction with a BEGIN of its own and end it with a
+    COMMIT, two round trips more, each a wait for PostgreSQL's backend to be scheduled.
+    """
+    with pool.connection() as conn:
+        conn.autocommit = True
+        try:
+            yield conn
+        finally:
+            # Refused only mid-statement (an exception raised inside a query), when the pool
+            # closes the connection anyway instead of handing it out again.
+            with suppress(psycopg.Error):
+                conn.autocommit = False
 
 
 async def connect_async(settings: Settings) -> AsyncConn:

@@ -24,12 +24,13 @@ from copydesk.extract.cues import (
 )
 from copydesk.extract.result import Removed, RemovedKind
 
-# Image credits: "Photo: Jane Doe/Agency", "Image credit: ...", "(Getty Images)".
+# Image credits: "Photo: Jane Doe/Agency", "Image credit: ...", "(Getty Images)", "Image
+# via X" (singular: "Pictures from the scene showed..." is a sentence).
 _IMAGE_CREDIT = re.compile(
     r"^[\[(]?\s*(?:photo(?:graph)?s?|image|picture|pic|illustration|credit|source|foto|bild|"
     r"fotos?|crédit|imagen)(?:\s+(?:credit|courtesy|source|by))?\s*(?::|by|courtesy|©)"
-    r".{0,120}$|^(?:photo|image|picture|screenshot)s?\s+(?:from|via)\s"
-    r".{0,120}$|^[\[(]?\s*(?:©|\(c\)|copyright)\s*.{0,80}$|"
+    r".{0,120}$|^(?:photo|image|picture|screenshot)\s+(?:from|via)\s"
+    r".{0,60}$|^[\[(]?\s*(?:©|\(c\)|copyright)\s*.{0,80}$|"
     r"^.{0,80}(?:/|\|)\s*(?:getty images|shutterstock|istock(?:photo)?|alamy|reuters|afp|ap|"
     r"unsplash|pexels|adobe stock)\s*[\])]?$",
     re.I,
@@ -109,14 +110,17 @@ MAX_TEASER_WORDS = 20
 # how-to lists steps the same way): an imperative link verb and no
 # sentence punctuation ("Learn more about the X program", "Read our full X review",
 # "Check out these 15 foods", "Download now"), or a button label ending in an arrow
-# ("Get the Template >"). Verbs that also open headings ("Explore the old town") only
-# count with the words a link uses.
+# ("Get the Template >"). Verbs also open headings ("Explore the old town", "Learn how
+# the credit works", "Check out the best trails"), so they count only with the words a
+# link uses ("more", "our", "the full"). French sets a space before a closing guillemet, so a
+# line that opens a quote with « is a quotation, not a button; a line holding < or = is
+# code ("conditions = < true || false >").
 _CALL_TO_ACTION = re.compile(
-    r"^(?:find out|learn (?:about|more|how)|see (?:how|more|what|why|our)|check out"
-    r"|explore (?:our|more|all)|discover (?:how|more|our|why|what)"
-    r"|read (?:about|more|our|the full)|watch (?:now|the video|our)"
+    r"^(?:find out more|learn more|see (?:more|our|all)|check out (?:our|more|these|the full|all)"
+    r"|explore (?:our|more|all)|discover (?:more|our)"
+    r"|read (?:more|our|the full)|watch (?:now|the video|our)"
     r"|download (?:now|our|the free))\b[^.!?:]*$"
-    r"|^[^.!?:]{1,60}\s[>\u00bb\u2192]$",
+    r"|^[^.!?:\u00ab<=]{1,60}\s[>\u00bb\u2192]$",
     re.I,
 )
 MAX_CTA_WORDS = 15

@@ -171,7 +171,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     if end is not None:
         page.keep[end:] = False
         tails.insert(0, (end, _END))
-    if start is not None:
+    if start is not None and (end is None or start < end):  # never both cuts over one line
         page.keep[: start + 1] = False
     _cut_repeats(page, features)
     _cut_related_blocks(page, candidates)

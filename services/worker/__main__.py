@@ -29,13 +29,25 @@ def main() -> None:
         metrics_export.remove_multiprocess_dir(metrics_dir)
 
 
+# Celery's own line per task received and per task succeeded: the job's events (job_started,
+# document_stored, job_failed) say the same with the job id and URL, and the two lines cost
+# the worker's processes a JSON record each per job. Its warnings and errors still show, and
+# at DEBUG everything does.
+PER_TASK_LOGGERS = ("celery.worker.strategy", "celery.app.trace")
+
+
+def _configure_logging(settings: Settings, component: str) -> None:
+    configure_logging(settings.log_level, component=component)
+    if logging.getLogger().level > logging.DEBUG:
+        for name in PER_TASK_LOGGERS:
+            logging.getLogger(name).setLevel(max(logging.getLogger().level, logging.WARNING))
+
+
 def _run(component: str, concurrency: int | None, settings: Settings) -> None:
     from services.worker.app import BEAT_SCHEDULE_FILE, create_app
 
     # Connecting this signal stops Celery from installing its own log handlers.
-    setup_logging.connect(
-        lambda **_: configure_logging(settings.log_level, component=component), weak=False
-    )
+    setup_logging.connect(lambda **_: _configure_logging(settings, component), weak=False)
     app = create_app(settings)
     level = settings.log_level.upper()
     if component == "beat":

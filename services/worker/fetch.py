@@ -12,11 +12,14 @@ if given, sees one `FetchRecord` per call whatever the outcome.
 
 from __future__ import annotations
 
+import atexit
 import builtins
 import functools
 import hashlib
 import logging
+import os
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -197,16 +200,16 @@ def _fetch(
 ) -> FetchedPage:
     deadline = started + policy.total_timeout
     headers = _conditional_headers(etag, last_modified)
-    with _client(policy, resolver) as client:
-        for _hop in range(policy.max_redirects + 1):
-            check_url(state.current, policy.network)
-            if before_request is not None:
-                before_request(state.current)
-            answer = _request(client, policy, state, headers, deadline)
-            if isinstance(answer, _Answer):
-                return _page(url, state, answer, policy, started)
-            state.redirects.append(state.current)
-            state.current = answer
+    client = _client(policy, resolver)
+    for _hop in range(policy.max_redirects + 1):
+        check_url(state.current, policy.network)
+        if before_request is not None:
+            before_request(state.current)
+        answer = _request(client, policy, state, headers, deadline)
+        if isinstance(answer, _Answer):
+            return _page(url, state, answer, policy, started)
+        state.redirects.append(state.current)
+        state.current = answer
     raise FetchFailed(f"more than {policy.max_redirects} redirects", url=state.current)
 
 
@@ -368,9 +371,33 @@ class _GuardedTransport(httpx.HTTPTransport):
 
 
 def _client(policy: FetchPolicy, resolver: Resolver) -> httpx.Client:
-    transport = _GuardedTransport(GuardedBackend(policy.network, resolver))
+    """This process's client for that identity and network policy, connections kept alive.
+
+    A fresh client per fetch opened a TCP connection (and a TLS handshake) for every page;
+    kept alive, consecutive fetches from one host reuse it. The guard still vets every
+    connection when it is opened, and every URL (each redirect hop too) before its request.
+    """
+    # The pid: a client inherited through fork shares its sockets with the parent.
+    key = (os.getpid(), policy.user_agent, policy.network, resolver)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            if len(_CLIENTS) >= _MAX_CLIENTS:  # tests build many policies; a worker, one
+                _CLIENTS.pop(next(iter(_CLIENTS))).close()
+            client = _CLIENTS[key] = _new_client(policy.user_agent, policy.network, resolver)
+    return client
+
+
+_ClientKey = tuple[int, str, NetworkPolicy, Resolver]
+_CLIENTS: dict[_ClientKey, httpx.Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+_MAX_CLIENTS = 8
+
+
+def _new_client(user_agent: str, network: NetworkPolicy, resolver: Resolver) -> httpx.Client:
+    transport = _GuardedTransport(GuardedBackend(network, resolver))
     headers = {
-        "User-Agent": policy.user_agent,
+        "User-Agent": user_agent,
         "Accept": _ACCEPT,
         "Accept-Encoding": "gzip, deflate, br",
     }
@@ -378,6 +405,14 @@ def _client(policy: FetchPolicy, resolver: Resolver) -> httpx.Client:
     return httpx.Client(
         transport=transport, headers=headers, follow_redirects=False, trust_env=False
     )
+
+
+@atexit.register
+def _close_clients() -> None:
+    """Close this process's kept-alive connections (not those of a parent it forked from)."""
+    with _CLIENTS_LOCK:
+        for key in [k for k in _CLIENTS if k[0] == os.getpid()]:
+            _CLIENTS.pop(key).close()
 
 
 def _emit(

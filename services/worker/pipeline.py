@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from copydesk import queries
+from copydesk import db, queries
 from copydesk.crawl.records import UrlState
 from copydesk.db import DATABASE_ERRORS, Pool
 from copydesk.errors import CopydeskError, ExtractionFailed, FetchRetryable
@@ -60,7 +60,8 @@ def run_job(
     """Process one job end to end; errors a caller must see are recorded on the row first."""
     limits = (settings.stale_job_seconds, settings.job_max_attempts, delivery)
     known: UrlState | None = None
-    with pool.connection() as conn:
+    # The claim is one statement, and what it reads beside it needs no transaction.
+    with db.autocommit(pool) as conn:
         job = queries.claim_job(conn, job_id, *limits)
         spent = None if job else queries.fail_spent_job(conn, job_id, *limits)
         if job is not None and job.kind is JobKind.URL and job.url is not None:

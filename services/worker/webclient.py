@@ -15,7 +15,7 @@ from uuid import UUID
 
 import redis
 
-from copydesk import queries
+from copydesk import db, queries
 from copydesk.crawl.records import FetchLogEntry, UrlState
 from copydesk.crawl.urls import normalize_url
 from copydesk.db import Pool
@@ -155,7 +155,7 @@ class WebClient:
     def fetch_for_job(self, pool: Pool, url: str, job_id: UUID, known: UrlState | None) -> JobPage:
         """A job's page, conditionally re-fetched when we stored a document from it before
         (`known`, from `known_state`). The attempts' log rows and the URL's new state are
-        written in one transaction."""
+        written together, statement by statement."""
         key = state_key(url)
         purpose = Purpose(job_id=job_id)
         records: list[FetchRecord] = []
@@ -172,7 +172,9 @@ class WebClient:
                 with pool.connection() as conn:
                     _log_fetches(conn, records, purpose)
             raise
-        with pool.connection() as conn:
+        # Log rows and the URL's state need not be atomic: no transaction, two round trips
+        # fewer.
+        with db.autocommit(pool) as conn:
             _log_fetches(conn, records, purpose)
             if page.not_modified or (known and known.body_sha256 == page.content_hash):
                 document_id = queries.mark_url_unchanged(conn, key, page.status)

@@ -11,6 +11,7 @@ import redis
 
 from copydesk.settings import Settings
 from copydesk.task_names import TASK_ENQUEUE_JOBS, TASK_PROCESS
+from services.worker.enqueue_tasks import send_job_messages
 from tests.support import api_process, delete_queue
 
 pytestmark = pytest.mark.integration
@@ -39,4 +40,23 @@ def test_a_batch_is_sent_as_one_message_and_a_single_item_as_its_job(
         ]
     finally:
         delete_queue(idle)
+        client.close()
+
+
+def test_the_fan_out_sends_each_jobs_message_in_the_batchs_order(settings: Settings) -> None:
+    """One LPUSH of hand-built messages (not a send_task per job), oldest popped first."""
+    scratch = settings.model_copy(update={"queue": f"{settings.queue}-fanout-worker"})
+    assert scratch.redis_url is not None
+    client = redis.Redis.from_url(scratch.redis_url)
+    try:
+        job_ids = ["job-a", "job-b", "job-c"]
+        send_job_messages(client, scratch.queue, job_ids)
+        # The worker pops from the right: reversed, the list is the delivery order.
+        messages = [json.loads(raw) for raw in reversed(client.lrange(scratch.queue, 0, -1))]
+        assert [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages] == [
+            (TASK_PROCESS, repr([job_id])) for job_id in job_ids
+        ]
+        assert len({m["headers"]["id"] for m in messages}) == 3
+    finally:
+        delete_queue(scratch)
         client.close()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
+import psycopg
 import pytest
+from psycopg_pool import ConnectionPool
 
 from copydesk import db
 from copydesk.extract.fingerprint import content_sha256
@@ -49,3 +52,44 @@ def test_a_transaction_that_stores_a_document_commits_durably(settings: Settings
             assert conn.execute("SHOW synchronous_commit").fetchone() == ("off",)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("recheck_after", "checks"), [(60.0, 1), (0.0, 2)])
+def test_a_connection_given_back_lately_is_handed_out_unchecked(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, recheck_after: float, checks: int
+) -> None:
+    """The check is a round trip per use; a worker uses its connection three times a job."""
+    checked: list[object] = []
+    real = ConnectionPool.check_connection
+
+    def counting(conn: psycopg.Connection[Any]) -> None:
+        checked.append(conn)
+        real(conn)
+
+    monkeypatch.setattr(ConnectionPool, "check_connection", staticmethod(counting))
+    pool = db.create_pool(settings, recheck_after=recheck_after)
+    try:
+        for _ in range(2):
+            with pool.connection() as conn:
+                conn.execute("SELECT 1")
+    finally:
+        pool.close()
+    assert len(checked) == checks
+
+
+def test_autocommit_statements_commit_alone_and_the_connection_goes_back_as_it_was(
+    settings: Settings,
+) -> None:
+    """A claim needs no BEGIN/COMMIT round trips; the next user of the connection expects a
+    transaction, as every other pooled connection gives."""
+    one = settings.model_copy(update={"db_pool_min_size": 1, "db_pool_max_size": 1})
+    pool = db.create_pool(one)
+    try:
+        with db.autocommit(pool) as conn:
+            conn.execute("SELECT 1")
+            assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        with pool.connection() as conn:
+            conn.execute("SELECT 1")
+            assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+    finally:
+        pool.close()

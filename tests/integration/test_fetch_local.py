@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import pytest
 
@@ -184,3 +187,40 @@ def test_conditional_refetch_gets_304(site: Site) -> None:
     second = fetch_page(site.url("/validated"), OPEN, etag=first.etag)
     assert second.not_modified
     assert second.content == b""
+
+
+class _PortLog(BaseHTTPRequestHandler):
+    """Answers every GET with a small page and notes the client's port (its connection)."""
+
+    protocol_version = "HTTP/1.1"
+    ports: ClassVar[list[int]] = []
+
+    def do_GET(self) -> None:
+        self.ports.append(self.client_address[1])
+        body = b"<html><body><p>Kept alive.</p></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_consecutive_fetches_reuse_one_connection() -> None:
+    """A connection per page cost a TCP handshake (and a TLS one) for every fetch."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PortLog)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        for i in range(3):
+            assert "Kept alive." in fetch_page(f"{base}/page/{i}", GUARDED).text
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert len(_PortLog.ports) == 3
+    assert len(set(_PortLog.ports)) == 1
