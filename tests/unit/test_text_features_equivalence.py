@@ -56,3 +56,26 @@ def test_cue_groups_of_short_lines() -> None:
     _, facts = tf.page_features(lines)
     names = [tf.CUE_GROUP_NAMES[g - 1] if g else None for g in facts.cue_group.tolist()]
     assert names == ["share", "comments", None]
+
+
+def test_upper_share_counts_letters_of_every_script_once() -> None:
+    # Letters are derived (characters minus counted non-letters), not counted: check them
+    # against a per-character count on lines mixing cases, digits, punctuation and
+    # multi-byte letters.
+    lines = [
+        "Élan, ÜBER 12 déjà-vu!",
+        "Ωmega straße | x/y",
+        "ABC",
+        "12 34",
+        "naïve Café \u2019quoted\u2019",
+    ]
+    matrix, _ = tf.page_features(lines)
+    col = tf.FEATURE_NAMES.index("upper_share")
+
+    def share(line: str) -> float:
+        # Every non-ASCII character counts as a (lower-case) letter, whatever its script.
+        upper = sum(ch.isascii() and ch.isupper() for ch in line)
+        letters = sum(not ch.isascii() or ch.isalpha() for ch in line)
+        return float(np.float32(upper) / np.float32(max(letters, 1)))
+
+    assert matrix[:, col].tolist() == [share(line) for line in lines]
