@@ -182,8 +182,8 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         page.keep[title] = False
     kept = page.keep.nonzero()[0].tolist()
     paragraphs = tuple(map(texts.get, kept, map(lines.__getitem__, kept)))
-    start = kept[0] if kept else 0
-    head = lines[max(0, start - HEAD_LINES) : start + HEAD_AFTER + 1]
+    first = kept[0] if kept else 0
+    head = lines[max(0, first - HEAD_LINES) : first + HEAD_AFTER + 1]
     return Extraction(
         title=lines[title] if title is not None else None,
         paragraphs=paragraphs,
