@@ -72,7 +72,7 @@ async def _insert(url: str, jobs: list[NewJob], batches: int, size: int, group: 
                 batch_ids += [batch_id] * size
             await queries.insert_jobs_async(conn, ids, rows, batch_ids)
         after = backend.cpu_times()
-    return after.user + after.system - before.user - before.system
+    return float(after.user + after.system - before.user - before.system)
 
 
 def _lsn(conn: psycopg.Connection[Any]) -> str:
