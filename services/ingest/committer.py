@@ -5,7 +5,7 @@ A 202 promises that the job rows are on disk, so every commit waits for PostgreS
 its WAL; with the round trips and Python work around it, that per-transaction cost, not the
 insert itself, set the API's latency under load. The committer keeps one transaction in
 flight, on the event loop: whatever arrived while it ran goes into the next one, as a single
-COPY, then one LPUSH of every submission's message. There is no timer, so a lone request
+INSERT, then one LPUSH of every submission's message. There is no timer, so a lone request
 waits for nothing.
 """
 
