@@ -34,6 +34,9 @@ _MAX_BYLINE_NODES = 12
 # Tags that end a line of visible text, so words either side must not run together.
 _BREAKING_TAGS = frozenset({"br", "div", "p", "li"})
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+# The glyph of a heading's permalink (`<a class="headerlink" href="#id">¶</a>` in Sphinx,
+# MkDocs and many blog themes): a hover target, not part of the headline.
+_PERMALINK_GLYPHS = frozenset({"\u00b6", "\u00a7", "#", "\U0001f517", "\u2693"})
 _MAX_BYLINE_CHARS = 200
 # The first text of an author box is read as a byline when it is this short (a name).
 _MAX_BOX_NAME_WORDS = 4
@@ -92,11 +95,22 @@ def _append_text(elem: HtmlElement, parts: list[str]) -> None:
     for child in elem:
         if child.tag in _BREAKING_TAGS:
             parts.append(" ")
-        if isinstance(child.tag, str) and child.tag not in _INVISIBLE_TAGS:
+        if (
+            isinstance(child.tag, str)
+            and child.tag not in _INVISIBLE_TAGS
+            and not _is_permalink(child)
+        ):
             _append_text(child, parts)
         if child.tag in _BREAKING_TAGS:
             parts.append(" ")
         parts.append(child.tail or "")
+
+
+def _is_permalink(elem: HtmlElement) -> bool:
+    """Whether the element is a same-page anchor link showing only a permalink glyph."""
+    if elem.tag != "a" or not (elem.get("href") or "").startswith("#"):
+        return False
+    return elem.text_content().strip() in _PERMALINK_GLYPHS
 
 
 def collect_facts(tree: HtmlElement) -> PageFacts:
