@@ -37,6 +37,9 @@ _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 # The glyph of a heading's permalink (`<a class="headerlink" href="#id">¶</a>` in Sphinx,
 # MkDocs and many blog themes): a hover target, not part of the headline.
 _PERMALINK_GLYPHS = frozenset({"\u00b6", "\u00a7", "#", "\U0001f517", "\u2693"})
+# Classes of a tag printed in front of a headline: a forum thread's prefix
+# (`<span class="label">News</span>` in XenForo), Bootstrap's label and badge.
+_TAG_CLASSES = frozenset({"label", "badge"})
 _MAX_BYLINE_CHARS = 200
 # The first text of an author box is read as a byline when it is this short (a name).
 _MAX_BOX_NAME_WORDS = 4
@@ -99,6 +102,7 @@ def _append_text(elem: HtmlElement, parts: list[str]) -> None:
             isinstance(child.tag, str)
             and child.tag not in _INVISIBLE_TAGS
             and not _is_permalink(child)
+            and _TAG_CLASSES.isdisjoint((child.get("class") or "").split())
         ):
             _append_text(child, parts)
         if child.tag in _BREAKING_TAGS:

@@ -414,9 +414,13 @@ def test_zero_width_space_does_not_hide_the_site_suffix() -> None:
         # A same-page link with words, or a glyph linking elsewhere, is part of the heading.
         ('<a href="#tables">Tide Tables</a> for 2026', "Tide Tables for 2026"),
         ('Tide Tables <a href="/tags/c">#</a>', "Tide Tables #"),
+        # A forum thread's prefix tag is no part of the thread's title.
+        ('<span class="label label--primary">News</span>&nbsp;Tide Tables', "Tide Tables"),
+        ('<span class="badge">Solved</span> Tide Tables', "Tide Tables"),
+        ('<span class="field--label-hidden">Tide Tables</span>', "Tide Tables"),
     ],
 )
-def test_permalink_glyph_is_not_part_of_the_headline(heading: str, expected: str) -> None:
+def test_permalink_glyph_and_prefix_tag_are_not_part_of_the_headline(heading: str, expected: str) -> None:
     html = f"<html><body><h1>{heading}</h1><p>The moon pulls.</p></body></html>"
     title, _ = page_metadata(load_html(html), "https://example.com/x", "", NOW)
     assert title == expected
