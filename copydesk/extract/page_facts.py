@@ -87,13 +87,21 @@ def squash(text: str | None) -> str:
 
 
 def _heading_text(elem: HtmlElement) -> str:
-    """Visible text of a heading, with `<br>` and child blocks read as spaces."""
+    """Visible text of a heading, with `<br>` and child blocks read as spaces.
+
+    Permalink glyphs and prefix tags are left out, unless they are all the heading holds.
+    """
     parts: list[str] = []
-    _append_text(elem, parts)
-    return squash("".join(parts))
+    _append_text(elem, parts, skip_extras=True)
+    text = squash("".join(parts))
+    if not text:
+        parts.clear()
+        _append_text(elem, parts, skip_extras=False)
+        text = squash("".join(parts))
+    return text
 
 
-def _append_text(elem: HtmlElement, parts: list[str]) -> None:
+def _append_text(elem: HtmlElement, parts: list[str], *, skip_extras: bool) -> None:
     parts.append(elem.text or "")
     for child in elem:
         if child.tag in _BREAKING_TAGS:
@@ -101,17 +109,19 @@ def _append_text(elem: HtmlElement, parts: list[str]) -> None:
         if (
             isinstance(child.tag, str)
             and child.tag not in _INVISIBLE_TAGS
-            and not _is_permalink(child)
-            and _TAG_CLASSES.isdisjoint((child.get("class") or "").split())
+            and not (skip_extras and _is_extra(child))
         ):
-            _append_text(child, parts)
+            _append_text(child, parts, skip_extras=skip_extras)
         if child.tag in _BREAKING_TAGS:
             parts.append(" ")
         parts.append(child.tail or "")
 
 
-def _is_permalink(elem: HtmlElement) -> bool:
-    """Whether the element is a same-page anchor link showing only a permalink glyph."""
+def _is_extra(elem: HtmlElement) -> bool:
+    """Whether a heading's child is a prefix tag or a same-page link showing only a
+    permalink glyph."""
+    if not _TAG_CLASSES.isdisjoint((elem.get("class") or "").split()):
+        return True
     if elem.tag != "a" or not (elem.get("href") or "").startswith("#"):
         return False
     return elem.text_content().strip() in _PERMALINK_GLYPHS

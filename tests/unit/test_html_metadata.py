@@ -418,9 +418,11 @@ def test_zero_width_space_does_not_hide_the_site_suffix() -> None:
         ('<span class="label label--primary">News</span>&nbsp;Tide Tables', "Tide Tables"),
         ('<span class="badge">Solved</span> Tide Tables', "Tide Tables"),
         ('<span class="field--label-hidden">Tide Tables</span>', "Tide Tables"),
+        # A heading holding nothing else keeps its text.
+        ('<span class="label">Tide Tables</span>', "Tide Tables"),
     ],
 )
-def test_permalink_glyph_and_prefix_tag_are_not_part_of_the_headline(heading: str, expected: str) -> None:
+def test_permalink_glyph_and_prefix_tag_are_no_headline(heading: str, expected: str) -> None:
     html = f"<html><body><h1>{heading}</h1><p>The moon pulls.</p></body></html>"
     title, _ = page_metadata(load_html(html), "https://example.com/x", "", NOW)
     assert title == expected
