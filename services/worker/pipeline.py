@@ -106,16 +106,14 @@ def run_job(
         fail_job(pool, job.id, str(exc))
         return JobResult(Outcome.FAILED)
     metrics.count_extraction(empty=False)
-    # In a pipeline, statements whose results are not read yet travel together: the store
-    # needs 5 round trips instead of 10, each a wait for PostgreSQL's backend to be
-    # scheduled on cores busy extracting.
-    with pool.connection() as conn, conn.pipeline():
+    # Pipelined, the store waits for PostgreSQL 5 times instead of 9, each a wait for its
+    # backend to be scheduled on cores busy extracting (tests/integration/test_round_trips.py).
+    with db.pipelined_transaction(pool) as conn:
         stored = store_document(conn, document)
         document_id = stored.document_id
         if fetched is not None:
             queries.set_url_document(conn, fetched.state_key, document_id)
         queries.mark_job_done(conn, job.id, document_id)
-        conn.commit()
     clock.lap("store")
     metrics.count_job(Outcome.DONE)
     metrics.count_document_stored()
