@@ -27,6 +27,7 @@ from copydesk.models import JobKind, NewJob
 from copydesk.settings import Settings
 from services.worker import pipeline
 from services.worker.warmup import warm_extractors
+from tests.faultkit import pump
 from tests.support import PageServer
 
 pytestmark = pytest.mark.integration
@@ -58,7 +59,7 @@ class LaggedProxy:
                 client, _ = self._listener.accept()
                 upstream = socket.create_connection(self._target)
                 self._open += (client, upstream)
-                threading.Thread(target=_pump, args=(client, upstream), daemon=True).start()
+                threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
                 threading.Thread(target=_lagged, args=(upstream, client), daemon=True).start()
 
     def close(self) -> None:
@@ -68,16 +69,8 @@ class LaggedProxy:
             sock.close()
 
 
-def _pump(src: socket.socket, dst: socket.socket) -> None:
-    with suppress(OSError):
-        while data := src.recv(65536):
-            dst.sendall(data)
-    with suppress(OSError):
-        dst.shutdown(socket.SHUT_WR)
-
-
 def _lagged(src: socket.socket, dst: socket.socket) -> None:
-    """Like _pump, each chunk sent LAG seconds after it arrived (order kept)."""
+    """Like faultkit.pump, each chunk sent LAG seconds after it arrived (order kept)."""
     due: list[tuple[float, int, bytes]] = []
     ready = threading.Condition()
 
