@@ -107,6 +107,28 @@ def autocommit(pool: Pool) -> Iterator[psycopg.Connection[TupleRow]]:
                 conn.autocommit = False
 
 
+@contextmanager
+def pipelined_transaction(pool: Pool) -> Iterator[psycopg.Connection[TupleRow]]:
+    """A transaction whose statements travel in a pipeline: one round trip per result read.
+
+    Statements whose results the caller does not read wait for the next one it does, or
+    for the commit, and go with it. psycopg would wait for the answer to its own BEGIN and
+    again for its COMMIT (each sent with a Sync of its own, even in a pipeline), so the
+    transaction is begun and committed as plain statements on an autocommit connection.
+    """
+    with autocommit(pool) as conn:
+        try:
+            with conn.pipeline():
+                conn.execute("BEGIN")
+                yield conn
+                conn.execute("COMMIT")
+        except BaseException:
+            # The connection goes back to the pool, which expects no open transaction.
+            with suppress(psycopg.Error):
+                conn.rollback()
+            raise
+
+
 async def connect_async(settings: Settings) -> AsyncConn:
     """One asyncio connection in autocommit mode, for the API's group commit: its single
     INSERT statement is a transaction by itself, committed durably (synchronous_commit on)

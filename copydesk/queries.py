@@ -453,12 +453,27 @@ def document_by_url_key(conn: Conn, url_key: str) -> StoredRow | None:
     return StoredRow(*row) if row else None
 
 
-def document_by_sha(conn: Conn, sha: str) -> StoredRow | None:
-    """The document with that body hash, or None."""
-    row = conn.execute(
+def documents_by_page_and_body(
+    conn: Conn, url_key: str | None, sha: str
+) -> tuple[StoredRow | None, StoredRow | None]:
+    """The document of that page (None without a key) and the one with that body hash.
+
+    Both statements are sent before either result is read: in a pipeline (`store_document`)
+    they share one round trip with the statements queued before them.
+    """
+    by_page = (
+        conn.execute(
+            sql.SQL("{} WHERE url_key = %(key)s").format(sql.SQL(_STORED_ROW)), {"key": url_key}
+        )
+        if url_key is not None
+        else None
+    )
+    by_body = conn.execute(
         sql.SQL("{} WHERE content_sha256 = %(sha)s").format(sql.SQL(_STORED_ROW)), {"sha": sha}
-    ).fetchone()
-    return StoredRow(*row) if row else None
+    )
+    page = by_page.fetchone() if by_page is not None else None
+    body = by_body.fetchone()
+    return (StoredRow(*page) if page else None), (StoredRow(*body) if body else None)
 
 
 def find_version_owner(conn: Conn, sha: str) -> int | None:

@@ -136,8 +136,7 @@ def store_document(conn: queries.Conn, doc: Document) -> Stored:
     bands = band_keys(signature)
     _lock(conn, key, doc.content_sha256, bands)
 
-    page = queries.document_by_url_key(conn, key) if key is not None else None
-    body = queries.document_by_sha(conn, doc.content_sha256)
+    page, body = queries.documents_by_page_and_body(conn, key, doc.content_sha256)
     if body is not None:
         if page is not None and page.id == body.id and page.title != doc.title:
             return _revise(conn, page, doc, key, signature, bands)

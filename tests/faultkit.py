@@ -222,10 +222,11 @@ class TcpProxy:
             with self._lock:
                 self._open.update((client, upstream))
             for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(src, dst), daemon=True).start()
+                threading.Thread(target=pump, args=(src, dst), daemon=True).start()
 
 
-def _pump(src: socket.socket, dst: socket.socket) -> None:
+def pump(src: socket.socket, dst: socket.socket) -> None:
+    """Copy bytes from src to dst until src ends, then end dst."""
     with suppress(OSError):
         while data := src.recv(65536):
             dst.sendall(data)

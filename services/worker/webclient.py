@@ -173,8 +173,8 @@ class WebClient:
                     _log_fetches(conn, records, purpose)
             raise
         # Log rows and the URL's state need not be atomic: no transaction, two round trips
-        # fewer.
-        with db.autocommit(pool) as conn:
+        # fewer; and pipelined, the statements go in one round trip.
+        with db.autocommit(pool) as conn, conn.pipeline():
             _log_fetches(conn, records, purpose)
             if page.not_modified or (known and known.body_sha256 == page.content_hash):
                 document_id = queries.mark_url_unchanged(conn, key, page.status)

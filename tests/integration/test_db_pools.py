@@ -32,11 +32,9 @@ def test_only_the_worker_pool_skips_synchronous_commit(settings: Settings) -> No
         api_pool.close()
 
 
-def test_a_transaction_that_stores_a_document_commits_durably(settings: Settings) -> None:
-    """A document a feed reader may already have seen must not vanish in a crash."""
-    context = WorkerContext(settings)
-    paragraphs = (f"A durable body {secrets.token_hex(8)} for the feed.",)
-    doc = Document(
+def _document(words: str) -> Document:
+    paragraphs = (f"{words} {secrets.token_hex(8)}.",)
+    return Document(
         source_kind=JobKind.TEXT,
         text=paragraphs[0],
         paragraphs=paragraphs,
@@ -44,6 +42,21 @@ def test_a_transaction_that_stores_a_document_commits_durably(settings: Settings
         word_count=len(paragraphs[0].split()),
         extractor="test",
     )
+
+
+def _stored(settings: Settings, doc: Document) -> int:
+    with psycopg.connect(settings.require_database_url()) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM documents WHERE content_sha256 = %(sha)s",
+            {"sha": doc.content_sha256},
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_transaction_that_stores_a_document_commits_durably(settings: Settings) -> None:
+    """A document a feed reader may already have seen must not vanish in a crash."""
+    context = WorkerContext(settings)
+    doc = _document("A durable body for the feed")
     try:
         with context.pool().connection() as conn:
             store_document(conn, doc)
@@ -91,5 +104,41 @@ def test_autocommit_statements_commit_alone_and_the_connection_goes_back_as_it_w
         with pool.connection() as conn:
             conn.execute("SELECT 1")
             assert conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+    finally:
+        pool.close()
+
+
+def test_a_pipelined_transaction_commits_durably_and_gives_the_connection_back_as_it_was(
+    settings: Settings,
+) -> None:
+    one = settings.model_copy(update={"db_pool_min_size": 1, "db_pool_max_size": 1})
+    pool = db.create_pool(one, synchronous_commit=False)
+    doc = _document("A pipelined body")
+    try:
+        with db.pipelined_transaction(pool) as conn:
+            store_document(conn, doc)
+            assert conn.execute("SHOW synchronous_commit").fetchone() == ("on",)
+        assert _stored(settings, doc) == 1
+        with pool.connection() as conn:
+            assert not conn.autocommit
+            assert conn.execute("SHOW synchronous_commit").fetchone() == ("off",)
+    finally:
+        pool.close()
+
+
+def test_a_pipelined_transaction_that_raises_stores_nothing_and_leaves_no_transaction_open(
+    settings: Settings,
+) -> None:
+    one = settings.model_copy(update={"db_pool_min_size": 1, "db_pool_max_size": 1})
+    pool = db.create_pool(one)
+    doc = _document("A body never committed")
+    try:
+        with pytest.raises(RuntimeError), db.pipelined_transaction(pool) as conn:
+            store_document(conn, doc)
+            raise RuntimeError("the job failed after its insert")
+        assert _stored(settings, doc) == 0
+        with pool.connection() as conn:
+            assert not conn.autocommit
+            assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     finally:
         pool.close()
