@@ -34,6 +34,12 @@ _MAX_BYLINE_NODES = 12
 # Tags that end a line of visible text, so words either side must not run together.
 _BREAKING_TAGS = frozenset({"br", "div", "p", "li"})
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+# The glyph of a heading's permalink (`<a class="headerlink" href="#id">¶</a>` in Sphinx,
+# MkDocs and many blog themes): a hover target, not part of the headline.
+_PERMALINK_GLYPHS = frozenset({"\u00b6", "\u00a7", "#", "\U0001f517", "\u2693"})
+# Classes of a tag printed in front of a headline: a forum thread's prefix
+# (`<span class="label">News</span>` in XenForo), Bootstrap's label and badge.
+_TAG_CLASSES = frozenset({"label", "badge"})
 _MAX_BYLINE_CHARS = 200
 # The first text of an author box is read as a byline when it is this short (a name).
 _MAX_BOX_NAME_WORDS = 4
@@ -81,22 +87,44 @@ def squash(text: str | None) -> str:
 
 
 def _heading_text(elem: HtmlElement) -> str:
-    """Visible text of a heading, with `<br>` and child blocks read as spaces."""
+    """Visible text of a heading, with `<br>` and child blocks read as spaces.
+
+    Permalink glyphs and prefix tags are left out, unless they are all the heading holds.
+    """
     parts: list[str] = []
-    _append_text(elem, parts)
-    return squash("".join(parts))
+    _append_text(elem, parts, skip_extras=True)
+    text = squash("".join(parts))
+    if not text:
+        parts.clear()
+        _append_text(elem, parts, skip_extras=False)
+        text = squash("".join(parts))
+    return text
 
 
-def _append_text(elem: HtmlElement, parts: list[str]) -> None:
+def _append_text(elem: HtmlElement, parts: list[str], *, skip_extras: bool) -> None:
     parts.append(elem.text or "")
     for child in elem:
         if child.tag in _BREAKING_TAGS:
             parts.append(" ")
-        if isinstance(child.tag, str) and child.tag not in _INVISIBLE_TAGS:
-            _append_text(child, parts)
+        if (
+            isinstance(child.tag, str)
+            and child.tag not in _INVISIBLE_TAGS
+            and not (skip_extras and _is_extra(child))
+        ):
+            _append_text(child, parts, skip_extras=skip_extras)
         if child.tag in _BREAKING_TAGS:
             parts.append(" ")
         parts.append(child.tail or "")
+
+
+def _is_extra(elem: HtmlElement) -> bool:
+    """Whether a heading's child is a prefix tag or a same-page link showing only a
+    permalink glyph."""
+    if not _TAG_CLASSES.isdisjoint((elem.get("class") or "").split()):
+        return True
+    if elem.tag != "a" or not (elem.get("href") or "").startswith("#"):
+        return False
+    return elem.text_content().strip() in _PERMALINK_GLYPHS
 
 
 def collect_facts(tree: HtmlElement) -> PageFacts:

@@ -404,6 +404,30 @@ def test_zero_width_space_does_not_hide_the_site_suffix() -> None:
     assert title == "How Tides Work"
 
 
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        # Sphinx, MkDocs and blog themes print a permalink glyph linking to the heading.
+        ('Tide Tables<a class="headerlink" href="#tide-tables">\u00b6</a>', "Tide Tables"),
+        ('<a class="anchor" href="#tide-tables">#</a> Tide Tables', "Tide Tables"),
+        ('Tide Tables <a href="#tide-tables">\u00a7</a>', "Tide Tables"),
+        # A same-page link with words, or a glyph linking elsewhere, is part of the heading.
+        ('<a href="#tables">Tide Tables</a> for 2026', "Tide Tables for 2026"),
+        ('Tide Tables <a href="/tags/c">#</a>', "Tide Tables #"),
+        # A forum thread's prefix tag is no part of the thread's title.
+        ('<span class="label label--primary">News</span>&nbsp;Tide Tables', "Tide Tables"),
+        ('<span class="badge">Solved</span> Tide Tables', "Tide Tables"),
+        ('<span class="field--label-hidden">Tide Tables</span>', "Tide Tables"),
+        # A heading holding nothing else keeps its text.
+        ('<span class="label">Tide Tables</span>', "Tide Tables"),
+    ],
+)
+def test_permalink_glyph_and_prefix_tag_are_no_headline(heading: str, expected: str) -> None:
+    html = f"<html><body><h1>{heading}</h1><p>The moon pulls.</p></body></html>"
+    title, _ = page_metadata(load_html(html), "https://example.com/x", "", NOW)
+    assert title == expected
+
+
 def test_declared_author_keeps_the_honorific_printed_by_the_headline() -> None:
     html = (
         "<html><head><meta name='author' content='Jane Doe'></head><body>"
