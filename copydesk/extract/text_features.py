@@ -162,12 +162,6 @@ _CUE_TRIM = (
     " \t0123456789.,:;!?|·•-\u2013\u2014»«\u203a\u2039>()[]{}\"'\u201c\u201d\u2018\u2019*#/\\+=_~"
 )
 _COMMENTS = CUE_GROUP_NAMES.index("comments") + 1
-# First or last UTF-8 bytes of a line that `_CUE_TRIM` may strip: its ASCII characters
-# and every non-ASCII byte (a lead byte of a trimmed dash, quote or bullet, or the last
-# byte of one).
-_TRIMMED_BYTE = np.zeros(256, dtype=bool)
-_TRIMMED_BYTE[[ord(c) for c in _CUE_TRIM if ord(c) < 0x80]] = True
-_TRIMMED_BYTE[0x80:] = True
 
 # Context windows (in lines) for running means, and the "prose line" definition used
 # for the before/after prose mass: a line of at least this many tokens ending a sentence.
@@ -225,39 +219,20 @@ def page_language(page: str) -> tuple[int, str | None]:
     return int(votes.argmax()), clear_language(votes)
 
 
-def _cue_groups(
-    lines: list[str], short: Bools, first: npt.NDArray[np.uint8], last: npt.NDArray[np.uint8]
-) -> npt.NDArray[np.int64]:
-    """Per line, the cue group of a short line that is a known boilerplate phrase.
-
-    `first` and `last` are each line's first and last UTF-8 byte. `str.strip` with the
-    long `_CUE_TRIM` set rebuilds its character filter on every call, so it runs only on
-    the short lines that open or close with a trimmed (or any non-ASCII) character; on
-    the others (most) it would change nothing, as lower-casing an ASCII character that
-    is not trimmed never gives one that is."""
+def _cue_groups(lines: list[str], short: Bools) -> npt.NDArray[np.int64]:
+    """Per line, the cue group of a short line that is a known boilerplate phrase."""
     out = np.zeros(len(lines), dtype=np.int64)
-    ragged = _TRIMMED_BYTE[first]
-    ragged |= _TRIMMED_BYTE[last]
-    _look_up_cues(lines, (short & ~ragged).nonzero()[0], out, trim=False)
-    _look_up_cues(lines, (short & ragged).nonzero()[0], out, trim=True)
-    return out
-
-
-def _look_up_cues(
-    lines: list[str], rows: npt.NDArray[np.intp], out: npt.NDArray[np.int64], trim: bool
-) -> None:
-    """Write the cue group of each of the `rows` lines that is a cue phrase (lower-cased,
-    and stripped of `_CUE_TRIM` with `trim`) into `out`."""
-    if not len(rows):
-        return
+    chosen = list(compress(lines, short.tolist()))
+    if not chosen:
+        return out
     # Lower-cased line by line: `str.lower` is fast on the (mostly) ASCII lines.
-    keys = list(map(str.lower, map(lines.__getitem__, rows.tolist())))
-    if trim:
-        keys = list(map(str.strip, keys, repeat(_CUE_TRIM)))
+    keys = list(map(str.strip, map(str.lower, chosen), repeat(_CUE_TRIM)))
     # Few short lines are cue phrases: only those are looked up and written.
     hits = list(compress(range(len(keys)), map(_CUE_LOOKUP.__contains__, keys)))
     if hits:
+        rows = short.nonzero()[0]
         out[rows[hits]] = [_CUE_LOOKUP[keys[i]] for i in hits]
+    return out
 
 
 def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
@@ -287,7 +262,7 @@ def page_features(lines: list[str]) -> tuple[Array, PageFacts]:
     ntok = counts[:, _SPACE] + 1.0
     lang, clear = page_language(page)
     nstop = _count_probes(data, raw, breaks, lang, n)
-    cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS, first, last)
+    cue = _cue_groups(lines, ntok <= CUE_MAX_TOKENS)
     final = _FINAL_LAST[last]
     # Characters: every byte of the line but UTF-8 continuation bytes and its newline.
     lengths = bounds[1:] - bounds[:-1]

@@ -79,31 +79,3 @@ def test_upper_share_counts_letters_of_every_script_once() -> None:
         return float(np.float32(upper) / np.float32(max(letters, 1)))
 
     assert matrix[:, col].tolist() == [share(line) for line in lines]
-
-
-def _naive_cue_groups(lines: list[str], short: list[bool]) -> list[int]:
-    keys = [line.lower().strip(tf._CUE_TRIM) for line in lines]
-    return [tf._CUE_LOOKUP.get(key, 0) if s else 0 for key, s in zip(keys, short, strict=True)]
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_cue_groups_strip_only_ragged_lines_with_the_same_result(seed: int) -> None:
-    rng = random.Random(seed)
-    phrases = [phrase for _, group in tf.CUE_LINES for phrase in group]
-    edges = ["", "", "12 ", "» ", "\u2014 ", "(", "\u201c", "É", "x", " 3", ":", "\u00b7"]
-    lines = [
-        (rng.choice(edges) + rng.choice([*phrases, "Share", "READ MORE", "Paris"])
-         + rng.choice(edges)).strip() or "x"
-        for _ in range(300)
-    ]  # fmt: skip
-    data = "\n".join(lines).encode("utf-8")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line.encode("utf-8")) + 1)
-    raw = np.frombuffer(data, dtype=np.uint8)
-    first = raw[starts]
-    last = raw[[s + len(line.encode("utf-8")) - 1 for s, line in zip(starts, lines, strict=True)]]
-    short = np.array([rng.random() < 0.8 for _ in lines])
-    got = tf._cue_groups(lines, short, first, last)
-    assert got.tolist() == _naive_cue_groups(lines, short.tolist())
-    assert any(got)
