@@ -7,6 +7,7 @@ go through `psycopg.sql.Identifier`. Callers own transactions: these functions n
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,15 +94,24 @@ _VARIANT_NIBBLE = dict(zip(_HEX_DIGITS, "89ab" * 4, strict=True))
 
 
 def new_job_ids(count: int) -> list[str]:
-    """`count` random version-4 UUIDs as text, what `str(uuid4())` gives (122 random bits).
+    """`count` time-ordered UUIDs (version 7, RFC 9562) as text, as `str(UUID(...))` writes
+    them: the current Unix time in milliseconds, then 74 random bits.
 
+    Random (version 4) ids put each insert on a random page of the primary-key index (and of
+    every index a batch id is in): a large index kept fewer of its pages in memory, split
+    pages all over, and after each checkpoint the first insert into every page wrote the
+    whole 8 kB page to the WAL (7 MB of full-page images per 40,000 jobs with 200,000
+    stored). Ordered ids all go to the index's last pages. 74 random bits still make an id
+    impossible to guess; it tells when the job was submitted, which its status says anyway.
     Drawn in one os.urandom call and formatted by hand: `uuid4()` and `str()` per job cost
     the API a fifth of its time on a batch of 100."""
-    digits = os.urandom(16 * count).hex()
+    stamp = f"{time.time_ns() // 1_000_000:012x}"[-12:]
+    head = f"{stamp[:8]}-{stamp[8:]}-7"
+    digits = os.urandom(10 * count).hex()
     ids = []
-    for start in range(0, 32 * count, 32):
-        h = digits[start : start + 32]
-        ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT_NIBBLE[h[16]]}{h[17:20]}-{h[20:]}")
+    for start in range(0, 20 * count, 20):
+        h = digits[start : start + 20]
+        ids.append(f"{head}{h[:3]}-{_VARIANT_NIBBLE[h[3]]}{h[4:7]}-{h[7:19]}")
     return ids
 
 

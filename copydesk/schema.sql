@@ -45,7 +45,27 @@ CREATE TABLE IF NOT EXISTS ingest_jobs (
 CREATE INDEX IF NOT EXISTS ingest_jobs_open_idx
     ON ingest_jobs (updated_at) WHERE status IN ('queued', 'running');
 CREATE INDEX IF NOT EXISTS ingest_jobs_batch_idx ON ingest_jobs (batch_id) WHERE batch_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS ingest_jobs_document_idx ON ingest_jobs (document_id);
+-- Only the jobs that stored a document: what deleting a document looks up (to set their
+-- document_id to NULL). Over all rows, every insert of a job and every status change before
+-- it is done added an entry for a NULL, a fifth of the index work of accepting a job.
+-- Replaces ingest_jobs_document_idx (2026-11), once: building it scans the table.
+CREATE INDEX IF NOT EXISTS ingest_jobs_document_id_idx
+    ON ingest_jobs (document_id) WHERE document_id IS NOT NULL;
+DROP INDEX IF EXISTS ingest_jobs_document_idx;
+
+-- Pasted bodies over ~2 kB are compressed; lz4 does it ~10x faster than the default pglz
+-- (CPU the API's commits wait for), for a few percent more bytes. Applies to rows written
+-- from now on. A server built without lz4 keeps the default.
+DO $$
+BEGIN
+    IF (SELECT attcompression FROM pg_attribute
+        WHERE attrelid = 'ingest_jobs'::regclass AND attname = 'input_body') <> 'l' THEN
+        ALTER TABLE ingest_jobs ALTER COLUMN input_body SET COMPRESSION lz4;
+    END IF;
+EXCEPTION WHEN feature_not_supported THEN
+    NULL;
+END
+$$;
 -- GET /v1/stats and `copydesk status` count the jobs submitted in the last hour and day.
 CREATE INDEX IF NOT EXISTS ingest_jobs_created_idx ON ingest_jobs (created_at);
 

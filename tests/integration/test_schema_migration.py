@@ -140,3 +140,36 @@ def test_backfill_gives_old_rows_their_page_and_cluster(empty_database: str) -> 
         assert rows[newer][1] == rows[copy][1] != rows[older][1]
         stored = store_document(conn, doc(story(), url))
         assert (stored.document_id, stored.action) == (newer, StoreAction.REVISED)
+
+
+def _job_indexes(url: str) -> dict[str, str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ingest_jobs'"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_job_indexes_and_body_compression_migrate_from_the_previous_schema(
+    empty_database: str, database_url: str
+) -> None:
+    """The document index holds only jobs with a document (the old one, over every row, is
+    dropped), and pasted bodies are compressed with lz4, on an upgraded database as on a
+    fresh one."""
+    with psycopg.connect(empty_database) as conn:
+        conn.execute(OLD_SCHEMA.read_bytes())
+        conn.commit()
+    assert "ingest_jobs_document_idx" in _job_indexes(empty_database)
+    db.apply_schema(empty_database)
+    db.apply_schema(empty_database)
+    indexes = _job_indexes(empty_database)
+    assert "ingest_jobs_document_idx" not in indexes
+    assert indexes["ingest_jobs_document_id_idx"].endswith("WHERE (document_id IS NOT NULL)")
+    assert indexes == _job_indexes(database_url)
+    for url in (empty_database, database_url):
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'ingest_jobs'::regclass AND attname = 'input_body'"
+            ).fetchone()
+        assert row == ("l",)
