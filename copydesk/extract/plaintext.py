@@ -440,6 +440,24 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     return texts, glued
 
 
+_NEW = object.__new__
+_SET_TEXT, _SET_KIND, _SET_REASON = (
+    Removed.__dict__[name].__set__ for name in ("text", "kind", "reason")
+)
+
+
+def removed_span(text: str, kind: RemovedKind, reason: str) -> Removed:
+    """`Removed(text, kind, reason)`, built without the frozen dataclass's `__init__`,
+    which sets each field through a Python-level `object.__setattr__` call and costs
+    several times more than writing the three slots directly (a page names a few dozen
+    spans). `Removed` has no `__post_init__` to skip."""
+    span: Removed = _NEW(Removed)
+    _SET_TEXT(span, text)
+    _SET_KIND(span, kind)
+    _SET_REASON(span, reason)
+    return span
+
+
 def _zones(page: _Page, title: int | None, tails: list[tuple[int, int]]) -> npt.NDArray[np.int64]:
     """Per line: kept, named by a cue, or the zone of an unnamed dropped line."""
     n = len(page.lines)
@@ -481,10 +499,10 @@ def _removed(
             for i in sorted(i for i in glued if a <= i < b):
                 out.extend(glued[i])
         elif kind == _NAMED:
-            out.extend(Removed(lines[i], *page.cut[i]) for i in range(a, b))
+            out.extend(removed_span(lines[i], *page.cut[i]) for i in range(a, b))
         else:
             named = (
                 _ZONE_KINDS[kind] if kind < _GROUP_ZONE else _KIND_BY_GROUP[kind - _GROUP_ZONE - 1]
             )
-            out.append(Removed("\n".join(lines[a:b]), named[0], named[1]))
+            out.append(removed_span("\n".join(lines[a:b]), *named))
     return tuple(out)
