@@ -897,20 +897,23 @@ def remember_urls(
 
 
 def insert_source_jobs(conn: Conn, source_id: int, urls: Sequence[str]) -> list[UUID]:
-    """Queued url jobs for a source's new URLs (linked from url_state); returns their ids."""
+    """Queued url jobs for a source's new URLs (linked from url_state); returns their ids.
+
+    The ids are time-ordered like the API's (see `new_job_ids`), not the column's random
+    default."""
     ids: list[UUID] = []
-    for url in urls:
+    for url, job_id in zip(urls, new_job_ids(len(urls)), strict=True):
         row = conn.execute(
             """
             WITH job AS (
-                INSERT INTO ingest_jobs (kind, input_url, source_id)
-                VALUES ('url', %(url)s, %(source)s)
+                INSERT INTO ingest_jobs (id, kind, input_url, source_id)
+                VALUES (%(id)s::uuid, 'url', %(url)s, %(source)s)
                 RETURNING id
             )
             UPDATE url_state SET job_id = job.id FROM job WHERE url_state.url = %(url)s
             RETURNING job.id
             """,
-            {"url": url, "source": source_id},
+            {"id": job_id, "url": url, "source": source_id},
         ).fetchone()
         if row is not None:
             ids.append(row[0])

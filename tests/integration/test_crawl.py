@@ -8,6 +8,7 @@ guard ON and only 127.0.0.1/32 let through, so a redirect to 169.254.169.254 or
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import threading
 import time
@@ -509,3 +510,19 @@ def test_runs_nobody_finished_are_closed_as_lost(conn: Conn, site: Site) -> None
     assert lost is not None and lost.status == "failed" and "lost" in (lost.error or "")
     assert kept is not None and kept.status == "queued"
     queries.delete_source(conn, source.id)
+
+
+def test_a_sources_new_urls_get_time_ordered_job_ids(database_url: str) -> None:
+    """Like the API's (queries.new_job_ids): random ids would put the crawler's inserts on
+    random pages of the jobs' primary-key index."""
+    site = f"https://ids-{secrets.token_hex(4)}.example"
+    with psycopg.connect(database_url) as conn:
+        source = queries.insert_source(conn, NewSource(f"{site}/feed.xml", SourceKind.FEED, HOUR))
+        assert source is not None
+        urls = [(f"{site}/{n}.html", None) for n in range(3)]
+        ids = queries.insert_source_jobs(
+            conn, source.id, queries.remember_urls(conn, source.id, urls)
+        )
+        conn.rollback()  # no job left queued for another test's worker
+    assert len(ids) == 3
+    assert all(job_id.version == 7 for job_id in ids)
