@@ -155,7 +155,7 @@ class WebClient:
     def fetch_for_job(self, pool: Pool, url: str, job_id: UUID, known: UrlState | None) -> JobPage:
         """A job's page, conditionally re-fetched when we stored a document from it before
         (`known`, from `known_state`). The attempts' log rows and the URL's new state are
-        written together, statement by statement."""
+        written together, in one pipeline."""
         key = state_key(url)
         purpose = Purpose(job_id=job_id)
         records: list[FetchRecord] = []
@@ -172,8 +172,10 @@ class WebClient:
                 with pool.connection() as conn:
                     _log_fetches(conn, records, purpose)
             raise
-        # Log rows and the URL's state need not be atomic: no transaction, two round trips
-        # fewer; and pipelined, the statements go in one round trip.
+        # No BEGIN and COMMIT of psycopg's (two round trips), and pipelined, the statements go
+        # in one. PostgreSQL still runs what a pipeline sends before its Sync (at the end of
+        # the block) as one implicit transaction: the log rows and the URL's state are
+        # committed together, or all rolled back if one of them fails.
         with db.autocommit(pool) as conn, conn.pipeline():
             _log_fetches(conn, records, purpose)
             if page.not_modified or (known and known.body_sha256 == page.content_hash):
