@@ -9,9 +9,9 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from copydesk import db
+from copydesk import db, queries
 from copydesk.extract.fingerprint import content_sha256
-from copydesk.models import Document, JobKind
+from copydesk.models import Document, JobKind, NewJob
 from copydesk.settings import Settings
 from copydesk.store import store_document
 from services.worker.context import WorkerContext
@@ -140,5 +140,40 @@ def test_a_pipelined_transaction_that_raises_stores_nothing_and_leaves_no_transa
         with pool.connection() as conn:
             assert not conn.autocommit
             assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    finally:
+        pool.close()
+
+
+def test_a_statement_failing_unread_in_a_pipelined_transaction_undoes_the_store(
+    settings: Settings, conn: psycopg.Connection[Any]
+) -> None:
+    """The worker marks its job done without reading the answer: an error there surfaces only
+    with the COMMIT, after the document's statements ran. Then neither the document nor the
+    job's state may be committed, and the connection (whose statements psycopg had prepared
+    by then) must serve the next store."""
+    one = settings.model_copy(update={"db_pool_min_size": 1, "db_pool_max_size": 1})
+    pool = db.create_pool(one, synchronous_commit=False)
+    (job_id,) = queries.insert_jobs(conn, [NewJob(JobKind.TEXT, body="A job never done.")])
+    try:
+        for n in range(6):  # past psycopg's prepare threshold (5)
+            with db.pipelined_transaction(pool) as tx:
+                store_document(tx, _document(f"A body stored before the failure {n}"))
+        lost = _document("A body whose job cannot be marked done")
+        with (
+            pytest.raises(psycopg.errors.ForeignKeyViolation),
+            db.pipelined_transaction(pool) as tx,
+        ):
+            store_document(tx, lost)
+            queries.mark_job_done(tx, job_id, -1)  # no such document
+        assert _stored(settings, lost) == 0
+        status = conn.execute("SELECT status FROM ingest_jobs WHERE id = %(id)s", {"id": job_id})
+        assert status.fetchone() == ("queued",)
+        with pool.connection() as again:
+            assert not again.autocommit
+            assert again.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        after = _document("A body stored after the failure")
+        with db.pipelined_transaction(pool) as tx:
+            store_document(tx, after)
+        assert _stored(settings, after) == 1
     finally:
         pool.close()
