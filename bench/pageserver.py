@@ -41,8 +41,16 @@ def serve(port: int) -> None:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    ThreadingHTTPServer.daemon_threads = True
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            # A worker child that exits or is recycled drops its kept-alive connection:
+            # that is how keep-alive ends, not a failure worth a traceback in the figures.
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", port), Handler)
     print("ready", flush=True)
     server.serve_forever()
 
