@@ -40,6 +40,8 @@ _PERMALINK_GLYPHS = frozenset({"\u00b6", "\u00a7", "#", "\U0001f517", "\u2693"})
 # Classes of a tag printed in front of a headline: a forum thread's prefix
 # (`<span class="label">News</span>` in XenForo), Bootstrap's label and badge.
 _TAG_CLASSES = frozenset({"label", "badge"})
+# Longer text in such an element is more likely part of the headline styled apart.
+_MAX_TAG_WORDS = 3
 _MAX_BYLINE_CHARS = 200
 # The first text of an author box is read as a byline when it is this short (a name).
 _MAX_BOX_NAME_WORDS = 4
@@ -121,7 +123,7 @@ def _is_extra(elem: HtmlElement) -> bool:
     """Whether a heading's child is a prefix tag or a same-page link showing only a
     permalink glyph."""
     if not _TAG_CLASSES.isdisjoint((elem.get("class") or "").split()):
-        return True
+        return len(elem.text_content().split()) <= _MAX_TAG_WORDS
     if elem.tag != "a" or not (elem.get("href") or "").startswith("#"):
         return False
     return elem.text_content().strip() in _PERMALINK_GLYPHS

@@ -33,7 +33,7 @@ from tests.support import PageServer
 pytestmark = pytest.mark.integration
 
 # Seconds each answer of the server is held back.
-LAG = 0.4
+LAG = 0.6
 # Lags a job's own work (extraction, MinHash, the proxy's threads) may add on a loaded
 # machine; the code before the pipelines waited 10 times for a text job and 16 for a URL.
 SLACK = 1

@@ -420,6 +420,11 @@ def test_zero_width_space_does_not_hide_the_site_suffix() -> None:
         ('<span class="field--label-hidden">Tide Tables</span>', "Tide Tables"),
         # A heading holding nothing else keeps its text.
         ('<span class="label">Tide Tables</span>', "Tide Tables"),
+        # More than a short tag in such an element is headline text styled apart.
+        (
+            'Why <span class="label">the moon pulls the sea</span> twice a day',
+            "Why the moon pulls the sea twice a day",
+        ),
     ],
 )
 def test_permalink_glyph_and_prefix_tag_are_no_headline(heading: str, expected: str) -> None:
