@@ -443,13 +443,13 @@ class StoredRow:
 
 
 _STORED_ROW = "SELECT id, content_sha256, url_key, title, cluster_id FROM documents"
+_STORED_BY_URL_KEY = _STORED_ROW + " WHERE url_key = %(key)s"
+_STORED_BY_SHA = _STORED_ROW + " WHERE content_sha256 = %(sha)s"
 
 
 def document_by_url_key(conn: Conn, url_key: str) -> StoredRow | None:
     """The document of that page, or None."""
-    row = conn.execute(
-        sql.SQL("{} WHERE url_key = %(key)s").format(sql.SQL(_STORED_ROW)), {"key": url_key}
-    ).fetchone()
+    row = conn.execute(_STORED_BY_URL_KEY, {"key": url_key}).fetchone()
     return StoredRow(*row) if row else None
 
 
@@ -461,16 +461,8 @@ def documents_by_page_and_body(
     Both statements are sent before either result is read: in a pipeline (`store_document`)
     they share one round trip with the statements queued before them.
     """
-    by_page = (
-        conn.execute(
-            sql.SQL("{} WHERE url_key = %(key)s").format(sql.SQL(_STORED_ROW)), {"key": url_key}
-        )
-        if url_key is not None
-        else None
-    )
-    by_body = conn.execute(
-        sql.SQL("{} WHERE content_sha256 = %(sha)s").format(sql.SQL(_STORED_ROW)), {"sha": sha}
-    )
+    by_page = conn.execute(_STORED_BY_URL_KEY, {"key": url_key}) if url_key is not None else None
+    by_body = conn.execute(_STORED_BY_SHA, {"sha": sha})
     page = by_page.fetchone() if by_page is not None else None
     body = by_body.fetchone()
     return (StoredRow(*page) if page else None), (StoredRow(*body) if body else None)
