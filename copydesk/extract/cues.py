@@ -769,6 +769,42 @@ RELATED_PREFIXES = (
 )  # fmt: skip
 
 
+_SENTENCE_END = (".", "!", "?", "\u2026")
+
+
 def is_related_heading(line: str) -> bool:
-    """True for the heading of a related-links or more-stories block."""
-    return _RELATED_HEAD.match(line.strip()) is not None
+    """True for the heading of a related-links or more-stories block. A heading carries
+    no sentence-final stop: "More on that in a later post." is a sentence of the article."""
+    stripped = line.strip()
+    return not stripped.endswith(_SENTENCE_END) and _RELATED_HEAD.match(stripped) is not None
+
+
+# A photo or media credit line as it sits between paragraphs: a label and a colon (or a
+# "courtesy"/"credit"/"by" word) before the credited name: "Photo: Jane Doe", "Image
+# credit: Agency", "Photo courtesy of the museum", "Foto: dpa", "Bildquelle: Archiv",
+# "Crédit photo : AFP", "Imagen: EFE", "Fotografía de Ana Ruiz". Only after scoring: the line
+# model's cue groups stay as they are.
+_CREDIT_LINE = re.compile(
+    r"\(?(?:(?:photo|image|picture|video|illustration|graphic|foto|bild|imagen|fotografía)s?"
+    r"(?:\s*(?:credits?|courtesy|source|quelle|nachweis))?\s*:"
+    r"|(?:photo|image|picture)s?\s+(?:courtesy|credits?|by|via)\b"
+    r"|bildquelle\s*:|crédits?(?:\s+photos?)?\s*:|(?:foto|fotografía)\s+(?:de|von|cortesía)\s"
+    r"|photo\s*:)",
+    re.I,
+)
+# How a credit line can start (`str.startswith` pre-check, every case form).
+CREDIT_PREFIXES = tuple(
+    form
+    for word in ("photo", "image", "picture", "video", "illustration", "graphic", "foto",
+                 "bild", "imagen", "fotografía", "crédit", "(photo", "(image", "(foto")
+    for form in (word, word.capitalize(), word.upper())
+)  # fmt: skip
+MAX_CREDIT_WORDS = 25
+
+
+def is_credit_line(line: str) -> bool:
+    """True for a photo or media credit line ("Photo: Jane Doe / Agency")."""
+    stripped = line.strip()
+    if _CREDIT_LINE.match(stripped) is None:
+        return False
+    return len(_WORD.findall(stripped)) <= MAX_CREDIT_WORDS

@@ -23,12 +23,14 @@ import numpy.typing as npt
 from copydesk.extract.cues import (
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
+    CREDIT_PREFIXES,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     RELATED_PREFIXES,
     classify_boilerplate,
     is_comment_author,
     is_comment_heading,
+    is_credit_line,
     is_related_heading,
     split_glued,
 )
@@ -136,6 +138,7 @@ def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 # those sharing its first character (a dict look-up), which gives the same answer.
 _RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES)
 _GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
+_CREDIT_BY_FIRST = _by_first_char(CREDIT_PREFIXES)
 
 
 def _start_with(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
@@ -373,6 +376,7 @@ def _review(page: _Page) -> None:
     for i in labels.nonzero()[0].tolist():
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
+    _mark_credits(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -392,6 +396,17 @@ def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
         if line.endswith(_LEAD_IN) or ". " in line:
             continue
         page.cut.setdefault(i, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
+
+
+def _mark_credits(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """A photo or media credit line ("Photo: Jane Doe", "Bild: Archiv") anywhere in the
+    article is a caption: the line model keeps it for its place between paragraphs, and
+    the cue review above reads only the article's edges."""
+    rows = kept.tolist()
+    starts = _start_with(list(map(page.lines.__getitem__, rows)), _CREDIT_BY_FIRST)
+    for i in compress(rows, starts):
+        if is_credit_line(page.lines[i]):
+            page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
 
 
 def _mark_banners(page: _Page) -> None:

@@ -1,0 +1,105 @@
+"""Rules after the line model: credit lines inside the article, related-links headings
+that are sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from copydesk.extract.cues import is_credit_line, is_related_heading
+from copydesk.extract.plaintext import clean_text
+from copydesk.extract.result import RemovedKind
+from tests.unit.test_text_end import _Fixed
+
+PROSE = (
+    "The council approved the plan for a new bridge over the river on Tuesday evening, "
+    "ending a debate that has divided residents on both banks for more than ten years."
+)
+LATER = (
+    "Work on the foundations starts in March, and the contractor expects the first "
+    "lanes to open to traffic before the end of the following year."
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo: Jane Doe / Agency",
+        "Image credit: City archive",
+        "Photo courtesy of the museum",
+        "Images: Reader submission, used with permission",
+        "(Photo: Jane Doe)",
+        "Foto: dpa",
+        "Bildquelle: Stadtarchiv",
+        "Bild: Getty Images",
+        "Crédit photo : AFP",
+        "Crédits : Jean Dupont",
+        "Imagen: EFE",
+        "Fotografía de Ana Ruiz",
+    ],
+)
+def test_credit_lines(line: str) -> None:
+    assert is_credit_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "Photographers gathered at the square before the vote.",
+        "Picture this: a city where nobody needs a car to reach the centre.",
+        "Image quality: the new sensor gathers twice the light.",
+        "Fotos und Videos der Veranstaltung zeigen eine volle Halle.",
+        "Photo: " + " ".join(["word"] * 30),
+    ],
+)
+def test_not_credit_lines(line: str) -> None:
+    assert not is_credit_line(line)
+
+
+@pytest.mark.parametrize(
+    "credit", ["Photo: Jane Doe / Agency", "Foto: Stadtarchiv", "Crédit photo : AFP"]
+)
+def test_a_credit_line_inside_the_article_is_cut_as_a_caption(credit: str) -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 4, credit, *[LATER] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert credit not in out.paragraphs
+    assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
+    [removed] = [r for r in out.removed if r.text == credit]
+    assert removed.kind is RemovedKind.CAPTION
+
+
+def test_a_normal_paragraph_stays() -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 4, LATER, *[PROSE] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == lines[1:]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("More on that in a follow-up post about the budget.", False),
+        ("Mehr zum Thema.", False),
+        ("Read more!", False),
+        ("More on the bridge:", True),
+        ("Related articles", True),
+        ("Mehr zum Thema", True),
+        ("À lire aussi", True),
+        ("Noticias relacionadas", True),
+    ],
+)
+def test_related_heading_is_not_a_sentence(line: str, expected: bool) -> None:
+    assert is_related_heading(line) is expected
+
+
+def test_a_sentence_opening_like_a_related_heading_keeps_the_article() -> None:
+    sentence = "More on that in a later post about the contractor's schedule."
+    lines = ["Council approves river crossing", *[PROSE] * 6, sentence, *[LATER] * 2]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == lines[1:]
+
+
+def test_a_related_heading_late_in_the_article_still_cuts_the_box() -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 6, "More on the bridge:", LATER]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 6]
+    assert any(r.kind is RemovedKind.RELATED_LINKS for r in out.removed)
