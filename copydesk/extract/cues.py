@@ -779,6 +779,53 @@ def is_related_heading(line: str) -> bool:
     return not stripped.endswith(_SENTENCE_END) and _RELATED_HEAD.match(stripped) is not None
 
 
+# Headings of the sections that close a page after the article, cut with everything
+# after them once most of the article lies above (like a related-links heading): lists of
+# the site's recent posts, the author's bio box, the list of sources. Whole lines only
+# (an optional colon or "by Name" after), never a sentence.
+CLOSING_SECTIONS = ("recent", "bio", "sources")
+_CLOSING_HEADS = tuple(
+    re.compile(rf"(?:{pattern})\s*:?$", re.I)
+    for pattern in (
+        r"(?:recent(?:ly)?|latest|newest)\s+(?:posts|articles|stories|entries)(?:\s+(?:on|from|in|by)\b.*)?"
+        r"|recently\s+by\b.*|more\s+by\s.*|more\s+related\s+(?:posts|articles|stories|reads)"
+        r"|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)\b.*"
+        r"|(?:neueste|aktuelle|letzte)\s+(?:beiträge|artikel|einträge)|mehr\s+von\s.*|auch\s+interessant"
+        r"|(?:articles|publications|billets)\s+récents|derniers\s+(?:articles|billets)"
+        r"|du\s+même\s+auteur|vous\s+(?:aimerez|pourriez\s+aimer)\s+aussi"
+        r"|(?:entradas|publicaciones|artículos)\s+recientes|últim[oa]s\s+(?:entradas|artículos|publicaciones)"
+        r"|del\s+mismo\s+autor|también\s+te\s+puede\s+interesar",
+        r"(?:about|meet)\s+the\s+authors?\b.*|über\s+(?:den\s+autor|die\s+autorin)\b.*"
+        r"|zu[rm]\s+autor(?:in)?\b.*|à\s+propos\s+de\s+l['\u2019]auteur\b.*"
+        r"|(?:sobre|acerca\s+de)\s+(?:el|la)\s+autora?\b.*",
+        r"(?:article\s+)?(?:sources|references|bibliography|citations|works\s+cited)"
+        r"|quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|bibliographie"
+        r"|fuentes|referencias|bibliografía",
+    )
+)
+# How such a heading can start (lower-cased; `str.startswith` pre-check).
+CLOSING_PREFIXES = (
+    "recent", "latest ", "newest ", "more by ", "more related", "you ", "neueste ", "aktuelle ",
+    "letzte ", "mehr von ", "auch interessant", "articles récents", "publications récentes",
+    "billets récents", "derniers ", "du même auteur", "vous ", "entradas ", "publicaciones ",
+    "artículos ", "últim", "del mismo autor", "también ", "about the author", "meet the author",
+    "über d", "zum autor", "zur autorin", "à propos de l", "sobre ", "acerca de ", "article ",
+    "sources", "references", "bibliog", "citations", "works cited", "quellen", "literatur",
+    "einzelnachweise", "références", "fuentes", "referencias",
+)  # fmt: skip
+
+
+def closing_heading(line: str) -> str | None:
+    """Which closing section (`CLOSING_SECTIONS`) `line` is the heading of, or None."""
+    stripped = line.strip()
+    if stripped.endswith(_SENTENCE_END):
+        return None
+    for name, pattern in zip(CLOSING_SECTIONS, _CLOSING_HEADS, strict=True):
+        if pattern.match(stripped):
+            return name
+    return None
+
+
 # A photo or media credit line as it sits between paragraphs: a label and a colon (or a
 # "courtesy"/"credit"/"by" word) before the credited name: "Photo: Jane Doe", "Image
 # credit: Agency", "Photo courtesy of the museum", "Foto: dpa", "Bildquelle: Archiv",

@@ -4,7 +4,8 @@ Steps: split the page into lines; score every line with the shipped model on
 bulk features (`text_features`, `text_model`); keep the best contiguous run of
 content (`text_select`); cut a reader-comment section off as a unit; cut the section
 after the article's end and the page header before its start where the block models
-(`text_end`, `text_start`) are confident; drop later copies of a repeated text; then review
+(`text_end`, `text_start`) are confident; cut a closing section named by its heading
+(recent posts, the author's bio, sources); drop later copies of a repeated text; then review
 the few lines at and around the article with the cue phrases (`cues`) - promos,
 captions, glued ads, bylines - pick the title, name the kind of every dropped
 line, and read the metadata (`text_meta`).
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.extract.cues import (
+    CLOSING_PREFIXES,
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
     CREDIT_PREFIXES,
@@ -28,6 +30,7 @@ from copydesk.extract.cues import (
     GLUED_TAIL_STEMS,
     RELATED_PREFIXES,
     classify_boilerplate,
+    closing_heading,
     is_comment_author,
     is_comment_heading,
     is_credit_line,
@@ -106,7 +109,7 @@ _GROUP_KINDS = {
 }
 _KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
 # Zones of dropped lines that no cue names, merged into one span per run.
-_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED, _END = range(8)
+_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED, _END, _BIO, _SOURCES = range(10)
 # Lines named by a cue-phrase group g get zone _GROUP_ZONE + g, so runs of one kind merge.
 _GROUP_ZONE = 10
 _ZONE_KINDS: dict[int, Named] = {
@@ -116,7 +119,10 @@ _ZONE_KINDS: dict[int, Named] = {
     _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
     _END: (RemovedKind.OTHER, "section after the article's end (teasers, bio, FAQ or promos)"),
+    _BIO: (RemovedKind.BYLINE, "author bio after the article"),
+    _SOURCES: (RemovedKind.OTHER, "list of sources after the article"),
 }
+_CLOSING_ZONES = {"recent": _RELATED, "bio": _BIO, "sources": _SOURCES}
 _REPEAT_KEY = np.array([FEATURE_NAMES.index("log_chars"), FEATURE_NAMES.index("chars_per_tok")])
 _FIRST_CHAR = itemgetter(0)
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
@@ -136,7 +142,7 @@ def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 # `str.startswith` tries every prefix of a tuple in turn; a line is tested only against
 # those sharing its first character (a dict look-up), which gives the same answer.
-_RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES)
+_RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES + CLOSING_PREFIXES)
 _GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
 _CREDIT_BY_FIRST = _by_first_char(CREDIT_PREFIXES)
 
@@ -176,6 +182,9 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         tails.insert(0, (end, _END))
     if start is not None and (end is None or start < end):  # never both cuts over one line
         page.keep[: start + 1] = False
+    closing = _cut_closing(page, candidates)
+    if closing is not None:
+        tails.insert(0, closing)
     _cut_repeats(page, features)
     _cut_related_blocks(page, candidates)
     _review(page)
@@ -244,9 +253,10 @@ def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
 
 
 def _heading_candidates(page: _Page) -> list[int]:
-    """Short lines in the kept span that may open a comment section or a related-links
-    box: those starting like a related-links heading, or holding a comment or
-    comment-author stem. The section rules below test only these with their patterns."""
+    """Short lines in the kept span that may open a comment section, a related-links
+    box or a closing section: those starting like a related-links or closing heading, or
+    holding a comment or comment-author stem. The section rules below test only these
+    with their patterns."""
     kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return []
@@ -290,6 +300,30 @@ def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
     if first_author < len(page.lines):
         page.keep[first_author:] = False
         return first_author, _COMMENTS
+    return None
+
+
+def _cut_closing(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
+    """Drop a closing section (the site's recent posts, the author's bio box, the list
+    of sources) from its heading on, when most of the kept text lies before it.
+
+    Run after the block models, so their inputs (and their training data) stay as they
+    were: they see the page as the comment cut left it."""
+    kept = page.keep.nonzero()[0]
+    if len(kept) == 0:
+        return None
+    kept_tokens = np.where(page.keep, page.facts.n_tokens, 0.0).cumsum()
+    late = kept_tokens[-1] * RELATED_AFTER_SHARE
+    last = int(kept[-1])
+    for i in candidates:
+        if i > last:
+            break
+        if i <= kept[0] or kept_tokens[i] < late:
+            continue
+        closing = closing_heading(page.lines[i])
+        if closing is not None:
+            page.keep[i:] = False
+            return i, _CLOSING_ZONES[closing]
     return None
 
 

@@ -1,11 +1,11 @@
-"""Rules after the line model: credit lines inside the article, related-links headings
-that are sentences."""
+"""Rules after the line model: credit lines inside the article, closing sections (recent
+posts, author bio, sources), related-links headings that are sentences."""
 
 from __future__ import annotations
 
 import pytest
 
-from copydesk.extract.cues import is_credit_line, is_related_heading
+from copydesk.extract.cues import closing_heading, is_credit_line, is_related_heading
 from copydesk.extract.plaintext import clean_text
 from copydesk.extract.result import RemovedKind
 from tests.unit.test_text_end import _Fixed
@@ -103,3 +103,74 @@ def test_a_related_heading_late_in_the_article_still_cuts_the_box() -> None:
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert list(out.paragraphs) == [*[PROSE] * 6]
     assert any(r.kind is RemovedKind.RELATED_LINKS for r in out.removed)
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("Recent Posts", "recent"),
+        ("Recent posts on blogs I like:", "recent"),
+        ("Recently by Jane Doe", "recent"),
+        ("You might also enjoy some of my other posts", "recent"),
+        ("Neueste Beiträge", "recent"),
+        ("Articles récents", "recent"),
+        ("Entradas recientes", "recent"),
+        ("About the Author", "bio"),
+        ("Über den Autor", "bio"),
+        ("À propos de l'auteur", "bio"),
+        ("Sobre el autor", "bio"),
+        ("Article Sources", "sources"),
+        ("References", "sources"),
+        ("Quellen:", "sources"),
+        ("Références", "sources"),
+        ("Referencias", "sources"),
+    ],
+)
+def test_closing_headings(line: str, section: str) -> None:
+    assert closing_heading(line) == section
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "Recent posts suggest the council will vote again.",
+        "You may like the new bridge more than the old one.",
+        "Sources close to the council said the vote was delayed.",
+        "Über den Autor wissen wir wenig.",
+        "References related issues",
+    ],
+)
+def test_not_closing_headings(line: str) -> None:
+    assert closing_heading(line) is None
+
+
+BIO = (
+    "Jane Doe has covered city politics for the paper since 2015 and writes about "
+    "transport, housing and the budget."
+)
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("About the Author", RemovedKind.BYLINE),
+        ("Über die Autorin", RemovedKind.BYLINE),
+        ("Sources", RemovedKind.OTHER),
+        ("Fuentes", RemovedKind.OTHER),
+        ("Articles récents", RemovedKind.RELATED_LINKS),
+    ],
+)
+def test_a_closing_section_is_cut_from_its_heading(heading: str, kind: RemovedKind) -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 6, heading, BIO, BIO]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 6]
+    [removed] = [r for r in out.removed if r.text.startswith(heading)]
+    assert removed.kind is kind
+    assert removed.text == "\n".join([heading, BIO, BIO])
+
+
+def test_a_closing_heading_early_in_the_article_cuts_nothing() -> None:
+    lines = ["Council approves river crossing", PROSE, "Sources", *[LATER] * 6]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == lines[1:]
