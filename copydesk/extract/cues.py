@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from itertools import repeat
 
 from copydesk.extract.result import Removed, RemovedKind
@@ -824,6 +825,30 @@ def closing_heading(line: str) -> str | None:
         if pattern.match(stripped):
             return name
     return None
+
+
+# The opening of a writer's bio, as an author box prints it under the article: a name of
+# one to three capitalised words (none a stop word, so "Das Projekt ist ein..." or "The
+# city is a..." are not names) and "is a", "ist ein", "est un", "es una", "is Acme's"...
+_BIO_OPENING = re.compile(
+    r"\(?(?:(?:by|von|par|por)\s+)?(?P<name>(?:[A-ZÀ-Þ][\w'\u2019.-]*\s+){1,3})"
+    r"(?:is|was|ist|war|est|était|es|era|fue)\s+"
+    r"(?:an?|the|ein|eine|der|die|une?|le|la|el|una|[A-ZÀ-Þ][\w'\u2019-]*['\u2019]s)\s"
+)
+
+
+@cache
+def _all_stopwords() -> frozenset[str]:
+    return frozenset(word for words in load_stopwords().values() for word in words)
+
+
+def is_bio_opening(line: str) -> bool:
+    """True when `line` opens like a writer's bio ("Jane Doe is a freelance writer...")."""
+    found = _BIO_OPENING.match(line.strip())
+    if found is None:
+        return False
+    stop = _all_stopwords()
+    return not any(word.lower() in stop for word in found.group("name").split())
 
 
 # A photo or media credit line as it sits between paragraphs: a label and a colon (or a

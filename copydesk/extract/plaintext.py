@@ -5,7 +5,8 @@ bulk features (`text_features`, `text_model`); keep the best contiguous run of
 content (`text_select`); cut a reader-comment section off as a unit; cut the section
 after the article's end and the page header before its start where the block models
 (`text_end`, `text_start`) are confident; cut a closing section named by its heading
-(recent posts, the author's bio, sources); drop later copies of a repeated text; then review
+(recent posts, the author's bio, sources) and a closing bio line; drop later copies of a
+repeated text; then review
 the few lines at and around the article with the cue phrases (`cues`) - promos,
 captions, glued ads, bylines - pick the title, name the kind of every dropped
 line, and read the metadata (`text_meta`).
@@ -31,6 +32,7 @@ from copydesk.extract.cues import (
     RELATED_PREFIXES,
     classify_boilerplate,
     closing_heading,
+    is_bio_opening,
     is_comment_author,
     is_comment_heading,
     is_credit_line,
@@ -185,6 +187,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     closing = _cut_closing(page, candidates)
     if closing is not None:
         tails.insert(0, closing)
+    _cut_bio(page)
     _cut_repeats(page, features)
     _cut_related_blocks(page, candidates)
     _review(page)
@@ -325,6 +328,20 @@ def _cut_closing(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
             page.keep[i:] = False
             return i, _CLOSING_ZONES[closing]
     return None
+
+
+def _cut_bio(page: _Page) -> None:
+    """Drop the article's last kept line when it opens like the writer's bio ("Jane Doe
+    is a freelance writer...") and most of the kept text lies before it: an author box
+    under the article, pasted without its heading."""
+    kept = page.keep.nonzero()[0]
+    if len(kept) < 2:
+        return
+    last = int(kept[-1])
+    kept_tokens = np.where(page.keep, page.facts.n_tokens, 0.0).sum()
+    before = kept_tokens - page.facts.n_tokens[last]
+    if before >= kept_tokens * RELATED_AFTER_SHARE and is_bio_opening(page.lines[last]):
+        page.cut[last] = (RemovedKind.BYLINE, "author bio after the article")
 
 
 def _cut_repeats(page: _Page, features: Array) -> None:

@@ -1,11 +1,16 @@
 """Rules after the line model: credit lines inside the article, closing sections (recent
-posts, author bio, sources), related-links headings that are sentences."""
+posts, author bio, sources), a closing bio line, related-links headings that are sentences."""
 
 from __future__ import annotations
 
 import pytest
 
-from copydesk.extract.cues import closing_heading, is_credit_line, is_related_heading
+from copydesk.extract.cues import (
+    closing_heading,
+    is_bio_opening,
+    is_credit_line,
+    is_related_heading,
+)
 from copydesk.extract.plaintext import clean_text
 from copydesk.extract.result import RemovedKind
 from tests.unit.test_text_end import _Fixed
@@ -172,5 +177,49 @@ def test_a_closing_section_is_cut_from_its_heading(heading: str, kind: RemovedKi
 
 def test_a_closing_heading_early_in_the_article_cuts_nothing() -> None:
     lines = ["Council approves river crossing", PROSE, "Sources", *[LATER] * 6]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == lines[1:]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Doe is a freelance writer who covers transport and housing for the paper.",
+        "(Jane Doe is an associate attorney at the firm.)",
+        "Max Muster ist ein freier Autor und schreibt über Verkehr.",
+        "Marie Dupont est une journaliste indépendante basée à Lyon.",
+        "Ana Ruiz es una periodista que cubre política municipal.",
+    ],
+)
+def test_bio_openings(line: str) -> None:
+    assert is_bio_opening(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "The city is a hub for freight and will stay one.",
+        "Das Projekt ist ein wichtiger Schritt für die Stadt.",
+        "La ciudad es un nudo de transporte.",
+        "This is a test the council cannot fail.",
+    ],
+)
+def test_not_bio_openings(line: str) -> None:
+    assert not is_bio_opening(line)
+
+
+def test_a_closing_bio_line_is_cut() -> None:
+    bio = "Jane Doe is a freelance writer who covers transport and housing for the paper."
+    lines = ["Council approves river crossing", *[PROSE] * 6, bio]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 6]
+    [removed] = [r for r in out.removed if r.text == bio]
+    assert removed.kind is RemovedKind.BYLINE
+
+
+def test_a_bio_like_line_inside_the_article_stays() -> None:
+    quote = "Jane Doe is a resident of the east bank and has fought the plan for years."
+    lines = ["Council approves river crossing", *[PROSE] * 3, quote, *[LATER] * 3]
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert list(out.paragraphs) == lines[1:]
