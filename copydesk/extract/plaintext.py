@@ -6,10 +6,9 @@ content (`text_select`); cut a reader-comment section off as a unit; cut the sec
 after the article's end and the page header before its start where the block models
 (`text_end`, `text_start`) are confident; cut a closing section named by its heading
 (recent posts, the author's bio, sources) and a closing bio line; drop later copies of a
-repeated text; then review
-the few lines at and around the article with the cue phrases (`cues`) - promos,
-captions, glued ads, bylines - pick the title, name the kind of every dropped
-line, and read the metadata (`text_meta`).
+repeated text; then review the few lines at and around the article with the cue phrases
+(`cues`) - promos, captions, glued ads, bylines - and credit lines anywhere in it, pick
+the title, name the kind of every dropped line, and read the metadata (`text_meta`).
 """
 
 from __future__ import annotations
