@@ -782,9 +782,10 @@ def is_related_heading(line: str) -> bool:
 
 # Headings of the sections that close a page after the article, cut with everything
 # after them once most of the article lies above (like a related-links heading): lists of
-# the site's recent posts, the author's bio box, the list of sources. Whole lines only
-# (an optional colon or "by Name" after), never a sentence.
-CLOSING_SECTIONS = ("recent", "bio", "sources")
+# the site's recent posts, the author's bio box, the list of sources, the links to the
+# previous and next post. Whole lines only (an optional colon or "by Name" after), never
+# a sentence.
+CLOSING_SECTIONS = ("recent", "bio", "sources", "postnav")
 _CLOSING_HEADS = tuple(
     re.compile(rf"(?:{pattern})\s*:?$", re.I)
     for pattern in (
@@ -802,6 +803,10 @@ _CLOSING_HEADS = tuple(
         r"(?:article\s+)?(?:sources|references|bibliography|citations|works\s+cited)"
         r"|quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|bibliographie"
         r"|fuentes|referencias|bibliografía",
+        r"(?:[«\u2039←<]\s*)?(?:previous|next|older|newer)\s+(?:post|article|story|entry)\b.*"
+        r"|(?:previous|next)\s*:.*|(?:vorheriger|nächster)\s+(?:beitrag|artikel)\b.*"
+        r"|(?:article|billet)\s+(?:précédent|suivant)\b.*"
+        r"|(?:entrada|publicación|artículo)\s+(?:anterior|siguiente)\b.*",
     )
 )
 # How such a heading can start (lower-cased; `str.startswith` pre-check).
@@ -812,7 +817,9 @@ CLOSING_PREFIXES = (
     "artículos ", "últim", "del mismo autor", "también ", "about the author", "meet the author",
     "über d", "zum autor", "zur autorin", "à propos de l", "sobre ", "acerca de ", "article ",
     "sources", "references", "bibliog", "citations", "works cited", "quellen", "literatur",
-    "einzelnachweise", "références", "fuentes", "referencias",
+    "einzelnachweise", "références", "fuentes", "referencias", "previous", "next", "older ",
+    "newer ", "«", "\u2039", "←", "<", "vorheriger ", "nächster ", "billet ", "entrada ",
+    "publicación ",
 )  # fmt: skip
 
 

@@ -110,9 +110,10 @@ _GROUP_KINDS = {
 }
 _KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
 # Zones of dropped lines that no cue names, merged into one span per run.
-_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED, _END, _BIO, _SOURCES = range(10)
+_KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED, _END = range(8)
+_BIO, _SOURCES, _POSTNAV = range(8, 11)
 # Lines named by a cue-phrase group g get zone _GROUP_ZONE + g, so runs of one kind merge.
-_GROUP_ZONE = 10
+_GROUP_ZONE = 20
 _ZONE_KINDS: dict[int, Named] = {
     _BEFORE: (RemovedKind.NAVIGATION, "page header or menu before the article"),
     _AFTER: (RemovedKind.FOOTER, "page footer after the article"),
@@ -122,8 +123,9 @@ _ZONE_KINDS: dict[int, Named] = {
     _END: (RemovedKind.OTHER, "section after the article's end (teasers, bio, FAQ or promos)"),
     _BIO: (RemovedKind.BYLINE, "author bio after the article"),
     _SOURCES: (RemovedKind.OTHER, "list of sources after the article"),
+    _POSTNAV: (RemovedKind.NAVIGATION, "links to the previous or next post"),
 }
-_CLOSING_ZONES = {"recent": _RELATED, "bio": _BIO, "sources": _SOURCES}
+_CLOSING_ZONES = {"recent": _RELATED, "bio": _BIO, "sources": _SOURCES, "postnav": _POSTNAV}
 _REPEAT_KEY = np.array([FEATURE_NAMES.index("log_chars"), FEATURE_NAMES.index("chars_per_tok")])
 _FIRST_CHAR = itemgetter(0)
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))

@@ -129,6 +129,12 @@ def test_a_related_heading_late_in_the_article_still_cuts_the_box() -> None:
         ("Quellen:", "sources"),
         ("Références", "sources"),
         ("Referencias", "sources"),
+        ("Previous Post The bridge vote, explained", "postnav"),
+        ("« Previous post", "postnav"),
+        ("Next: Why the market hall reopens", "postnav"),
+        ("Nächster Beitrag", "postnav"),
+        ("Article précédent", "postnav"),
+        ("Entrada anterior", "postnav"),
     ],
 )
 def test_closing_headings(line: str, section: str) -> None:
@@ -144,6 +150,8 @@ def test_closing_headings(line: str, section: str) -> None:
         "Sources close to the council said the vote was delayed.",
         "Über den Autor wissen wir wenig.",
         "References related issues",
+        "Next steps",
+        "Next, the council will vote on the budget.",
     ],
 )
 def test_not_closing_headings(line: str) -> None:
