@@ -858,6 +858,39 @@ def is_bio_opening(line: str) -> bool:
     return not any(word.lower() in stop for word in found.group("name").split())
 
 
+# Call-to-action buttons copied as lines of their own ("Learn more", "Get a quote", "Buy on
+# Amazon", "Mehr erfahren", "En savoir plus", "Más información"): whole lines only, after
+# trimming punctuation and arrows. Only after scoring (the line model's cue list is apart).
+CTA_LINES = frozenset(
+    (
+        "learn more", "learn more here", "find out more", "get started", "get started now",
+        "get started for free", "get a quote", "get a free quote", "get your free quote",
+        "request a quote", "request a demo", "book a demo", "get a demo", "schedule a demo",
+        "read full review", "read the full review", "read review", "book now", "shop now",
+        "buy now", "order now", "download now", "start now", "start free trial",
+        "start your free trial", "try it free", "try for free", "try it for free", "try free",
+        "get in touch", "contact sales", "talk to sales", "see pricing", "view pricing",
+        "view plans", "see plans", "check price", "view deal",
+        "see deal", "get deal", "claim offer",
+        "mehr erfahren", "jetzt starten", "jetzt kaufen", "jetzt buchen", "jetzt bestellen",
+        "kostenlos testen", "angebot anfordern", "zum angebot", "demo anfordern",
+        "en savoir plus", "commencer", "acheter maintenant", "essayer gratuitement",
+        "demander un devis", "voir l'offre", "réserver maintenant",
+        "más información", "saber más", "comprar ahora", "empezar", "empieza ahora",
+        "prueba gratis", "solicitar presupuesto", "ver oferta", "reservar ahora",
+    )
+)  # fmt: skip
+_CTA_STORE = re.compile(r"(?:buy|shop|view|check price|see price)\s+(?:it\s+)?(?:on|at)\s+\w+")
+_CTA_TRIM = " \t.,:;!?\u2026-\u2013\u2014|•·*#>\u00bb\u203a\u2192\u2794\u279c\u25b6\u25ba"
+MAX_CTA_WORDS = 5
+
+
+def is_cta_line(line: str) -> bool:
+    """True for a call-to-action button copied as its own line ("Learn more →")."""
+    key = " ".join(line.lower().strip(_CTA_TRIM).split())
+    return key in CTA_LINES or _CTA_STORE.fullmatch(key) is not None
+
+
 # A photo or media credit line as it sits between paragraphs: a label and a colon (or a
 # "courtesy"/"credit"/"by" word) before the credited name: "Photo: Jane Doe", "Image
 # credit: Agency", "Photo courtesy of the museum", "Foto: dpa", "Bildquelle: Archiv",

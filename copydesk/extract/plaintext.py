@@ -28,6 +28,7 @@ from copydesk.extract.cues import (
     CREDIT_PREFIXES,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
+    MAX_CTA_WORDS,
     RELATED_PREFIXES,
     classify_boilerplate,
     closing_heading,
@@ -35,6 +36,7 @@ from copydesk.extract.cues import (
     is_comment_author,
     is_comment_heading,
     is_credit_line,
+    is_cta_line,
     is_related_heading,
     split_glued,
 )
@@ -429,6 +431,7 @@ def _review(page: _Page) -> None:
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
     _mark_credits(page, kept)
+    _mark_buttons(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -448,6 +451,15 @@ def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
         if line.endswith(_LEAD_IN) or ". " in line:
             continue
         page.cut.setdefault(i, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
+
+
+def _mark_buttons(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """A call-to-action button line ("Learn more", "Get a quote", "Mehr erfahren") anywhere
+    in the article: product boxes and promos between paragraphs leave them behind."""
+    short = kept[page.facts.n_tokens[kept] <= MAX_CTA_WORDS].tolist()
+    for i in short:
+        if is_cta_line(page.lines[i]):
+            page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
 
 
 def _mark_credits(page: _Page, kept: npt.NDArray[np.int64]) -> None:

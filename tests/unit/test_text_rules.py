@@ -1,5 +1,6 @@
 """Rules after the line model: credit lines inside the article, closing sections (recent
-posts, author bio, sources), a closing bio line, related-links headings that are sentences."""
+posts, author bio, sources), a closing bio line, call-to-action buttons, related-links
+headings that are sentences."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from copydesk.extract.cues import (
     closing_heading,
     is_bio_opening,
     is_credit_line,
+    is_cta_line,
     is_related_heading,
 )
 from copydesk.extract.plaintext import clean_text
@@ -231,3 +233,45 @@ def test_a_bio_like_line_inside_the_article_stays() -> None:
     lines = ["Council approves river crossing", *[PROSE] * 3, quote, *[LATER] * 3]
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert list(out.paragraphs) == lines[1:]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Learn more",
+        "Learn More \u2192",
+        "Get a Quote",
+        "Buy on Amazon",
+        "Read Full Review",
+        "Mehr erfahren",
+        "Jetzt kaufen \u203a",
+        "En savoir plus",
+        "Más información",
+        "Prueba gratis",
+    ],
+)
+def test_cta_lines(line: str) -> None:
+    assert is_cta_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "Learn more about the bridge at the council meeting on Tuesday.",
+        "Getting started",
+        "Buy local",
+        "Saber más es poder.",
+    ],
+)
+def test_not_cta_lines(line: str) -> None:
+    assert not is_cta_line(line)
+
+
+@pytest.mark.parametrize("button", ["Learn more", "Mehr erfahren", "En savoir plus", "Saber más"])
+def test_a_button_line_inside_the_article_is_cut(button: str) -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 4, button, *[LATER] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
+    [removed] = [r for r in out.removed if r.text == button]
+    assert removed.kind is RemovedKind.NAVIGATION
