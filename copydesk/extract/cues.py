@@ -891,6 +891,26 @@ def is_cta_line(line: str) -> bool:
     return key in CTA_LINES or _CTA_STORE.fullmatch(key) is not None
 
 
+# The heading of a table of contents ("Table of contents", "In this article", "Jump to:",
+# "Inhaltsverzeichnis", "Sommaire", "Table des matières", "Índice", "Tabla de contenidos").
+_TOC_HEAD = re.compile(
+    r"(?:table\s+of\s+contents|contents|in\s+this\s+(?:article|post|guide)|jump\s+to"
+    r"|on\s+this\s+page|inhaltsverzeichnis|inhalt|sommaire|table\s+des\s+matières"
+    r"|dans\s+cet\s+article|índice|contenidos?|tabla\s+de\s+contenidos?"
+    r"|en\s+este\s+artículo)\s*:?",
+    re.I,
+)
+TOC_PREFIXES = (
+    "table", "contents", "in this", "jump", "on this", "inhalt", "sommaire", "dans cet",
+    "índice", "contenido", "tabla", "en este",
+)  # fmt: skip
+
+
+def is_toc_heading(line: str) -> bool:
+    """True for the heading of a table of contents."""
+    return _TOC_HEAD.fullmatch(line.strip()) is not None
+
+
 # A photo or media credit line as it sits between paragraphs: a label and a colon (or a
 # "courtesy"/"credit"/"by" word) before the credited name: "Photo: Jane Doe", "Image
 # credit: Agency", "Photo courtesy of the museum", "Foto: dpa", "Bildquelle: Archiv",

@@ -13,6 +13,7 @@ the title, name the kind of every dropped line, and read the metadata (`text_met
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -30,6 +31,7 @@ from copydesk.extract.cues import (
     GLUED_TAIL_STEMS,
     MAX_CTA_WORDS,
     RELATED_PREFIXES,
+    TOC_PREFIXES,
     classify_boilerplate,
     closing_heading,
     is_bio_opening,
@@ -38,6 +40,7 @@ from copydesk.extract.cues import (
     is_credit_line,
     is_cta_line,
     is_related_heading,
+    is_toc_heading,
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
@@ -76,6 +79,11 @@ PROSE_TOKENS = 12
 TITLE_TOKENS = (3, 30)
 # ...with the article starting within this many lines after it.
 TITLE_GAP = 3
+# A table of contents: its heading has at most this many tokens, lists at most this many
+# entries, each of at most this many tokens, that come back later on the page.
+TOC_HEAD_TOKENS = 4
+TOC_MAX_ENTRIES = 40
+TOC_ENTRY_TOKENS = 14
 # A banner head above a newsletter sentence ("Get our weekly briefing") is this short.
 BANNER_MAX_TOKENS = 12
 # A comment heading ends the article only after this many kept tokens of article.
@@ -150,6 +158,7 @@ def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 _RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES + CLOSING_PREFIXES)
 _GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
 _CREDIT_BY_FIRST = _by_first_char(CREDIT_PREFIXES)
+_TOC_BY_FIRST = _by_first_char(TOC_PREFIXES)
 
 
 def _start_with(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
@@ -432,6 +441,7 @@ def _review(page: _Page) -> None:
     _mark_captions(page, kept)
     _mark_credits(page, kept)
     _mark_buttons(page, kept)
+    _mark_contents(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -451,6 +461,32 @@ def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
         if line.endswith(_LEAD_IN) or ". " in line:
             continue
         page.cut.setdefault(i, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
+
+
+def _mark_contents(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """A table of contents in the article: its heading ("Table of contents", "Sommaire")
+    and the short lines under it that come back later on the page as the headings they
+    list."""
+    lines, ntok = page.lines, page.facts.n_tokens
+    short = kept[ntok[kept] <= TOC_HEAD_TOKENS].tolist()
+    lowered = _lower_lines(lines, short)
+    for row in compress(range(len(short)), _start_with(lowered, _TOC_BY_FIRST)):
+        head = short[row]
+        if not is_toc_heading(lines[head]):
+            continue
+        named = (RemovedKind.NAVIGATION, "table of contents")
+        page.cut.setdefault(head, named)
+        # Each entry occurs again after itself: as the heading it lists.
+        ahead = Counter(lines[head + 1 :])
+        stop = min(len(lines), head + 1 + TOC_MAX_ENTRIES)
+        entry = head + 1
+        while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS:
+            ahead[lines[entry]] -= 1
+            if ahead[lines[entry]] < 1:
+                break
+            page.cut.setdefault(entry, named)
+            entry += 1
+        return
 
 
 def _mark_buttons(page: _Page, kept: npt.NDArray[np.int64]) -> None:

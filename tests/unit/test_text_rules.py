@@ -1,6 +1,6 @@
 """Rules after the line model: credit lines inside the article, closing sections (recent
-posts, author bio, sources), a closing bio line, call-to-action buttons, related-links
-headings that are sentences."""
+posts, author bio, sources), a closing bio line, call-to-action buttons, tables of
+contents, related-links headings that are sentences."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from copydesk.extract.cues import (
     is_credit_line,
     is_cta_line,
     is_related_heading,
+    is_toc_heading,
 )
 from copydesk.extract.plaintext import clean_text
 from copydesk.extract.result import RemovedKind
@@ -275,3 +276,47 @@ def test_a_button_line_inside_the_article_is_cut(button: str) -> None:
     assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
     [removed] = [r for r in out.removed if r.text == button]
     assert removed.kind is RemovedKind.NAVIGATION
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Table of Contents", "In this article:", "Jump to:", "Inhaltsverzeichnis", "Sommaire",
+     "Table des matières", "Índice", "Tabla de contenidos"],
+)  # fmt: skip
+def test_toc_headings(line: str) -> None:
+    assert is_toc_heading(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Contents of the report were leaked.", "In this article we explain the vote"]
+)
+def test_not_toc_headings(line: str) -> None:
+    assert not is_toc_heading(line)
+
+
+@pytest.mark.parametrize("heading", ["Table of contents", "Inhaltsverzeichnis", "Sommaire"])
+def test_a_table_of_contents_is_cut_with_the_entries_that_come_back(heading: str) -> None:
+    parts = ["Why the bridge", "What it costs", "When work starts"]
+    lines = [
+        "Council approves river crossing",
+        PROSE,
+        heading,
+        *parts,
+        parts[0],
+        *[PROSE] * 2,
+        parts[1],
+        *[LATER] * 2,
+        parts[2],
+        LATER,
+    ]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == lines[1:2] + lines[6:]
+    toc = [r for r in out.removed if r.reason == "table of contents"]
+    assert [r.text for r in toc] == [heading, *parts]
+    assert {r.kind for r in toc} == {RemovedKind.NAVIGATION}
+
+
+def test_lines_after_a_contents_heading_that_do_not_come_back_stay() -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 2, "Contents", *[LATER] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 2, *[LATER] * 4]
