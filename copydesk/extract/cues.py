@@ -797,9 +797,10 @@ _CLOSING_HEADS = tuple(
         r"|du\s+même\s+auteur|vous\s+(?:aimerez|pourriez\s+aimer)\s+aussi"
         r"|(?:entradas|publicaciones|artículos)\s+recientes|últim[oa]s\s+(?:entradas|artículos|publicaciones)"
         r"|del\s+mismo\s+autor|también\s+te\s+puede\s+interesar",
-        r"(?:about|meet)\s+the\s+authors?\b.*|über\s+(?:den\s+autor|die\s+autorin)\b.*"
-        r"|zu[rm]\s+autor(?:in)?\b.*|à\s+propos\s+de\s+l['\u2019]auteur\b.*"
-        r"|(?:sobre|acerca\s+de)\s+(?:el|la)\s+autora?\b.*",
+        # The heading may be glued to the name under it ("About the AuthorJane Doe").
+        r"(?:(?:about|meet)\s+the\s+authors?|über\s+(?:den\s+autor|die\s+autorin)"
+        r"|zu[rm]\s+autor(?:in)?|à\s+propos\s+de\s+l['\u2019]auteur"
+        r"|(?:sobre|acerca\s+de)\s+(?:el|la)\s+autora?)(?:\b|(?-i:(?=[A-ZÀ-Þ]))).*",
         r"(?:article\s+)?(?:sources|references|bibliography|citations|works\s+cited)"
         r"|quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|bibliographie"
         r"|fuentes|referencias|bibliografía",
