@@ -886,6 +886,26 @@ _CTA_TRIM = " \t.,:;!?\u2026-\u2013\u2014|•·*#>\u00bb\u203a\u2192\u2794\u279c
 MAX_CTA_WORDS = 5
 
 
+# What a web form prints around its fields: the form builders' stock messages and notes
+# (EN/DE/FR/ES), whole lines only.
+_FORM_LINE = re.compile(
+    r"(?:this field is for validation purposes and should be left unchanged"
+    r"|thank you!? your submission has been received|(?:oops!? )?something went wrong while "
+    r"submitting the form|required fields are marked|fields marked with an? \* are required"
+    r"|pflichtfelder sind mit \* markiert|mit \* markierte felder sind pflichtfelder"
+    r"|les champs obligatoires sont indiqués avec|los campos obligatorios están marcados con)"
+    r"[\s.!*:]*",
+    re.I,
+)
+MAX_FORM_WORDS = 14
+
+
+def is_form_line(line: str) -> bool:
+    """True for a form builder's stock message ("This field is for validation purposes and
+    should be left unchanged.", "Required fields are marked *")."""
+    return _FORM_LINE.fullmatch(line.strip()) is not None
+
+
 def is_cta_line(line: str) -> bool:
     """True for a call-to-action button copied as its own line ("Learn more →")."""
     key = " ".join(line.lower().strip(_CTA_TRIM).split())

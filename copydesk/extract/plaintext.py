@@ -30,6 +30,7 @@ from copydesk.extract.cues import (
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     MAX_CTA_WORDS,
+    MAX_FORM_WORDS,
     RELATED_PREFIXES,
     TOC_PREFIXES,
     classify_boilerplate,
@@ -39,6 +40,7 @@ from copydesk.extract.cues import (
     is_comment_heading,
     is_credit_line,
     is_cta_line,
+    is_form_line,
     is_related_heading,
     is_toc_heading,
     split_glued,
@@ -490,12 +492,16 @@ def _mark_contents(page: _Page, kept: npt.NDArray[np.int64]) -> None:
 
 
 def _mark_buttons(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """A call-to-action button line ("Learn more", "Get a quote", "Mehr erfahren") anywhere
-    in the article: product boxes and promos between paragraphs leave them behind."""
-    short = kept[page.facts.n_tokens[kept] <= MAX_CTA_WORDS].tolist()
-    for i in short:
+    """A call-to-action button line ("Learn more", "Get a quote", "Mehr erfahren") or a form
+    builder's stock message anywhere in the article: product boxes, promos and sign-up
+    forms between paragraphs leave them behind."""
+    ntok = page.facts.n_tokens[kept]
+    for i in kept[ntok <= MAX_CTA_WORDS].tolist():
         if is_cta_line(page.lines[i]):
             page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
+    for i in kept[(ntok > MAX_CTA_WORDS) & (ntok <= MAX_FORM_WORDS)].tolist():
+        if is_form_line(page.lines[i]):
+            page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
 
 
 def _mark_credits(page: _Page, kept: npt.NDArray[np.int64]) -> None:

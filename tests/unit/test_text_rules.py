@@ -1,6 +1,6 @@
 """Rules after the line model: credit lines inside the article, closing sections (recent
-posts, author bio, sources), a closing bio line, call-to-action buttons, tables of
-contents, related-links headings that are sentences."""
+posts, author bio, sources), a closing bio line, call-to-action buttons, form messages,
+tables of contents, related-links headings that are sentences."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from copydesk.extract.cues import (
     is_bio_opening,
     is_credit_line,
     is_cta_line,
+    is_form_line,
     is_related_heading,
     is_toc_heading,
 )
@@ -322,3 +323,34 @@ def test_lines_after_a_contents_heading_that_do_not_come_back_stay() -> None:
     lines = ["Council approves river crossing", *[PROSE] * 2, "Contents", *[LATER] * 4]
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert list(out.paragraphs) == [*[PROSE] * 2, *[LATER] * 4]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This field is for validation purposes and should be left unchanged.",
+        "Thank you! Your submission has been received!",
+        "Oops! Something went wrong while submitting the form.",
+        "Required fields are marked *",
+        "Pflichtfelder sind mit * markiert.",
+        "Les champs obligatoires sont indiqués avec *",
+        "Los campos obligatorios están marcados con *",
+    ],
+)
+def test_form_lines(line: str) -> None:
+    assert is_form_line(line)
+
+
+@pytest.mark.parametrize(
+    "line", [PROSE, "Thank you for reading the council's report on the bridge."]
+)
+def test_not_form_lines(line: str) -> None:
+    assert not is_form_line(line)
+
+
+def test_a_form_message_inside_the_article_is_cut() -> None:
+    form = "This field is for validation purposes and should be left unchanged."
+    lines = ["Council approves river crossing", *[PROSE] * 4, form, *[LATER] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
+    assert [r.reason for r in out.removed if r.text == form] == ["form message"]
