@@ -912,6 +912,27 @@ def is_cta_line(line: str) -> bool:
     return key in CTA_LINES or _CTA_STORE.fullmatch(key) is not None
 
 
+def _case_forms(words: Iterable[str]) -> tuple[str, ...]:
+    forms = (str.lower, str.capitalize, str.title, str.upper)
+    return tuple(sorted({form(word) for word in words for form in forms}))
+
+
+# How a credit line, a call-to-action button, a form message or a table-of-contents
+# heading can start, in every case form: a cheap `str.startswith` pre-check for
+# `is_credit_line`, `is_cta_line`, `is_form_line` and `is_toc_heading`.
+INLINE_PREFIXES = _case_forms(
+    (
+        "photo", "image", "picture", "video", "illustration", "graphic", "foto", "bild",
+        "imagen", "fotografía", "crédit", "(photo", "(image", "(foto",
+        *{phrase.split()[0] for phrase in CTA_LINES}, "buy", "shop", "view", "check", "see",
+        "this field", "thank you", "oops", "something", "required", "fields", "pflichtfelder",
+        "mit", "les champs", "los campos",
+        "table", "contents", "in this", "jump", "on this", "inhalt", "sommaire", "dans cet",
+        "índice", "contenido", "tabla", "en este",
+    )
+)  # fmt: skip
+
+
 # The heading of a table of contents ("Table of contents", "In this article", "Jump to:",
 # "Inhaltsverzeichnis", "Sommaire", "Table des matières", "Índice", "Tabla de contenidos").
 _TOC_HEAD = re.compile(
@@ -921,10 +942,6 @@ _TOC_HEAD = re.compile(
     r"|en\s+este\s+artículo)\s*:?",
     re.I,
 )
-TOC_PREFIXES = (
-    "table", "contents", "in this", "jump", "on this", "inhalt", "sommaire", "dans cet",
-    "índice", "contenido", "tabla", "en este",
-)  # fmt: skip
 
 
 def is_toc_heading(line: str) -> bool:
@@ -945,13 +962,6 @@ _CREDIT_LINE = re.compile(
     r"|photo\s*:)",
     re.I,
 )
-# How a credit line can start (`str.startswith` pre-check, every case form).
-CREDIT_PREFIXES = tuple(
-    form
-    for word in ("photo", "image", "picture", "video", "illustration", "graphic", "foto",
-                 "bild", "imagen", "fotografía", "crédit", "(photo", "(image", "(foto")
-    for form in (word, word.capitalize(), word.upper())
-)  # fmt: skip
 MAX_CREDIT_WORDS = 25
 
 

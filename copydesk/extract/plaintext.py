@@ -26,13 +26,13 @@ from copydesk.extract.cues import (
     CLOSING_PREFIXES,
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
-    CREDIT_PREFIXES,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
+    INLINE_PREFIXES,
+    MAX_CREDIT_WORDS,
     MAX_CTA_WORDS,
     MAX_FORM_WORDS,
     RELATED_PREFIXES,
-    TOC_PREFIXES,
     classify_boilerplate,
     closing_heading,
     is_bio_opening,
@@ -157,10 +157,10 @@ def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 
 # `str.startswith` tries every prefix of a tuple in turn; a line is tested only against
 # those sharing its first character (a dict look-up), which gives the same answer.
-_RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES + CLOSING_PREFIXES)
+_RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES)
+_CLOSING_BY_FIRST = _by_first_char(CLOSING_PREFIXES)
 _GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
-_CREDIT_BY_FIRST = _by_first_char(CREDIT_PREFIXES)
-_TOC_BY_FIRST = _by_first_char(TOC_PREFIXES)
+_INLINE_BY_FIRST = _by_first_char(INLINE_PREFIXES)
 
 
 def _start_with(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
@@ -198,7 +198,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         tails.insert(0, (end, _END))
     if start is not None and (end is None or start < end):  # never both cuts over one line
         page.keep[: start + 1] = False
-    closing = _cut_closing(page, candidates)
+    closing = _cut_closing(page)
     if closing is not None:
         tails.insert(0, closing)
     _cut_bio(page)
@@ -270,10 +270,9 @@ def _lower_lines(lines: list[str], index: list[int]) -> list[str]:
 
 
 def _heading_candidates(page: _Page) -> list[int]:
-    """Short lines in the kept span that may open a comment section, a related-links
-    box or a closing section: those starting like a related-links or closing heading, or
-    holding a comment or comment-author stem. The section rules below test only these
-    with their patterns."""
+    """Short lines in the kept span that may open a comment section or a related-links
+    box: those starting like a related-links heading, or holding a comment or
+    comment-author stem. The section rules below test only these with their patterns."""
     kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return []
@@ -320,27 +319,29 @@ def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
     return None
 
 
-def _cut_closing(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
+def _cut_closing(page: _Page) -> tuple[int, int] | None:
     """Drop a closing section (the site's recent posts, the author's bio box, the list
-    of sources) from its heading on, when most of the kept text lies before it.
+    of sources, the links to the previous and next post) from its heading on, when most
+    of the kept text lies before it.
 
     Run after the block models, so their inputs (and their training data) stay as they
-    were: they see the page as the comment cut left it."""
+    were: they see the page as the comment cut left it. Only the short lines of the
+    article's last quarter are read, with a prefix pre-check."""
     kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return None
-    kept_tokens = np.where(page.keep, page.facts.n_tokens, 0.0).cumsum()
+    ntok = page.facts.n_tokens
+    kept_tokens = np.where(page.keep, ntok, 0.0).cumsum()
     late = kept_tokens[-1] * RELATED_AFTER_SHARE
-    last = int(kept[-1])
-    for i in candidates:
-        if i > last:
-            break
-        if i <= kept[0] or kept_tokens[i] < late:
-            continue
-        closing = closing_heading(page.lines[i])
+    first = max(int(kept[0]) + 1, int(np.searchsorted(kept_tokens, late)))
+    span = np.arange(first, int(kept[-1]) + 1)
+    short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
+    lowered = _lower_lines(page.lines, short)
+    for row in compress(range(len(short)), _start_with(lowered, _CLOSING_BY_FIRST)):
+        closing = closing_heading(page.lines[short[row]])
         if closing is not None:
-            page.keep[i:] = False
-            return i, _CLOSING_ZONES[closing]
+            page.keep[short[row] :] = False
+            return short[row], _CLOSING_ZONES[closing]
     return None
 
 
@@ -441,9 +442,7 @@ def _review(page: _Page) -> None:
     for i in labels.nonzero()[0].tolist():
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
-    _mark_credits(page, kept)
-    _mark_buttons(page, kept)
-    _mark_contents(page, kept)
+    _mark_inline(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -465,54 +464,45 @@ def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
         page.cut.setdefault(i, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
 
 
-def _mark_contents(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """A table of contents in the article: its heading ("Table of contents", "Sommaire")
-    and the short lines under it that come back later on the page as the headings they
-    list."""
-    lines, ntok = page.lines, page.facts.n_tokens
-    short = kept[ntok[kept] <= TOC_HEAD_TOKENS].tolist()
-    lowered = _lower_lines(lines, short)
-    for row in compress(range(len(short)), _start_with(lowered, _TOC_BY_FIRST)):
-        head = short[row]
-        if not is_toc_heading(lines[head]):
-            continue
-        named = (RemovedKind.NAVIGATION, "table of contents")
-        page.cut.setdefault(head, named)
-        # Each entry occurs again after itself: as the heading it lists.
-        ahead = Counter(lines[head + 1 :])
-        stop = min(len(lines), head + 1 + TOC_MAX_ENTRIES)
-        entry = head + 1
-        while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS:
-            ahead[lines[entry]] -= 1
-            if ahead[lines[entry]] < 1:
-                break
-            page.cut.setdefault(entry, named)
-            entry += 1
-        return
+def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """Lines anywhere in the article that their wording alone marks, which the line model
+    keeps for their place between paragraphs (the cue review above reads only the
+    article's edges): a photo or media credit ("Photo: Jane Doe", "Bild: Archiv"), a
+    call-to-action button ("Learn more", "Mehr erfahren") or a form builder's stock message
+    left by product boxes and sign-up forms, and a table of contents.
 
-
-def _mark_buttons(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """A call-to-action button line ("Learn more", "Get a quote", "Mehr erfahren") or a form
-    builder's stock message anywhere in the article: product boxes, promos and sign-up
-    forms between paragraphs leave them behind."""
-    ntok = page.facts.n_tokens[kept]
-    for i in kept[ntok <= MAX_CTA_WORDS].tolist():
-        if is_cta_line(page.lines[i]):
-            page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
-    for i in kept[(ntok > MAX_CTA_WORDS) & (ntok <= MAX_FORM_WORDS)].tolist():
-        if is_form_line(page.lines[i]):
-            page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
-
-
-def _mark_credits(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """A photo or media credit line ("Photo: Jane Doe", "Bild: Archiv") anywhere in the
-    article is a caption: the line model keeps it for its place between paragraphs, and
-    the cue review above reads only the article's edges."""
-    rows = kept.tolist()
-    starts = _start_with(list(map(page.lines.__getitem__, rows)), _CREDIT_BY_FIRST)
-    for i in compress(rows, starts):
-        if is_credit_line(page.lines[i]):
+    One prefix pre-check over the kept lines picks the few worth a pattern."""
+    ntok = page.facts.n_tokens
+    rows = kept[ntok[kept] <= MAX_CREDIT_WORDS].tolist()
+    lines = list(map(page.lines.__getitem__, rows))
+    for i in compress(rows, _start_with(lines, _INLINE_BY_FIRST)):
+        line, tokens = page.lines[i], ntok[i]
+        if is_credit_line(line):
             page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
+        elif tokens <= MAX_CTA_WORDS and is_cta_line(line):
+            page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
+        elif tokens <= MAX_FORM_WORDS and is_form_line(line):
+            page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
+        elif tokens <= TOC_HEAD_TOKENS and is_toc_heading(line):
+            _mark_contents(page, i)
+
+
+def _mark_contents(page: _Page, head: int) -> None:
+    """A table of contents: its heading ("Table of contents", "Sommaire") and the short
+    lines under it that come back later on the page as the headings they list."""
+    lines, ntok = page.lines, page.facts.n_tokens
+    named = (RemovedKind.NAVIGATION, "table of contents")
+    page.cut.setdefault(head, named)
+    # Each entry occurs again after itself: as the heading it lists.
+    ahead = Counter(lines[head + 1 :])
+    stop = min(len(lines), head + 1 + TOC_MAX_ENTRIES)
+    entry = head + 1
+    while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS:
+        ahead[lines[entry]] -= 1
+        if ahead[lines[entry]] < 1:
+            break
+        page.cut.setdefault(entry, named)
+        entry += 1
 
 
 def _mark_banners(page: _Page) -> None:
