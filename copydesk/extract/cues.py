@@ -913,6 +913,7 @@ def is_cta_line(line: str) -> bool:
 
 
 def _case_forms(words: Iterable[str]) -> tuple[str, ...]:
+    """Each word lower-cased, capitalised, title-cased and upper-cased."""
     forms = (str.lower, str.capitalize, str.title, str.upper)
     return tuple(sorted({form(word) for word in words for form in forms}))
 
@@ -924,7 +925,8 @@ INLINE_PREFIXES = _case_forms(
     (
         "photo", "image", "picture", "video", "illustration", "graphic", "foto", "bild",
         "imagen", "fotografía", "crédit", "(photo", "(image", "(foto",
-        *{phrase.split()[0] for phrase in CTA_LINES}, "buy", "shop", "view", "check", "see",
+        *{phrase.split()[0] + (" " if " " in phrase else "") for phrase in CTA_LINES},
+        "buy ", "shop ", "view ", "check price ", "see price ",
         "this field", "thank you", "oops", "something", "required", "fields", "pflichtfelder",
         "mit", "les champs", "los campos",
         "table", "contents", "in this", "jump", "on this", "inhalt", "sommaire", "dans cet",

@@ -140,6 +140,7 @@ _ZONE_KINDS: dict[int, Named] = {
 _CLOSING_ZONES = {"recent": _RELATED, "bio": _BIO, "sources": _SOURCES, "postnav": _POSTNAV}
 _REPEAT_KEY = np.array([FEATURE_NAMES.index("log_chars"), FEATURE_NAMES.index("chars_per_tok")])
 _FIRST_CHAR = itemgetter(0)
+_FIRST_TWO = itemgetter(slice(2))
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
 _COMMENT_STEMS = StemFinder.of(COMMENT_STEMS + COMMENT_AUTHOR_STEMS)
 _GLUED_TAIL_STEMS = StemFinder.of(GLUED_TAIL_STEMS)
@@ -159,13 +160,35 @@ def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 # those sharing its first character (a dict look-up), which gives the same answer.
 _RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES)
 _CLOSING_BY_FIRST = _by_first_char(CLOSING_PREFIXES)
+# The UTF-8 bytes a closing heading can open with (either case).
+_CLOSING_FIRST_BYTES = np.zeros(256, dtype=bool)
+_CLOSING_FIRST_BYTES[[f.encode()[0] for p in CLOSING_PREFIXES for f in (p, p.upper())]] = True
 _GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
-_INLINE_BY_FIRST = _by_first_char(INLINE_PREFIXES)
 
 
 def _start_with(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
     """Per non-empty line, whether it starts with one of the prefixes in `table`."""
     return map(str.startswith, lines, map(table.get, map(_FIRST_CHAR, lines), repeat(())))
+
+
+def _by_first_two(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The prefixes (of at least two characters) grouped by their first two characters."""
+    table: dict[str, tuple[str, ...]] = {}
+    for prefix in prefixes:
+        table[prefix[:2]] = (*table.get(prefix[:2], ()), prefix)
+    return table
+
+
+def _start_with_two(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
+    """`_start_with` for a long prefix list keyed by two characters: a line meets only the
+    few prefixes sharing its first two characters, not the dozens sharing its first."""
+    return map(str.startswith, lines, map(table.get, map(_FIRST_TWO, lines), repeat(())))
+
+
+_INLINE_BY_TWO = _by_first_two(INLINE_PREFIXES)
+# The UTF-8 bytes such a line can open with: a vectorised pre-check before the per-line one.
+_INLINE_FIRST_BYTES = np.zeros(256, dtype=bool)
+_INLINE_FIRST_BYTES[[prefix.encode()[0] for prefix in INLINE_PREFIXES]] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +224,6 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     closing = _cut_closing(page)
     if closing is not None:
         tails.insert(0, closing)
-    _cut_bio(page)
     _cut_repeats(page, features)
     _cut_related_blocks(page, candidates)
     _review(page)
@@ -320,43 +342,40 @@ def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
 
 
 def _cut_closing(page: _Page) -> tuple[int, int] | None:
-    """Drop a closing section (the site's recent posts, the author's bio box, the list
-    of sources, the links to the previous and next post) from its heading on, when most
-    of the kept text lies before it.
+    """Drop what closes a page after the article, when most of the kept text lies before
+    it: a section named by its heading (the site's recent posts, the author's bio box,
+    the list of sources, the links to the previous and next post), cut from the heading
+    on; then the last kept line when it opens like the writer's bio ("Jane Doe is a
+    freelance writer..."), an author box pasted without its heading.
 
     Run after the block models, so their inputs (and their training data) stay as they
     were: they see the page as the comment cut left it. Only the short lines of the
-    article's last quarter are read, with a prefix pre-check."""
-    kept = page.keep.nonzero()[0]
-    if len(kept) == 0:
-        return None
-    ntok = page.facts.n_tokens
-    kept_tokens = np.where(page.keep, ntok, 0.0).cumsum()
-    late = kept_tokens[-1] * RELATED_AFTER_SHARE
-    first = max(int(kept[0]) + 1, int(np.searchsorted(kept_tokens, late)))
-    span = np.arange(first, int(kept[-1]) + 1)
-    short = span[ntok[span] <= COMMENT_HEAD_TOKENS].tolist()
-    lowered = _lower_lines(page.lines, short)
-    for row in compress(range(len(short)), _start_with(lowered, _CLOSING_BY_FIRST)):
-        closing = closing_heading(page.lines[short[row]])
-        if closing is not None:
-            page.keep[short[row] :] = False
-            return short[row], _CLOSING_ZONES[closing]
-    return None
-
-
-def _cut_bio(page: _Page) -> None:
-    """Drop the article's last kept line when it opens like the writer's bio ("Jane Doe
-    is a freelance writer...") and most of the kept text lies before it: an author box
-    under the article, pasted without its heading."""
+    article's last quarter are read, after a first-byte and a prefix pre-check."""
     kept = page.keep.nonzero()[0]
     if len(kept) < 2:
-        return
+        return None
+    ntok, lines = page.facts.n_tokens, page.lines
+    cum = ntok[kept].cumsum()
+    late = cum[-1] * RELATED_AFTER_SHARE
+    first = max(int(kept[0]) + 1, int(kept[int(np.searchsorted(cum, late))]))
+    span = np.arange(first, int(kept[-1]) + 1)
+    pick = (ntok[span] <= COMMENT_HEAD_TOKENS) & _CLOSING_FIRST_BYTES[page.facts.first_byte[span]]
+    short = span[pick].tolist()
+    tail = None
+    for row in compress(
+        range(len(short)), _start_with(_lower_lines(lines, short), _CLOSING_BY_FIRST)
+    ):
+        closing = closing_heading(lines[short[row]])
+        if closing is not None:
+            tail = short[row], _CLOSING_ZONES[closing]
+            page.keep[tail[0] :] = False
+            kept = kept[kept < tail[0]]
+            cum = cum[: len(kept)]
+            break
     last = int(kept[-1])
-    kept_tokens = np.where(page.keep, page.facts.n_tokens, 0.0).sum()
-    before = kept_tokens - page.facts.n_tokens[last]
-    if before >= kept_tokens * RELATED_AFTER_SHARE and is_bio_opening(page.lines[last]):
+    if len(kept) >= 2 and cum[-2] >= cum[-1] * RELATED_AFTER_SHARE and is_bio_opening(lines[last]):
         page.cut[last] = (RemovedKind.BYLINE, "author bio after the article")
+    return tail
 
 
 def _cut_repeats(page: _Page, features: Array) -> None:
@@ -473,18 +492,19 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
 
     One prefix pre-check over the kept lines picks the few worth a pattern."""
     ntok = page.facts.n_tokens
-    rows = kept[ntok[kept] <= MAX_CREDIT_WORDS].tolist()
+    pick = (ntok[kept] <= MAX_CREDIT_WORDS) & _INLINE_FIRST_BYTES[page.facts.first_byte[kept]]
+    rows = kept[pick].tolist()
     lines = list(map(page.lines.__getitem__, rows))
-    for i in compress(rows, _start_with(lines, _INLINE_BY_FIRST)):
+    for i in compress(rows, _start_with_two(lines, _INLINE_BY_TWO)):
         line, tokens = page.lines[i], ntok[i]
-        if is_credit_line(line):
-            page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
-        elif tokens <= MAX_CTA_WORDS and is_cta_line(line):
+        if tokens <= MAX_CTA_WORDS and is_cta_line(line):
             page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
-        elif tokens <= MAX_FORM_WORDS and is_form_line(line):
-            page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
         elif tokens <= TOC_HEAD_TOKENS and is_toc_heading(line):
             _mark_contents(page, i)
+        elif is_credit_line(line):
+            page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
+        elif tokens <= MAX_FORM_WORDS and is_form_line(line):
+            page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
 
 
 def _mark_contents(page: _Page, head: int) -> None:
