@@ -5,8 +5,9 @@ set's metric; the floors sit a little below the figures measured when they were
 pinned (P 0.918, R 0.969, F1 0.942 on 2026-11-29 with the shipped line and
 end-of-article models, which saw these pages in training; P 0.935, R 0.968, F1 0.951
 on 2026-11-30 with the rules after the model: credits, buttons, form messages, tables
-of contents, closing sections and bio lines), so a regression turns CI red. Honest held-out figures come from `bench/train_text_model.py` (cross-validated)
-and `bench/quality.py`.
+of contents, closing sections and bio lines), so a regression turns CI red. Honest
+held-out figures come from `bench/train_text_model.py` (cross-validated) and
+`bench/quality.py`.
 """
 
 from __future__ import annotations
