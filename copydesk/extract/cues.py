@@ -912,6 +912,15 @@ def is_cta_line(line: str) -> bool:
     return key in CTA_LINES or _CTA_STORE.fullmatch(key) is not None
 
 
+# The words a credit line opens with ("Photo: ...", "(Bild: ...)"): one list for the
+# pattern (`is_credit_line`) and for the pipeline's prefix pre-check (`INLINE_PREFIXES`),
+# so the two cannot drift apart.
+CREDIT_LABELS = (
+    "photo", "image", "picture", "video", "illustration", "graphic", "foto", "bild", "imagen",
+    "fotografía",
+)  # fmt: skip
+
+
 def _case_forms(words: Iterable[str]) -> tuple[str, ...]:
     """Each word lower-cased, capitalised, title-cased and upper-cased."""
     forms = (str.lower, str.capitalize, str.title, str.upper)
@@ -923,8 +932,7 @@ def _case_forms(words: Iterable[str]) -> tuple[str, ...]:
 # `is_credit_line`, `is_cta_line`, `is_form_line` and `is_toc_heading`.
 INLINE_PREFIXES = _case_forms(
     (
-        "photo", "image", "picture", "video", "illustration", "graphic", "foto", "bild",
-        "imagen", "fotografía", "crédit", "(photo", "(image", "(foto",
+        *CREDIT_LABELS, *(f"({label}" for label in CREDIT_LABELS), "crédit", "(crédit",
         *{phrase.split()[0] + (" " if " " in phrase else "") for phrase in CTA_LINES},
         "buy ", "shop ", "view ", "check price ", "see price ",
         "this field", "thank you", "oops", "something", "required", "fields", "pflichtfelder",
@@ -957,11 +965,10 @@ def is_toc_heading(line: str) -> bool:
 # "Crédit photo : AFP", "Imagen: EFE", "Fotografía de Ana Ruiz". Only after scoring: the line
 # model's cue groups stay as they are.
 _CREDIT_LINE = re.compile(
-    r"\(?(?:(?:photo|image|picture|video|illustration|graphic|foto|bild|imagen|fotografía)s?"
+    rf"\(?(?:(?:{'|'.join(CREDIT_LABELS)})s?"
     r"(?:\s*(?:credits?|courtesy|source|quelle|nachweis))?\s*:"
     r"|(?:photo|image|picture)s?\s+(?:courtesy|credits?|by|via)\b"
-    r"|bildquelle\s*:|crédits?(?:\s+photos?)?\s*:|(?:foto|fotografía)\s+(?:de|von|cortesía)\s"
-    r"|photo\s*:)",
+    r"|bildquelle\s*:|crédits?(?:\s+photos?)?\s*:|(?:foto|fotografía)\s+(?:de|von|cortesía)\s)",
     re.I,
 )
 MAX_CREDIT_WORDS = 25

@@ -66,7 +66,17 @@ def test_not_credit_lines(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "credit", ["Photo: Jane Doe / Agency", "Foto: Stadtarchiv", "Crédit photo : AFP"]
+    "credit",
+    [
+        "Photo: Jane Doe / Agency",
+        "Foto: Stadtarchiv",
+        "Crédit photo : AFP",
+        # In parentheses, whatever the label: the pipeline's pre-check reads the same
+        # labels as the pattern.
+        "(Bild: dpa)",
+        "(Video: Reuters)",
+        "(Crédits : AFP)",
+    ],
 )
 def test_a_credit_line_inside_the_article_is_cut_as_a_caption(credit: str) -> None:
     lines = ["Council approves river crossing", *[PROSE] * 4, credit, *[LATER] * 4]
