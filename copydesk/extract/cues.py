@@ -959,6 +959,17 @@ def is_toc_heading(line: str) -> bool:
     return _TOC_HEAD.fullmatch(line.strip()) is not None
 
 
+# Of those, the words that also head an ordinary section of an article: "Inhalt" the plot
+# of a German book or film review, "Contenido" what a Spanish post covers. They head a
+# table of contents only when entries follow.
+_TOC_SECTION_WORD = re.compile(r"(?:inhalt|contenidos?)\s*:?", re.I)
+
+
+def is_toc_section_word(line: str) -> bool:
+    """True for a table-of-contents heading that is also a plain section name."""
+    return _TOC_SECTION_WORD.fullmatch(line.strip()) is not None
+
+
 # A photo or media credit line as it sits between paragraphs: a label and a colon (or a
 # "courtesy"/"credit"/"by" word) before the credited name: "Photo: Jane Doe", "Image
 # credit: Agency", "Photo courtesy of the museum", "Foto: dpa", "Bildquelle: Archiv",

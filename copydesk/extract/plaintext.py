@@ -43,6 +43,7 @@ from copydesk.extract.cues import (
     is_form_line,
     is_related_heading,
     is_toc_heading,
+    is_toc_section_word,
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
@@ -509,10 +510,9 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
 
 def _mark_contents(page: _Page, head: int) -> None:
     """A table of contents: its heading ("Table of contents", "Sommaire") and the short
-    lines under it that come back later on the page as the headings they list."""
+    lines under it that come back later on the page as the headings they list. A heading
+    that is also a section name ("Inhalt") goes only with entries under it."""
     lines, ntok = page.lines, page.facts.n_tokens
-    named = (RemovedKind.NAVIGATION, "table of contents")
-    page.cut.setdefault(head, named)
     # Each entry occurs again after itself: as the heading it lists.
     ahead = Counter(lines[head + 1 :])
     stop = min(len(lines), head + 1 + TOC_MAX_ENTRIES)
@@ -521,8 +521,11 @@ def _mark_contents(page: _Page, head: int) -> None:
         ahead[lines[entry]] -= 1
         if ahead[lines[entry]] < 1:
             break
-        page.cut.setdefault(entry, named)
         entry += 1
+    if entry == head + 1 and is_toc_section_word(lines[head]):
+        return
+    for i in range(head, entry):
+        page.cut.setdefault(i, (RemovedKind.NAVIGATION, "table of contents"))
 
 
 def _mark_banners(page: _Page) -> None:
