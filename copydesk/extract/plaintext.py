@@ -13,7 +13,6 @@ the title, name the kind of every dropped line, and read the metadata (`text_met
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -491,31 +490,31 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
     pick = (ntok[kept] <= MAX_CREDIT_WORDS) & _INLINE_FIRST_BYTES[page.facts.first_byte[kept]]
     rows = kept[pick].tolist()
     lines = list(map(page.lines.__getitem__, rows))
+    last_at: dict[str, int] = {}
     for i in compress(rows, _start_with(lines, _INLINE_BY_TWO, _FIRST_TWO)):
         line, tokens = page.lines[i], ntok[i]
         if tokens <= MAX_CTA_WORDS and is_cta_line(line):
             page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
         elif tokens <= TOC_HEAD_TOKENS and is_toc_heading(line):
-            _mark_contents(page, i)
+            # Where each line last occurs: one pass per page, however many headings (a
+            # pass per heading made a page of thousands of them quadratic).
+            last_at = last_at or {text: row for row, text in enumerate(page.lines)}
+            _mark_contents(page, i, last_at)
         elif is_credit_line(line):
             page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
         elif tokens <= MAX_FORM_WORDS and is_form_line(line):
             page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
 
 
-def _mark_contents(page: _Page, head: int) -> None:
+def _mark_contents(page: _Page, head: int, last_at: dict[str, int]) -> None:
     """A table of contents: its heading ("Table of contents", "Sommaire") and the short
-    lines under it that come back later on the page as the headings they list. A heading
-    that is also a section name ("Inhalt") goes only with entries under it."""
+    lines under it that come back later on the page (`last_at`: each line's last row) as
+    the headings they list. A heading that is also a section name ("Inhalt") goes only
+    with entries under it."""
     lines, ntok = page.lines, page.facts.n_tokens
-    # Each entry occurs again after itself: as the heading it lists.
-    ahead = Counter(lines[head + 1 :])
     stop = min(len(lines), head + 1 + TOC_MAX_ENTRIES)
     entry = head + 1
-    while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS:
-        ahead[lines[entry]] -= 1
-        if ahead[lines[entry]] < 1:
-            break
+    while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS and last_at[lines[entry]] > entry:
         entry += 1
     if entry == head + 1 and is_toc_section_word(lines[head]):
         return
