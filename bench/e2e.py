@@ -193,10 +193,7 @@ def _stage_times(
     for stage in STAGES:
         total, _ = _histogram(worker, "copydesk_stage_duration_seconds", stage=stage)
         times[stage] = 1000 * total / n
-    # Each of the worker's processes was available for the whole wall time. The store runs on
-    # a writer thread while the process goes on with its next job (services/worker/writer.py),
-    # so it overlaps the other stages and "other" (the rest: claiming, hand-over between
-    # tasks, logging) is what fetch and extract leave of the slot, less the store.
+    # Each of the worker's processes was available for the whole wall time.
     times["worker_slot"] = 1000 * wall * concurrency / n
     times["other"] = times["worker_slot"] - sum(times[s] for s in STAGES)
     return {k: round(v, 2) for k, v in times.items()}
@@ -248,8 +245,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("per document (ms), and share of a worker process's time:")
     for stage in (*STAGES, "other"):
         print(f"  {stage:<8} {per_doc[stage]:8.2f} ms  {100 * per_doc[stage] / slot:5.1f}%")
-    print("  (the store runs behind the next job, on each process's writer thread: it overlaps")
-    print("   the other stages, and 'other' is the rest of the slot less the store)")
     print(f"  http     {per_doc['http']:8.2f} ms  (API time per submitted item, in batches)")
     print(f"  queue    {per_doc['queue_wait']:8.0f} ms  mean wait (each round's pages at once)")
     path = write_result(

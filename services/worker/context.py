@@ -9,7 +9,6 @@ import redis
 
 from copydesk import db
 from copydesk.settings import Settings
-from services.worker.writer import Writer
 
 # A connection used this recently is handed out again unchecked (see db.create_pool).
 RECHECK_AFTER_SECONDS = 1.0
@@ -24,8 +23,6 @@ class WorkerContext:
     _pid: int = field(default=0, init=False)
     _redis: redis.Redis | None = field(default=None, init=False)
     _redis_pid: int = field(default=0, init=False)
-    # Stores documents behind the next job (services/worker/writer.py).
-    writer: Writer = field(default_factory=Writer, init=False)
 
     def pool(self) -> db.Pool:
         if self._pool is None or self._pid != os.getpid():
@@ -45,8 +42,6 @@ class WorkerContext:
         return self._redis
 
     def close(self) -> None:
-        # What is pending is stored first, while the pool is still open.
-        self.writer.drain()
         if self._pool is not None and self._pid == os.getpid():
             self._pool.close()
         self._pool = None

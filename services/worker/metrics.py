@@ -99,10 +99,5 @@ class StageClock:
             },
         )
 
-    def restart(self) -> None:
-        """The next stage starts now (time in between, e.g. waiting to be stored, is no
-        stage's)."""
-        self._mark = time.monotonic()
-
     def as_ms(self) -> dict[str, float]:
         return {stage: round(seconds * 1000, 1) for stage, seconds in self.durations.items()}

@@ -54,30 +54,10 @@ class JobResult:
     document_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """A claimed job whose document is built, waiting to be stored (`store_job`)."""
-
-    job: Job
-    document: Document
-    fetched: JobPage | None
-    clock: metrics.StageClock
-    started: float
-
-
 def run_job(
     pool: Pool, settings: Settings, job_id: UUID, delivery: Delivery = NO_DELIVERY
 ) -> JobResult:
     """Process one job end to end; errors a caller must see are recorded on the row first."""
-    prepared = prepare_job(pool, settings, job_id, delivery)
-    return prepared if isinstance(prepared, JobResult) else store_job(pool, prepared)
-
-
-def prepare_job(
-    pool: Pool, settings: Settings, job_id: UUID, delivery: Delivery = NO_DELIVERY
-) -> Extracted | JobResult:
-    """Claim, fetch and extract: the document to store, or what became of the job (failed,
-    skipped, unchanged, to retry), already recorded on its row."""
     limits = (settings.stale_job_seconds, settings.job_max_attempts, delivery)
     known: UrlState | None = None
     # The claim is one statement, and what it reads beside it needs no transaction.
@@ -126,19 +106,6 @@ def prepare_job(
         fail_job(pool, job.id, str(exc))
         return JobResult(Outcome.FAILED)
     metrics.count_extraction(empty=False)
-    return Extracted(job, document, fetched, clock, started)
-
-
-def store_job(pool: Pool, extracted: Extracted) -> JobResult:
-    """Store an extracted job's document and mark the job done, in one transaction."""
-    job, document, fetched, clock = (
-        extracted.job,
-        extracted.document,
-        extracted.fetched,
-        extracted.clock,
-    )
-    # The store may start later than the extraction ended (services/worker/writer.py).
-    clock.restart()
     # Pipelined, the store waits for PostgreSQL 5 times instead of 9, each a wait for its
     # backend to be scheduled on cores busy extracting (tests/integration/test_round_trips.py).
     with db.pipelined_transaction(pool) as conn:
@@ -158,7 +125,7 @@ def store_job(pool: Pool, extracted: Extracted) -> JobResult:
             "store": str(stored.action),
             "url": job.url,
             "words": document.word_count,
-            "duration_ms": round((time.monotonic() - extracted.started) * 1000, 1),
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
             "stages_ms": clock.as_ms(),
         },
     )

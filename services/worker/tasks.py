@@ -15,7 +15,6 @@ from copydesk.models import Delivery
 from copydesk.task_names import TASK_PROCESS, TASK_SWEEP
 from services.worker import metrics, pipeline
 from services.worker.context import WorkerContext
-from services.worker.enqueue_tasks import send_job_messages
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         info = self.request.delivery_info or {}
         delivery = Delivery(self.request.id, redelivered=bool(info.get("redelivered")))
         try:
-            prepared = pipeline.prepare_job(ctx.pool(), ctx.settings, job_uuid, delivery)
+            result = pipeline.run_job(ctx.pool(), ctx.settings, job_uuid, delivery)
         except SoftTimeLimitExceeded:
             metrics.count_job("timed_out")
             pipeline.fail_job(ctx.pool(), job_uuid, f"the job took longer than {limit:g} s")
@@ -55,32 +54,12 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
             pipeline.release_job(ctx.pool(), job_uuid)
             raise self.retry(countdown=DATABASE_RETRY_SECONDS) from exc
         except Exception as exc:  # boundary: record any failure on the row, never lose it
-            _crashed(job_uuid, exc)
+            logger.exception("job_crashed", extra={"job_id": job_id})
+            metrics.count_job("crashed")
+            pipeline.fail_job(ctx.pool(), job_uuid, f"internal error: {exc!r}")
             return
-        if isinstance(prepared, pipeline.Extracted):
-            # Stored while this process waits for, claims, fetches and extracts its next job.
-            ctx.writer.submit(lambda: _store(prepared))
-        elif prepared.outcome is pipeline.Outcome.RETRY:
-            raise self.retry(countdown=prepared.retry_in)
-
-    def _store(extracted: pipeline.Extracted) -> None:
-        """The writer thread's part of a job: store it, or record why not on its row."""
-        job_id = extracted.job.id
-        try:
-            pipeline.store_job(ctx.pool(), extracted)
-        except DATABASE_ERRORS as exc:
-            # As in the task: put the job back and send it again (its message is already
-            # acknowledged). If the database is still away, that run retries with a delay.
-            logger.warning("job_database_error", extra={"job_id": str(job_id), "error": repr(exc)})
-            pipeline.release_job(ctx.pool(), job_id)
-            send_job_messages(ctx.redis_client(), ctx.settings.queue, [str(job_id)])
-        except Exception as exc:  # boundary: record any failure on the row, never lose it
-            _crashed(job_id, exc)
-
-    def _crashed(job_id: UUID, exc: Exception) -> None:
-        logger.exception("job_crashed", extra={"job_id": str(job_id)})
-        metrics.count_job("crashed")
-        pipeline.fail_job(ctx.pool(), job_id, f"internal error: {exc!r}")
+        if result.outcome is pipeline.Outcome.RETRY:
+            raise self.retry(countdown=result.retry_in)
 
     @app.task(name=TASK_SWEEP)  # type: ignore[untyped-decorator]  # celery is untyped
     def sweep_stale_jobs() -> None:
