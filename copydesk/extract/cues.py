@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from itertools import repeat
 
 from copydesk.extract.result import Removed, RemovedKind
@@ -769,6 +770,206 @@ RELATED_PREFIXES = (
 )  # fmt: skip
 
 
+_SENTENCE_END = (".", "!", "?", "\u2026")
+
+
 def is_related_heading(line: str) -> bool:
-    """True for the heading of a related-links or more-stories block."""
-    return _RELATED_HEAD.match(line.strip()) is not None
+    """True for the heading of a related-links or more-stories block. A heading carries
+    no sentence-final stop: "More on that in a later post." is a sentence of the article."""
+    stripped = line.strip()
+    return not stripped.endswith(_SENTENCE_END) and _RELATED_HEAD.match(stripped) is not None
+
+
+# Headings of the sections that close a page after the article, cut with everything
+# after them once most of the article lies above (like a related-links heading): lists of
+# the site's recent posts, the author's bio box, the list of sources, the links to the
+# previous and next post. Whole lines only (an optional colon or "by Name" after), never
+# a sentence.
+CLOSING_SECTIONS = ("recent", "bio", "sources", "postnav")
+_CLOSING_HEADS = tuple(
+    re.compile(rf"(?:{pattern})\s*:?$", re.I)
+    for pattern in (
+        r"(?:recent(?:ly)?|latest|newest)\s+(?:posts|articles|stories|entries)(?:\s+(?:on|from|in|by)\b.*)?"
+        r"|recently\s+by\b.*|more\s+by\s.*|more\s+related\s+(?:posts|articles|stories|reads)"
+        r"|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)\b.*"
+        r"|(?:neueste|aktuelle|letzte)\s+(?:beiträge|artikel|einträge)|mehr\s+von\s.*|auch\s+interessant"
+        r"|(?:articles|publications|billets)\s+récents|derniers\s+(?:articles|billets)"
+        r"|du\s+même\s+auteur|vous\s+(?:aimerez|pourriez\s+aimer)\s+aussi"
+        r"|(?:entradas|publicaciones|artículos)\s+recientes|últim[oa]s\s+(?:entradas|artículos|publicaciones)"
+        r"|del\s+mismo\s+autor|también\s+te\s+puede\s+interesar",
+        # The heading may be glued to the name under it ("About the AuthorJane Doe").
+        r"(?:(?:about|meet)\s+the\s+authors?|über\s+(?:den\s+autor|die\s+autorin)"
+        r"|zu[rm]\s+autor(?:in)?|à\s+propos\s+de\s+l['\u2019]auteur"
+        r"|(?:sobre|acerca\s+de)\s+(?:el|la)\s+autora?)(?:\b|(?-i:(?=[A-ZÀ-Þ]))).*",
+        r"(?:article\s+)?(?:sources|references|bibliography|citations|works\s+cited)"
+        r"|quellen(?:angaben)?|literatur(?:verzeichnis)?|einzelnachweise|références|bibliographie"
+        r"|fuentes|referencias|bibliografía",
+        r"(?:[«\u2039←<]\s*)?(?:previous|next|older|newer)\s+(?:post|article|story|entry)\b.*"
+        r"|(?:previous|next)\s*:.*|(?:vorheriger|nächster)\s+(?:beitrag|artikel)\b.*"
+        r"|(?:article|billet)\s+(?:précédent|suivant)\b.*"
+        r"|(?:entrada|publicación|artículo)\s+(?:anterior|siguiente)\b.*",
+    )
+)
+# How such a heading can start (lower-cased; `str.startswith` pre-check).
+CLOSING_PREFIXES = (
+    "recent", "latest ", "newest ", "more by ", "more related", "you ", "neueste ", "aktuelle ",
+    "letzte ", "mehr von ", "auch interessant", "articles récents", "publications récentes",
+    "billets récents", "derniers ", "du même auteur", "vous ", "entradas ", "publicaciones ",
+    "artículos ", "últim", "del mismo autor", "también ", "about the author", "meet the author",
+    "über d", "zum autor", "zur autorin", "à propos de l", "sobre ", "acerca de ", "article ",
+    "sources", "references", "bibliog", "citations", "works cited", "quellen", "literatur",
+    "einzelnachweise", "références", "fuentes", "referencias", "previous", "next", "older ",
+    "newer ", "«", "\u2039", "←", "<", "vorheriger ", "nächster ", "billet ", "entrada ",
+    "publicación ",
+)  # fmt: skip
+
+
+def closing_heading(line: str) -> str | None:
+    """Which closing section (`CLOSING_SECTIONS`) `line` is the heading of, or None."""
+    stripped = line.strip()
+    if stripped.endswith(_SENTENCE_END):
+        return None
+    for name, pattern in zip(CLOSING_SECTIONS, _CLOSING_HEADS, strict=True):
+        if pattern.match(stripped):
+            return name
+    return None
+
+
+# The opening of a writer's bio, as an author box prints it under the article: a name of
+# one to three capitalised words (none a stop word, so "Das Projekt ist ein..." or "The
+# city is a..." are not names) and "is a", "ist ein", "est un", "es una", "is Acme's"...
+_BIO_OPENING = re.compile(
+    r"\(?(?:(?:by|von|par|por)\s+)?(?P<name>(?:[A-ZÀ-Þ][\w'\u2019.-]*\s+){1,3})"
+    r"(?:is|was|ist|war|est|était|es|era|fue)\s+"
+    r"(?:an?|the|ein|eine|der|die|une?|le|la|el|una|[A-ZÀ-Þ][\w'\u2019-]*['\u2019]s)\s"
+)
+
+
+@cache
+def _all_stopwords() -> frozenset[str]:
+    return frozenset(word for words in load_stopwords().values() for word in words)
+
+
+def is_bio_opening(line: str) -> bool:
+    """True when `line` opens like a writer's bio ("Jane Doe is a freelance writer...")."""
+    found = _BIO_OPENING.match(line.strip())
+    if found is None:
+        return False
+    stop = _all_stopwords()
+    return not any(word.lower() in stop for word in found.group("name").split())
+
+
+# Call-to-action buttons copied as lines of their own ("Learn more", "Get a quote", "Buy on
+# Amazon", "Mehr erfahren", "En savoir plus", "Más información"): whole lines only, after
+# trimming punctuation and arrows. Only after scoring (the line model's cue list is apart).
+CTA_LINES = frozenset(
+    (
+        "learn more", "learn more here", "find out more", "get started", "get started now",
+        "get started for free", "get a quote", "get a free quote", "get your free quote",
+        "request a quote", "request a demo", "book a demo", "get a demo", "schedule a demo",
+        "read full review", "read the full review", "read review", "book now", "shop now",
+        "buy now", "order now", "download now", "start now", "start free trial",
+        "start your free trial", "try it free", "try for free", "try it for free", "try free",
+        "get in touch", "contact sales", "talk to sales", "see pricing", "view pricing",
+        "view plans", "see plans", "check price", "view deal",
+        "see deal", "get deal", "claim offer",
+        "mehr erfahren", "jetzt starten", "jetzt kaufen", "jetzt buchen", "jetzt bestellen",
+        "kostenlos testen", "angebot anfordern", "zum angebot", "demo anfordern",
+        "en savoir plus", "commencer", "acheter maintenant", "essayer gratuitement",
+        "demander un devis", "voir l'offre", "réserver maintenant",
+        "más información", "saber más", "comprar ahora", "empezar", "empieza ahora",
+        "prueba gratis", "solicitar presupuesto", "ver oferta", "reservar ahora",
+    )
+)  # fmt: skip
+_CTA_STORE = re.compile(r"(?:buy|shop|view|check price|see price)\s+(?:it\s+)?(?:on|at)\s+\w+")
+_CTA_TRIM = " \t.,:;!?\u2026-\u2013\u2014|•·*#>\u00bb\u203a\u2192\u2794\u279c\u25b6\u25ba"
+MAX_CTA_WORDS = 5
+
+
+# What a web form prints around its fields: the form builders' stock messages and notes
+# (EN/DE/FR/ES), whole lines only.
+_FORM_LINE = re.compile(
+    r"(?:this field is for validation purposes and should be left unchanged"
+    r"|thank you!? your submission has been received|(?:oops!? )?something went wrong while "
+    r"submitting the form|required fields are marked|fields marked with an? \* are required"
+    r"|pflichtfelder sind mit \* markiert|mit \* markierte felder sind pflichtfelder"
+    r"|les champs obligatoires sont indiqués avec|los campos obligatorios están marcados con)"
+    r"[\s.!*:]*",
+    re.I,
+)
+MAX_FORM_WORDS = 14
+
+
+def is_form_line(line: str) -> bool:
+    """True for a form builder's stock message ("This field is for validation purposes and
+    should be left unchanged.", "Required fields are marked *")."""
+    return _FORM_LINE.fullmatch(line.strip()) is not None
+
+
+def is_cta_line(line: str) -> bool:
+    """True for a call-to-action button copied as its own line ("Learn more →")."""
+    key = " ".join(line.lower().strip(_CTA_TRIM).split())
+    return key in CTA_LINES or _CTA_STORE.fullmatch(key) is not None
+
+
+def _case_forms(words: Iterable[str]) -> tuple[str, ...]:
+    """Each word lower-cased, capitalised, title-cased and upper-cased."""
+    forms = (str.lower, str.capitalize, str.title, str.upper)
+    return tuple(sorted({form(word) for word in words for form in forms}))
+
+
+# How a credit line, a call-to-action button, a form message or a table-of-contents
+# heading can start, in every case form: a cheap `str.startswith` pre-check for
+# `is_credit_line`, `is_cta_line`, `is_form_line` and `is_toc_heading`.
+INLINE_PREFIXES = _case_forms(
+    (
+        "photo", "image", "picture", "video", "illustration", "graphic", "foto", "bild",
+        "imagen", "fotografía", "crédit", "(photo", "(image", "(foto",
+        *{phrase.split()[0] + (" " if " " in phrase else "") for phrase in CTA_LINES},
+        "buy ", "shop ", "view ", "check price ", "see price ",
+        "this field", "thank you", "oops", "something", "required", "fields", "pflichtfelder",
+        "mit", "les champs", "los campos",
+        "table", "contents", "in this", "jump", "on this", "inhalt", "sommaire", "dans cet",
+        "índice", "contenido", "tabla", "en este",
+    )
+)  # fmt: skip
+
+
+# The heading of a table of contents ("Table of contents", "In this article", "Jump to:",
+# "Inhaltsverzeichnis", "Sommaire", "Table des matières", "Índice", "Tabla de contenidos").
+_TOC_HEAD = re.compile(
+    r"(?:table\s+of\s+contents|contents|in\s+this\s+(?:article|post|guide)|jump\s+to"
+    r"|on\s+this\s+page|inhaltsverzeichnis|inhalt|sommaire|table\s+des\s+matières"
+    r"|dans\s+cet\s+article|índice|contenidos?|tabla\s+de\s+contenidos?"
+    r"|en\s+este\s+artículo)\s*:?",
+    re.I,
+)
+
+
+def is_toc_heading(line: str) -> bool:
+    """True for the heading of a table of contents."""
+    return _TOC_HEAD.fullmatch(line.strip()) is not None
+
+
+# A photo or media credit line as it sits between paragraphs: a label and a colon (or a
+# "courtesy"/"credit"/"by" word) before the credited name: "Photo: Jane Doe", "Image
+# credit: Agency", "Photo courtesy of the museum", "Foto: dpa", "Bildquelle: Archiv",
+# "Crédit photo : AFP", "Imagen: EFE", "Fotografía de Ana Ruiz". Only after scoring: the line
+# model's cue groups stay as they are.
+_CREDIT_LINE = re.compile(
+    r"\(?(?:(?:photo|image|picture|video|illustration|graphic|foto|bild|imagen|fotografía)s?"
+    r"(?:\s*(?:credits?|courtesy|source|quelle|nachweis))?\s*:"
+    r"|(?:photo|image|picture)s?\s+(?:courtesy|credits?|by|via)\b"
+    r"|bildquelle\s*:|crédits?(?:\s+photos?)?\s*:|(?:foto|fotografía)\s+(?:de|von|cortesía)\s"
+    r"|photo\s*:)",
+    re.I,
+)
+MAX_CREDIT_WORDS = 25
+
+
+def is_credit_line(line: str) -> bool:
+    """True for a photo or media credit line ("Photo: Jane Doe / Agency")."""
+    stripped = line.strip()
+    if _CREDIT_LINE.match(stripped) is None:
+        return False
+    return len(_WORD.findall(stripped)) <= MAX_CREDIT_WORDS

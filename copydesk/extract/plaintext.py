@@ -4,14 +4,16 @@ Steps: split the page into lines; score every line with the shipped model on
 bulk features (`text_features`, `text_model`); keep the best contiguous run of
 content (`text_select`); cut a reader-comment section off as a unit; cut the section
 after the article's end and the page header before its start where the block models
-(`text_end`, `text_start`) are confident; drop later copies of a repeated text; then review
-the few lines at and around the article with the cue phrases (`cues`) - promos,
-captions, glued ads, bylines - pick the title, name the kind of every dropped
-line, and read the metadata (`text_meta`).
+(`text_end`, `text_start`) are confident; cut a closing section named by its heading
+(recent posts, the author's bio, sources) and a closing bio line; drop later copies of a
+repeated text; then review the few lines at and around the article with the cue phrases
+(`cues`) - promos, captions, glued ads, bylines - and credit lines anywhere in it, pick
+the title, name the kind of every dropped line, and read the metadata (`text_meta`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -21,15 +23,26 @@ import numpy as np
 import numpy.typing as npt
 
 from copydesk.extract.cues import (
+    CLOSING_PREFIXES,
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
+    INLINE_PREFIXES,
+    MAX_CREDIT_WORDS,
+    MAX_CTA_WORDS,
+    MAX_FORM_WORDS,
     RELATED_PREFIXES,
     classify_boilerplate,
+    closing_heading,
+    is_bio_opening,
     is_comment_author,
     is_comment_heading,
+    is_credit_line,
+    is_cta_line,
+    is_form_line,
     is_related_heading,
+    is_toc_heading,
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
@@ -68,6 +81,11 @@ PROSE_TOKENS = 12
 TITLE_TOKENS = (3, 30)
 # ...with the article starting within this many lines after it.
 TITLE_GAP = 3
+# A table of contents: its heading has at most this many tokens, lists at most this many
+# entries, each of at most this many tokens, that come back later on the page.
+TOC_HEAD_TOKENS = 4
+TOC_MAX_ENTRIES = 40
+TOC_ENTRY_TOKENS = 14
 # A banner head above a newsletter sentence ("Get our weekly briefing") is this short.
 BANNER_MAX_TOKENS = 12
 # A comment heading ends the article only after this many kept tokens of article.
@@ -105,8 +123,9 @@ _GROUP_KINDS = {
 _KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
 # Zones of dropped lines that no cue names, merged into one span per run.
 _KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED, _END = range(8)
+_BIO, _SOURCES, _POSTNAV = range(8, 11)
 # Lines named by a cue-phrase group g get zone _GROUP_ZONE + g, so runs of one kind merge.
-_GROUP_ZONE = 10
+_GROUP_ZONE = 20
 _ZONE_KINDS: dict[int, Named] = {
     _BEFORE: (RemovedKind.NAVIGATION, "page header or menu before the article"),
     _AFTER: (RemovedKind.FOOTER, "page footer after the article"),
@@ -114,9 +133,14 @@ _ZONE_KINDS: dict[int, Named] = {
     _COMMENTS: (RemovedKind.COMMENTS, "reader comments after the article"),
     _RELATED: (RemovedKind.RELATED_LINKS, "related links after the article"),
     _END: (RemovedKind.OTHER, "section after the article's end (teasers, bio, FAQ or promos)"),
+    _BIO: (RemovedKind.BYLINE, "author bio after the article"),
+    _SOURCES: (RemovedKind.OTHER, "list of sources after the article"),
+    _POSTNAV: (RemovedKind.NAVIGATION, "links to the previous or next post"),
 }
+_CLOSING_ZONES = {"recent": _RELATED, "bio": _BIO, "sources": _SOURCES, "postnav": _POSTNAV}
 _REPEAT_KEY = np.array([FEATURE_NAMES.index("log_chars"), FEATURE_NAMES.index("chars_per_tok")])
 _FIRST_CHAR = itemgetter(0)
+_FIRST_TWO = itemgetter(slice(2))
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
 _COMMENT_STEMS = StemFinder.of(COMMENT_STEMS + COMMENT_AUTHOR_STEMS)
 _GLUED_TAIL_STEMS = StemFinder.of(GLUED_TAIL_STEMS)
@@ -135,12 +159,36 @@ def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 # `str.startswith` tries every prefix of a tuple in turn; a line is tested only against
 # those sharing its first character (a dict look-up), which gives the same answer.
 _RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES)
+_CLOSING_BY_FIRST = _by_first_char(CLOSING_PREFIXES)
+# The UTF-8 bytes a closing heading can open with (either case).
+_CLOSING_FIRST_BYTES = np.zeros(256, dtype=bool)
+_CLOSING_FIRST_BYTES[[f.encode()[0] for p in CLOSING_PREFIXES for f in (p, p.upper())]] = True
 _GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
 
 
 def _start_with(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
     """Per non-empty line, whether it starts with one of the prefixes in `table`."""
     return map(str.startswith, lines, map(table.get, map(_FIRST_CHAR, lines), repeat(())))
+
+
+def _by_first_two(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The prefixes (of at least two characters) grouped by their first two characters."""
+    table: dict[str, tuple[str, ...]] = {}
+    for prefix in prefixes:
+        table[prefix[:2]] = (*table.get(prefix[:2], ()), prefix)
+    return table
+
+
+def _start_with_two(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
+    """`_start_with` for a long prefix list keyed by two characters: a line meets only the
+    few prefixes sharing its first two characters, not the dozens sharing its first."""
+    return map(str.startswith, lines, map(table.get, map(_FIRST_TWO, lines), repeat(())))
+
+
+_INLINE_BY_TWO = _by_first_two(INLINE_PREFIXES)
+# The UTF-8 bytes such a line can open with: a vectorised pre-check before the per-line one.
+_INLINE_FIRST_BYTES = np.zeros(256, dtype=bool)
+_INLINE_FIRST_BYTES[[prefix.encode()[0] for prefix in INLINE_PREFIXES]] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +221,9 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         tails.insert(0, (end, _END))
     if start is not None and (end is None or start < end):  # never both cuts over one line
         page.keep[: start + 1] = False
+    closing = _cut_closing(page)
+    if closing is not None:
+        tails.insert(0, closing)
     _cut_repeats(page, features)
     _cut_related_blocks(page, candidates)
     _review(page)
@@ -290,6 +341,43 @@ def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
     return None
 
 
+def _cut_closing(page: _Page) -> tuple[int, int] | None:
+    """Drop what closes a page after the article, when most of the kept text lies before
+    it: a section named by its heading (the site's recent posts, the author's bio box,
+    the list of sources, the links to the previous and next post), cut from the heading
+    on; then the last kept line when it opens like the writer's bio ("Jane Doe is a
+    freelance writer..."), an author box pasted without its heading.
+
+    Run after the block models, so their inputs (and their training data) stay as they
+    were: they see the page as the comment cut left it. Only the short lines of the
+    article's last quarter are read, after a first-byte and a prefix pre-check."""
+    kept = page.keep.nonzero()[0]
+    if len(kept) < 2:
+        return None
+    ntok, lines = page.facts.n_tokens, page.lines
+    cum = ntok[kept].cumsum()
+    late = cum[-1] * RELATED_AFTER_SHARE
+    first = max(int(kept[0]) + 1, int(kept[int(np.searchsorted(cum, late))]))
+    span = np.arange(first, int(kept[-1]) + 1)
+    pick = (ntok[span] <= COMMENT_HEAD_TOKENS) & _CLOSING_FIRST_BYTES[page.facts.first_byte[span]]
+    short = span[pick].tolist()
+    tail = None
+    for row in compress(
+        range(len(short)), _start_with(_lower_lines(lines, short), _CLOSING_BY_FIRST)
+    ):
+        closing = closing_heading(lines[short[row]])
+        if closing is not None:
+            tail = short[row], _CLOSING_ZONES[closing]
+            page.keep[tail[0] :] = False
+            kept = kept[kept < tail[0]]
+            cum = cum[: len(kept)]
+            break
+    last = int(kept[-1])
+    if len(kept) >= 2 and cum[-2] >= cum[-1] * RELATED_AFTER_SHARE and is_bio_opening(lines[last]):
+        page.cut[last] = (RemovedKind.BYLINE, "author bio after the article")
+    return tail
+
+
 def _cut_repeats(page: _Page, features: Array) -> None:
     """Drop later copies of kept lines when the page repeats much of its text.
 
@@ -373,6 +461,7 @@ def _review(page: _Page) -> None:
     for i in labels.nonzero()[0].tolist():
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
+    _mark_inline(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -392,6 +481,48 @@ def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
         if line.endswith(_LEAD_IN) or ". " in line:
             continue
         page.cut.setdefault(i, (RemovedKind.CAPTION, "unpunctuated line between paragraphs"))
+
+
+def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """Lines anywhere in the article that their wording alone marks, which the line model
+    keeps for their place between paragraphs (the cue review above reads only the
+    article's edges): a photo or media credit ("Photo: Jane Doe", "Bild: Archiv"), a
+    call-to-action button ("Learn more", "Mehr erfahren") or a form builder's stock message
+    left by product boxes and sign-up forms, and a table of contents.
+
+    One prefix pre-check over the kept lines picks the few worth a pattern."""
+    ntok = page.facts.n_tokens
+    pick = (ntok[kept] <= MAX_CREDIT_WORDS) & _INLINE_FIRST_BYTES[page.facts.first_byte[kept]]
+    rows = kept[pick].tolist()
+    lines = list(map(page.lines.__getitem__, rows))
+    for i in compress(rows, _start_with_two(lines, _INLINE_BY_TWO)):
+        line, tokens = page.lines[i], ntok[i]
+        if tokens <= MAX_CTA_WORDS and is_cta_line(line):
+            page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
+        elif tokens <= TOC_HEAD_TOKENS and is_toc_heading(line):
+            _mark_contents(page, i)
+        elif is_credit_line(line):
+            page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
+        elif tokens <= MAX_FORM_WORDS and is_form_line(line):
+            page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
+
+
+def _mark_contents(page: _Page, head: int) -> None:
+    """A table of contents: its heading ("Table of contents", "Sommaire") and the short
+    lines under it that come back later on the page as the headings they list."""
+    lines, ntok = page.lines, page.facts.n_tokens
+    named = (RemovedKind.NAVIGATION, "table of contents")
+    page.cut.setdefault(head, named)
+    # Each entry occurs again after itself: as the heading it lists.
+    ahead = Counter(lines[head + 1 :])
+    stop = min(len(lines), head + 1 + TOC_MAX_ENTRIES)
+    entry = head + 1
+    while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS:
+        ahead[lines[entry]] -= 1
+        if ahead[lines[entry]] < 1:
+            break
+        page.cut.setdefault(entry, named)
+        entry += 1
 
 
 def _mark_banners(page: _Page) -> None:

@@ -3,9 +3,11 @@
 Every third article page (ids in sorted order) is cleaned and scored with the dev
 set's metric; the floors sit a little below the figures measured when they were
 pinned (P 0.918, R 0.969, F1 0.942 on 2026-11-29 with the shipped line and
-end-of-article models, which saw these pages in training), so a regression turns CI
-red. Honest held-out figures come from `bench/train_text_model.py` (cross-validated)
-and `bench/quality.py`.
+end-of-article models, which saw these pages in training; P 0.935, R 0.968, F1 0.951
+on 2026-11-30 with the rules after the model: credits, buttons, form messages, tables
+of contents, closing sections and bio lines), so a regression turns CI red. Honest
+held-out figures come from `bench/train_text_model.py` (cross-validated) and
+`bench/quality.py`.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from copydesk.extract import extract_text
 REPO = Path(__file__).resolve().parents[2]
 ARTICLE_TYPES = ("article", "blog")
 EVERY = 3
-FLOOR_PRECISION = 0.912
+FLOOR_PRECISION = 0.930
 FLOOR_RECALL = 0.965
-FLOOR_F1 = 0.937
+FLOOR_F1 = 0.946
 
 
 def devset_dir() -> Path:
