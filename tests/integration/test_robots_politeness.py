@@ -161,4 +161,5 @@ def test_limiter_with_no_delay_reserves_nothing(redis_client: redis.Redis, prefi
     assert limiter.wait_turn("news.example") == 0.0
     assert not list(redis_client.scan_iter(match=prefix + "polite:*"))
     assert limiter.wait_turn("news.example", crawl_delay=0.2) == 0.0
-    assert 0.1 < limiter.wait_turn("news.example", crawl_delay=0.2) <= 0.2
+    # 0.2 s less the time between the two calls, which a loaded machine can stretch.
+    assert 0.0 < limiter.wait_turn("news.example", crawl_delay=0.2) <= 0.2
