@@ -189,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # Each mode once, in the order given: a repeated one would leave two loaded runs.
+    args.modes = list(dict.fromkeys(args.modes))
     if args.serve_bare:
         serve_bare(args.serve_bare)
         return

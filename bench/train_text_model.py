@@ -183,7 +183,12 @@ def fit(
         early_stopping=False,
         random_state=SEED,
     )
-    net.fit((x - mean) / scale, y, sample_weight=weight)
+    if weight is None:
+        # pyproject allows scikit-learn 1.4, whose MLPClassifier.fit has no sample_weight
+        # (it came in 1.7): the default training must not need it.
+        net.fit((x - mean) / scale, y)
+    else:
+        net.fit((x - mean) / scale, y, sample_weight=weight)
     arrays: dict[str, npt.NDArray[np.float32]] = {
         "mean": mean, "scale": scale, "layers": np.array(len(net.coefs_)),
         "feature_names": np.array(FEATURE_NAMES), "thresholds": np.array([0.5, 0.2, 0.85, EXTEND]),

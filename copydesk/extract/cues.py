@@ -912,6 +912,15 @@ def is_cta_line(line: str) -> bool:
     return key in CTA_LINES or _CTA_STORE.fullmatch(key) is not None
 
 
+# The words a credit line opens with ("Photo: ...", "(Bild: ...)"): one list for the
+# pattern (`is_credit_line`) and for the pipeline's prefix pre-check (`INLINE_PREFIXES`),
+# so the two cannot drift apart.
+CREDIT_LABELS = (
+    "photo", "image", "picture", "video", "illustration", "graphic", "foto", "bild", "imagen",
+    "fotografía",
+)  # fmt: skip
+
+
 def _case_forms(words: Iterable[str]) -> tuple[str, ...]:
     """Each word lower-cased, capitalised, title-cased and upper-cased."""
     forms = (str.lower, str.capitalize, str.title, str.upper)
@@ -923,8 +932,7 @@ def _case_forms(words: Iterable[str]) -> tuple[str, ...]:
 # `is_credit_line`, `is_cta_line`, `is_form_line` and `is_toc_heading`.
 INLINE_PREFIXES = _case_forms(
     (
-        "photo", "image", "picture", "video", "illustration", "graphic", "foto", "bild",
-        "imagen", "fotografía", "crédit", "(photo", "(image", "(foto",
+        *CREDIT_LABELS, *(f"({label}" for label in CREDIT_LABELS), "crédit", "(crédit",
         *{phrase.split()[0] + (" " if " " in phrase else "") for phrase in CTA_LINES},
         "buy ", "shop ", "view ", "check price ", "see price ",
         "this field", "thank you", "oops", "something", "required", "fields", "pflichtfelder",
@@ -951,17 +959,27 @@ def is_toc_heading(line: str) -> bool:
     return _TOC_HEAD.fullmatch(line.strip()) is not None
 
 
+# Of those, the words that also head an ordinary section of an article: "Inhalt" the plot
+# of a German book or film review, "Contenido" what a Spanish post covers. They head a
+# table of contents only when entries follow.
+_TOC_SECTION_WORD = re.compile(r"(?:inhalt|contenidos?)\s*:?", re.I)
+
+
+def is_toc_section_word(line: str) -> bool:
+    """True for a table-of-contents heading that is also a plain section name."""
+    return _TOC_SECTION_WORD.fullmatch(line.strip()) is not None
+
+
 # A photo or media credit line as it sits between paragraphs: a label and a colon (or a
 # "courtesy"/"credit"/"by" word) before the credited name: "Photo: Jane Doe", "Image
 # credit: Agency", "Photo courtesy of the museum", "Foto: dpa", "Bildquelle: Archiv",
 # "Crédit photo : AFP", "Imagen: EFE", "Fotografía de Ana Ruiz". Only after scoring: the line
 # model's cue groups stay as they are.
 _CREDIT_LINE = re.compile(
-    r"\(?(?:(?:photo|image|picture|video|illustration|graphic|foto|bild|imagen|fotografía)s?"
+    rf"\(?(?:(?:{'|'.join(CREDIT_LABELS)})s?"
     r"(?:\s*(?:credits?|courtesy|source|quelle|nachweis))?\s*:"
     r"|(?:photo|image|picture)s?\s+(?:courtesy|credits?|by|via)\b"
-    r"|bildquelle\s*:|crédits?(?:\s+photos?)?\s*:|(?:foto|fotografía)\s+(?:de|von|cortesía)\s"
-    r"|photo\s*:)",
+    r"|bildquelle\s*:|crédits?(?:\s+photos?)?\s*:|(?:foto|fotografía)\s+(?:de|von|cortesía)\s)",
     re.I,
 )
 MAX_CREDIT_WORDS = 25

@@ -13,7 +13,6 @@ the title, name the kind of every dropped line, and read the metadata (`text_met
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -43,6 +42,7 @@ from copydesk.extract.cues import (
     is_form_line,
     is_related_heading,
     is_toc_heading,
+    is_toc_section_word,
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
@@ -148,47 +148,42 @@ _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
 
-def _by_first_char(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """The prefixes grouped by their first character."""
+def _by_prefix(prefixes: tuple[str, ...], width: int = 1) -> dict[str, tuple[str, ...]]:
+    """The prefixes grouped by their first `width` characters."""
     table: dict[str, tuple[str, ...]] = {}
     for prefix in prefixes:
-        table[prefix[0]] = (*table.get(prefix[0], ()), prefix)
+        assert len(prefix) >= width, prefix  # a shorter one would never be looked up
+        table[prefix[:width]] = (*table.get(prefix[:width], ()), prefix)
+    return table
+
+
+def _start_with(
+    lines: list[str],
+    table: dict[str, tuple[str, ...]],
+    key: Callable[[str], str] = _FIRST_CHAR,
+) -> Iterator[bool]:
+    """Per non-empty line, whether it starts with one of the prefixes in `table` (grouped
+    by `key`: a long list keyed by two characters, so a line meets only the few prefixes
+    sharing its first two, not the dozens sharing its first)."""
+    return map(str.startswith, lines, map(table.get, map(key, lines), repeat(())))
+
+
+def _first_bytes(prefixes: tuple[str, ...]) -> npt.NDArray[np.bool_]:
+    """The UTF-8 bytes a line starting with one of `prefixes` (in either case) opens with:
+    a vectorised pre-check on `PageFacts.first_byte` before the per-line one."""
+    table = np.zeros(256, dtype=bool)
+    table[[form.encode()[0] for prefix in prefixes for form in (prefix, prefix.upper())]] = True
     return table
 
 
 # `str.startswith` tries every prefix of a tuple in turn; a line is tested only against
 # those sharing its first character (a dict look-up), which gives the same answer.
-_RELATED_BY_FIRST = _by_first_char(RELATED_PREFIXES)
-_CLOSING_BY_FIRST = _by_first_char(CLOSING_PREFIXES)
-# The UTF-8 bytes a closing heading can open with (either case).
-_CLOSING_FIRST_BYTES = np.zeros(256, dtype=bool)
-_CLOSING_FIRST_BYTES[[f.encode()[0] for p in CLOSING_PREFIXES for f in (p, p.upper())]] = True
-_GLUED_BY_FIRST = _by_first_char(GLUED_HEAD_PREFIXES)
-
-
-def _start_with(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
-    """Per non-empty line, whether it starts with one of the prefixes in `table`."""
-    return map(str.startswith, lines, map(table.get, map(_FIRST_CHAR, lines), repeat(())))
-
-
-def _by_first_two(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """The prefixes (of at least two characters) grouped by their first two characters."""
-    table: dict[str, tuple[str, ...]] = {}
-    for prefix in prefixes:
-        table[prefix[:2]] = (*table.get(prefix[:2], ()), prefix)
-    return table
-
-
-def _start_with_two(lines: list[str], table: dict[str, tuple[str, ...]]) -> Iterator[bool]:
-    """`_start_with` for a long prefix list keyed by two characters: a line meets only the
-    few prefixes sharing its first two characters, not the dozens sharing its first."""
-    return map(str.startswith, lines, map(table.get, map(_FIRST_TWO, lines), repeat(())))
-
-
-_INLINE_BY_TWO = _by_first_two(INLINE_PREFIXES)
-# The UTF-8 bytes such a line can open with: a vectorised pre-check before the per-line one.
-_INLINE_FIRST_BYTES = np.zeros(256, dtype=bool)
-_INLINE_FIRST_BYTES[[prefix.encode()[0] for prefix in INLINE_PREFIXES]] = True
+_RELATED_BY_FIRST = _by_prefix(RELATED_PREFIXES)
+_CLOSING_BY_FIRST = _by_prefix(CLOSING_PREFIXES)
+_CLOSING_FIRST_BYTES = _first_bytes(CLOSING_PREFIXES)
+_GLUED_BY_FIRST = _by_prefix(GLUED_HEAD_PREFIXES)
+_INLINE_BY_TWO = _by_prefix(INLINE_PREFIXES, 2)
+_INLINE_FIRST_BYTES = _first_bytes(INLINE_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,34 +490,36 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
     pick = (ntok[kept] <= MAX_CREDIT_WORDS) & _INLINE_FIRST_BYTES[page.facts.first_byte[kept]]
     rows = kept[pick].tolist()
     lines = list(map(page.lines.__getitem__, rows))
-    for i in compress(rows, _start_with_two(lines, _INLINE_BY_TWO)):
+    last_at: dict[str, int] = {}
+    for i in compress(rows, _start_with(lines, _INLINE_BY_TWO, _FIRST_TWO)):
         line, tokens = page.lines[i], ntok[i]
         if tokens <= MAX_CTA_WORDS and is_cta_line(line):
             page.cut.setdefault(i, (RemovedKind.NAVIGATION, "call-to-action button"))
         elif tokens <= TOC_HEAD_TOKENS and is_toc_heading(line):
-            _mark_contents(page, i)
+            # Where each line last occurs: one pass per page, however many headings (a
+            # pass per heading made a page of thousands of them quadratic).
+            last_at = last_at or {text: row for row, text in enumerate(page.lines)}
+            _mark_contents(page, i, last_at)
         elif is_credit_line(line):
             page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
         elif tokens <= MAX_FORM_WORDS and is_form_line(line):
             page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
 
 
-def _mark_contents(page: _Page, head: int) -> None:
+def _mark_contents(page: _Page, head: int, last_at: dict[str, int]) -> None:
     """A table of contents: its heading ("Table of contents", "Sommaire") and the short
-    lines under it that come back later on the page as the headings they list."""
+    lines under it that come back later on the page (`last_at`: each line's last row) as
+    the headings they list. A heading that is also a section name ("Inhalt") goes only
+    with entries under it."""
     lines, ntok = page.lines, page.facts.n_tokens
-    named = (RemovedKind.NAVIGATION, "table of contents")
-    page.cut.setdefault(head, named)
-    # Each entry occurs again after itself: as the heading it lists.
-    ahead = Counter(lines[head + 1 :])
     stop = min(len(lines), head + 1 + TOC_MAX_ENTRIES)
     entry = head + 1
-    while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS:
-        ahead[lines[entry]] -= 1
-        if ahead[lines[entry]] < 1:
-            break
-        page.cut.setdefault(entry, named)
+    while entry < stop and ntok[entry] <= TOC_ENTRY_TOKENS and last_at[lines[entry]] > entry:
         entry += 1
+    if entry == head + 1 and is_toc_section_word(lines[head]):
+        return
+    for i in range(head, entry):
+        page.cut.setdefault(i, (RemovedKind.NAVIGATION, "table of contents"))
 
 
 def _mark_banners(page: _Page) -> None:

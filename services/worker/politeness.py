@@ -77,7 +77,13 @@ class HostLimiter:
 
     def wait_turn(self, host: str, crawl_delay: float | None = None) -> float:
         """Block until this worker may send the next request to `host`; returns the wait."""
-        wait = self.reserve(host, self.delay_for(crawl_delay))
+        delay = self.delay_for(crawl_delay)
+        if delay <= 0:
+            # No spacing asked for (COPYDESK_POLITENESS_DELAY=0 and no Crawl-delay): every
+            # caller of this host computes the same delay, so none reserves a slot, and the
+            # Redis round trip per request is saved.
+            return 0.0
+        wait = self.reserve(host, delay)
         if wait > 0:
             self._sleep(wait)
         return wait

@@ -152,3 +152,14 @@ def test_gate_spaces_requests_to_one_host(
         fetch_page(site.url(f"/articles/{n}.html"), POLICY, before_request=gate)
     # robots.txt + 3 pages = 4 requests, 3 gaps of DELAY.
     assert time.monotonic() - started >= 3 * DELAY - 0.05
+
+
+def test_limiter_with_no_delay_reserves_nothing(redis_client: redis.Redis, prefix: str) -> None:
+    """Delay 0 and no Crawl-delay: no slot is reserved, so no Redis round trip per request;
+    a Crawl-delay still spaces the host's requests."""
+    limiter = HostLimiter(redis_client, default_delay=0.0, key_prefix=prefix + "polite:")
+    assert limiter.wait_turn("news.example") == 0.0
+    assert not list(redis_client.scan_iter(match=prefix + "polite:*"))
+    assert limiter.wait_turn("news.example", crawl_delay=0.2) == 0.0
+    # 0.2 s less the time between the two calls, which a loaded machine can stretch.
+    assert 0.0 < limiter.wait_turn("news.example", crawl_delay=0.2) <= 0.2

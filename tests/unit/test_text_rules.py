@@ -66,7 +66,17 @@ def test_not_credit_lines(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "credit", ["Photo: Jane Doe / Agency", "Foto: Stadtarchiv", "Crédit photo : AFP"]
+    "credit",
+    [
+        "Photo: Jane Doe / Agency",
+        "Foto: Stadtarchiv",
+        "Crédit photo : AFP",
+        # In parentheses, whatever the label: the pipeline's pre-check reads the same
+        # labels as the pattern.
+        "(Bild: dpa)",
+        "(Video: Reuters)",
+        "(Crédits : AFP)",
+    ],
 )
 def test_a_credit_line_inside_the_article_is_cut_as_a_caption(credit: str) -> None:
     lines = ["Council approves river crossing", *[PROSE] * 4, credit, *[LATER] * 4]
@@ -297,7 +307,9 @@ def test_not_toc_headings(line: str) -> None:
     assert not is_toc_heading(line)
 
 
-@pytest.mark.parametrize("heading", ["Table of contents", "Inhaltsverzeichnis", "Sommaire"])
+@pytest.mark.parametrize(
+    "heading", ["Table of contents", "Inhaltsverzeichnis", "Sommaire", "Inhalt", "Contenidos"]
+)
 def test_a_table_of_contents_is_cut_with_the_entries_that_come_back(heading: str) -> None:
     parts = ["Why the bridge", "What it costs", "When work starts"]
     lines = [
@@ -317,6 +329,14 @@ def test_a_table_of_contents_is_cut_with_the_entries_that_come_back(heading: str
     toc = [r for r in out.removed if r.reason == "table of contents"]
     assert [r.text for r in toc] == [heading, *parts]
     assert {r.kind for r in toc} == {RemovedKind.NAVIGATION}
+
+
+@pytest.mark.parametrize("heading", ["Inhalt", "Contenido:"])
+def test_a_section_named_like_a_table_of_contents_stays(heading: str) -> None:
+    """A German review's "Inhalt" (the plot) heads a section, not a table of contents."""
+    lines = ["Council approves river crossing", *[PROSE] * 2, heading, *[LATER] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == lines[1:]
 
 
 def test_lines_after_a_contents_heading_that_do_not_come_back_stay() -> None:
