@@ -460,12 +460,18 @@ def _compile_mention(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{_alt(phrases)})(?!\w)", re.I)
 
 
+@cache
+def _all_stopwords() -> frozenset[str]:
+    """Every language's stop words in one set: words too common to name a cue or a person."""
+    return frozenset(word for words in load_stopwords().values() for word in words)
+
+
 def _triggers() -> dict[str, frozenset[int]]:
     """Word -> the mention cues (by index) whose phrases contain it.
 
     A regex alternation costs tens of microseconds per line, so a mention pattern
     runs only when the line has one of its words (a set look-up)."""
-    common = {word for words in load_stopwords().values() for word in words}
+    common = _all_stopwords()
     table: dict[str, set[int]] = {}
     for i, (_, _, phrases) in enumerate(_MENTION_CUES):
         for phrase in phrases:
@@ -843,11 +849,6 @@ _BIO_OPENING = re.compile(
     r"(?:is|was|ist|war|est|était|es|era|fue)\s+"
     r"(?:an?|the|ein|eine|der|die|une?|le|la|el|una|[A-ZÀ-Þ][\w'\u2019-]*['\u2019]s)\s"
 )
-
-
-@cache
-def _all_stopwords() -> frozenset[str]:
-    return frozenset(word for words in load_stopwords().values() for word in words)
 
 
 def is_bio_opening(line: str) -> bool:
