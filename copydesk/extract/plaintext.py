@@ -13,6 +13,7 @@ the title, name the kind of every dropped line, and read the metadata (`text_met
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -46,7 +47,7 @@ from copydesk.extract.cues import (
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
-from copydesk.extract.text_end import end_features
+from copydesk.extract.text_end import _NUMBERED_FIRST, end_features
 from copydesk.extract.text_features import (
     CUE_GROUP_NAMES,
     FEATURE_NAMES,
@@ -110,6 +111,14 @@ MIN_REPEATS = 10
 REPEAT_TOKENS = 8
 # split_glued looks for a promo tail only in the last characters of a line.
 TAIL_CHARS = 160
+# A numbered item ("8. Boston, MA", "#3) Supersets", a footnote's bare "5") of at most this
+# many tokens continues the kept article's numbering when the next number follows the last
+# kept one within this many lines; lines between and after such items are kept above this
+# probability (the footer after an article sits well below it).
+ITEM_MAX_TOKENS = 20
+ITEM_GAP = 30
+ITEM_KEEP = 0.1
+_ITEM = re.compile(r"#?(\d{1,3})(?:[.):]\s|\s|$)")
 
 _GROUP_KINDS = {
     "ad": (RemovedKind.ADVERTISEMENT, "advertisement marker"),
@@ -247,9 +256,56 @@ def _article(
     """The kept run of lines and the comment-section cut (the steps before the end model)."""
     prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
     keep = select_lines(prob, facts.n_tokens, model.thresholds, prose)
+    _continue_numbering(lines, facts, prob, keep)
     page = _Page(lines, facts, keep, {})
     candidates = _heading_candidates(page)
     return page, candidates, _cut_comments(page, candidates)
+
+
+def _item_number(line: str) -> int | None:
+    """The number a numbered item opens with ("12. Negotiation" -> 12), else None."""
+    found = _ITEM.match(line)
+    return int(found.group(1)) if found else None
+
+
+def _continue_numbering(lines: list[str], facts: PageFacts, prob: Array, keep: Bools) -> None:
+    """Keep the rest of a numbered list whose first items the kept run holds.
+
+    A listicle or ranking often outlasts the run: its later items are short lines the line
+    model scores in the middle, and the run stops at the first few of them. The next
+    numbers after the last kept item (8 after 7, within `ITEM_GAP` lines each) say the
+    article goes on; a footer seldom continues the article's numbering. The items, the
+    lines between them and the last item's body (as many lines as the gap before it, up
+    to the first line below `ITEM_KEEP`) are kept above `ITEM_KEEP`.
+
+    Only lines opening with a digit or "#" are read (a first-byte check over the page)."""
+    kept = keep.nonzero()[0]
+    if len(kept) == 0:
+        return
+    lo, hi = int(kept[0]), int(kept[-1])
+    numbered = _NUMBERED_FIRST[facts.first_byte] & (facts.n_tokens <= ITEM_MAX_TOKENS)
+    rows = numbered.nonzero()[0]
+    inside = rows[(rows >= lo) & (rows <= hi)]
+    inside = inside[keep[inside]].tolist()
+    number = None
+    while inside and number is None:
+        last = inside.pop()
+        number = _item_number(lines[last])
+    if number is None:
+        return
+    after = iter(rows[rows > last].tolist())
+    stop, gap = None, 0
+    for row in after:
+        if row - last > ITEM_GAP:
+            break
+        if _item_number(lines[row]) == number + 1:
+            stop, gap, last, number = row, row - last, row, number + 1
+    if stop is None or stop <= hi:
+        return
+    end = stop + 1
+    while end < len(lines) and end - stop < gap and prob[end] >= ITEM_KEEP:
+        end += 1
+    keep[hi + 1 : end] |= prob[hi + 1 : end] > ITEM_KEEP
 
 
 def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:

@@ -1,0 +1,111 @@
+"""Selection rules that keep article text the line model scores low at the run's edges: the
+rest of a numbered list that the kept run began, and a long opening paragraph right above
+the run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from copydesk.extract.plaintext import _continue_numbering, _item_number
+from copydesk.extract.text_features import page_features
+from copydesk.extract.text_select import LEAD_MIN_TOKENS, Thresholds, select_lines
+
+CUT = Thresholds(run=0.5, inside=0.2, outside=0.9, extend=0.2)
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("8. Boston, MA 64.4", 8),
+        ("#3) Supersets", 3),
+        ("12: Future work", 12),
+        ("5", 5),
+        ("10 Tips for the road", 10),
+        ("2025 was a year of change", None),
+        ("3.5 million people moved", None),
+        ("Section 4", None),
+    ],
+)
+def test_item_number(line: str, number: int | None) -> None:
+    assert _item_number(line) == number
+
+
+def _run(lines: list[str], prob: list[float], kept: range) -> np.ndarray:
+    _, facts = page_features(lines)
+    keep = np.zeros(len(lines), dtype=bool)
+    keep[list(kept)] = True
+    _continue_numbering(lines, facts, np.array(prob, dtype=np.float32), keep)
+    return keep
+
+
+ITEMS = [f"{n}. City number {n}, a short item" for n in range(1, 9)]
+
+
+def test_numbered_list_continues_after_run() -> None:
+    lines = ["Intro of the ranking, in a sentence that reads as prose.", *ITEMS, "Share", "Home"]
+    prob = [0.9, 0.7, 0.7, 0.6, 0.6, 0.45, 0.4, 0.35, 0.4, 0.05, 0.02]
+    keep = _run(lines, prob, range(0, 5))  # the run stops after item 4
+    assert keep[:9].all()  # items 5-8 follow the numbering
+    assert not keep[9:].any()  # the footer scores below ITEM_KEEP
+
+
+def test_item_bodies_and_last_body_kept() -> None:
+    lines = ["1. First", "Body one.", "2. Second", "Body two.", "3. Third", "Body three.", "Menu"]
+    prob = [0.8, 0.8, 0.3, 0.3, 0.3, 0.3, 0.05]
+    keep = _run(lines, prob, range(0, 2))
+    assert keep.tolist() == [True] * 6 + [False]
+
+
+def test_other_numbers_do_not_extend() -> None:
+    lines = [*ITEMS[:4], "1. Top story elsewhere", "2. Another story", "Home"]
+    prob = [0.8, 0.8, 0.8, 0.8, 0.4, 0.4, 0.3]
+    keep = _run(lines, prob, range(0, 4))
+    assert not keep[4:].any()  # a new list restarting at 1 does not continue item 4
+
+
+def test_numbering_too_far_does_not_extend() -> None:
+    filler = ["A teaser line of the footer"] * 40
+    lines = [*ITEMS[:3], *filler, ITEMS[3]]
+    prob = [0.8] * 3 + [0.4] * 41
+    keep = _run(lines, prob, range(0, 3))
+    assert not keep[3:].any()
+
+
+def test_no_numbered_item_in_run_changes_nothing() -> None:
+    lines = ["Plain prose opening line.", "More plain prose here.", "1. A list after", "2. Next"]
+    keep = _run(lines, [0.9, 0.9, 0.4, 0.4], range(0, 2))
+    assert keep.tolist() == [True, True, False, False]
+
+
+def _select(tokens: list[int], prob: list[float], prose: list[bool]) -> list[bool]:
+    out = select_lines(
+        np.array(prob, dtype=np.float32),
+        np.array(tokens, dtype=np.float32),
+        CUT,
+        np.array(prose, dtype=bool),
+    )
+    return out.tolist()
+
+
+def test_long_opening_paragraph_joins_run() -> None:
+    # A short header line, a long low-scored opening paragraph, then the run.
+    tokens = [3, LEAD_MIN_TOKENS, 40, 40, 3]
+    prob = [0.05, 0.05, 0.9, 0.9, 0.05]
+    keep = _select(tokens, prob, [False, True, True, True, False])
+    assert keep == [False, True, True, True, False]
+
+
+def test_short_or_unpunctuated_line_above_run_stays_out() -> None:
+    tokens = [3, LEAD_MIN_TOKENS - 1, 40, 40]
+    prob = [0.05, 0.05, 0.9, 0.9]
+    assert _select(tokens, prob, [False, True, True, True]) == [False, False, True, True]
+    tokens = [3, LEAD_MIN_TOKENS + 5, 40, 40]
+    assert _select(tokens, prob, [False, False, True, True]) == [False, False, True, True]
+
+
+def test_long_line_below_run_stays_out() -> None:
+    # A closing call to action below the run reads as prose too: the run does not grow down.
+    tokens = [40, 40, LEAD_MIN_TOKENS + 5]
+    prob = [0.9, 0.9, 0.05]
+    assert _select(tokens, prob, [True, True, True]) == [True, True, False]
