@@ -841,6 +841,28 @@ def closing_heading(line: str) -> str | None:
     return None
 
 
+# The heading of an article's closing section ("Conclusion", "Final thoughts", "Fazit",
+# "En résumé", "Conclusiones"), optionally numbered or in markdown bold: what follows it is
+# still the article, however promotional its wording.
+_CONCLUSION_HEAD = re.compile(
+    r"(?:#{1,6}\s*)?(?:\*\*)?(?:\d{1,2}[.):]?\s+)?(?:[^:]{1,40}:\s+)?(?:"
+    r"(?:in\s+)?conclusions?|summary|in summary|to sum up|final (?:thoughts|words|verdict)"
+    r"|closing thoughts|concluding (?:thoughts|remarks)|wrapping up|(?:the )?bottom line"
+    r"|key takeaways|takeaways"
+    r"|fazit|zusammenfassung|schlussfolgerung(?:en)?|schlusswort|abschließende gedanken"
+    r"|en résumé|résumé|pour conclure|en conclusion|le mot de la fin"
+    r"|conclusi[oó]n(?:es)?|en resumen|resumen|para terminar|reflexiones finales"
+    r")(?:\*\*)?\s*[:.!]?\s*$",
+    re.IGNORECASE,
+)
+CONCLUSION_MAX_CHARS = 60
+
+
+def is_conclusion_heading(line: str) -> bool:
+    """True when `line` is the heading of an article's closing section ("Conclusion")."""
+    return len(line) <= CONCLUSION_MAX_CHARS and _CONCLUSION_HEAD.match(line.strip()) is not None
+
+
 # The opening of a writer's bio, as an author box prints it under the article: a name of
 # one to three capitalised words (none a stop word, so "Das Projekt ist ein..." or "The
 # city is a..." are not names) and "is a", "ist ein", "est un", "es una", "is Acme's"...

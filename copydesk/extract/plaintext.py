@@ -38,6 +38,7 @@ from copydesk.extract.cues import (
     is_bio_opening,
     is_comment_author,
     is_comment_heading,
+    is_conclusion_heading,
     is_credit_line,
     is_cta_line,
     is_form_line,
@@ -118,6 +119,11 @@ TAIL_CHARS = 160
 ITEM_MAX_TOKENS = 20
 ITEM_GAP = 30
 ITEM_KEEP = 0.1
+# A conclusion heading of at most this many tokens, this many lines before or after the
+# last kept line, keeps the prose under it.
+CONCLUSION_HEAD_TOKENS = 8
+CONCLUSION_BEFORE = 10
+CONCLUSION_AFTER = 3
 _ITEM = re.compile(r"#?(\d{1,3})(?:[.):]\s|\s|$)")
 
 _GROUP_KINDS = {
@@ -257,6 +263,7 @@ def _article(
     prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
     keep = select_lines(prob, facts.n_tokens, model.thresholds, prose)
     _continue_numbering(lines, facts, prob, keep)
+    _keep_conclusion(lines, facts, keep)
     page = _Page(lines, facts, keep, {})
     candidates = _heading_candidates(page)
     return page, candidates, _cut_comments(page, candidates)
@@ -306,6 +313,34 @@ def _continue_numbering(lines: list[str], facts: PageFacts, prob: Array, keep: B
     while end < len(lines) and end - stop < gap and prob[end] >= ITEM_KEEP:
         end += 1
     keep[hi + 1 : end] |= prob[hi + 1 : end] > ITEM_KEEP
+
+
+def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools) -> None:
+    """Keep the paragraphs under a conclusion heading ("Conclusion", "Fazit", "En
+    résumé") at the article's end: the heading and the prose lines right under it.
+
+    A closing paragraph often names the writer's product or asks the reader to act, so the
+    line model scores it like the promo below an article, and the run stops before it (or
+    before the heading). Under a conclusion heading it is the article's last word. Only
+    the short lines within `CONCLUSION_BEFORE` lines before and `CONCLUSION_AFTER` after
+    the last kept line are read; the section ends at the first line that is not prose."""
+    kept = keep.nonzero()[0]
+    if len(kept) == 0:
+        return
+    last, n, ntok = int(kept[-1]), len(lines), facts.n_tokens
+    span = range(
+        max(int(kept[0]) + 1, last - CONCLUSION_BEFORE), min(n, last + CONCLUSION_AFTER + 1)
+    )
+    heads = [
+        i for i in span if ntok[i] <= CONCLUSION_HEAD_TOKENS and is_conclusion_heading(lines[i])
+    ]
+    if not heads:
+        return
+    head = end = heads[-1]
+    while end + 1 < n and facts.final[end + 1] and ntok[end + 1] >= EXTEND_MIN_TOKENS:
+        end += 1
+    if end > head:
+        keep[head : end + 1] = True
 
 
 def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:

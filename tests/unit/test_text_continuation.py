@@ -1,17 +1,22 @@
 """Selection rules that keep article text the line model scores low at the run's edges: the
-rest of a numbered list that the kept run began, and a long opening paragraph right above
-the run."""
+rest of a numbered list that the kept run began, a long opening paragraph right above the
+run, and the prose under a conclusion heading at its end."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from copydesk.extract.plaintext import _continue_numbering, _item_number
+from copydesk.extract.cues import is_conclusion_heading
+from copydesk.extract.plaintext import _continue_numbering, _item_number, _keep_conclusion
 from copydesk.extract.text_features import page_features
 from copydesk.extract.text_select import LEAD_MIN_TOKENS, Thresholds, select_lines
 
 CUT = Thresholds(run=0.5, inside=0.2, outside=0.9, extend=0.2)
+LONG = (
+    "The council approved the plan for a new bridge over the river on Tuesday evening, "
+    "ending a debate that has divided residents on both banks for more than ten years."
+)
 
 
 @pytest.mark.parametrize(
@@ -109,3 +114,71 @@ def test_long_line_below_run_stays_out() -> None:
     tokens = [40, 40, LEAD_MIN_TOKENS + 5]
     prob = [0.9, 0.9, 0.05]
     assert _select(tokens, prob, [True, True, True]) == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Conclusion",
+        "**Conclusion**",
+        "7. Conclusion",
+        "## Final thoughts",
+        "Video Production: Final Thoughts",
+        "Summary",
+        "The bottom line",
+        "Fazit",
+        "Zusammenfassung:",
+        "En résumé",
+        "Pour conclure",
+        "Conclusiones",
+        "Reflexiones finales",
+    ],
+)
+def test_conclusion_headings(line: str) -> None:
+    assert is_conclusion_heading(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Conclusion of the contract was delayed again",
+        "In conclusion, the plan works.",
+        "Summary judgment was granted to the city",
+        "Conclusions and recommendations of the committee for the coming year in full",
+        "Related posts",
+    ],
+)
+def test_not_conclusion_headings(line: str) -> None:
+    assert not is_conclusion_heading(line)
+
+
+CLOSING = "We hope this guide helps you choose the right plan for your team and your budget."
+OUTRO = "Book a call with our advisers today, and we will find the best plan for your needs."
+
+
+def _conclude(lines: list[str], kept: range) -> list[bool]:
+    _, facts = page_features(lines)
+    keep = np.zeros(len(lines), dtype=bool)
+    keep[list(kept)] = True
+    _keep_conclusion(lines, facts, keep)
+    return keep.tolist()
+
+
+def test_conclusion_section_after_run_kept() -> None:
+    lines = [LONG, LONG, "Conclusion", CLOSING, OUTRO, "Share this post", "Related posts"]
+    assert _conclude(lines, range(0, 2)) == [True] * 5 + [False] * 2
+
+
+def test_conclusion_heading_in_run_keeps_prose_under_it() -> None:
+    lines = [LONG, "Final thoughts", LONG, CLOSING, "Subscribe"]
+    assert _conclude(lines, range(0, 3)) == [True] * 4 + [False]
+
+
+def test_other_heading_keeps_nothing() -> None:
+    lines = [LONG, LONG, "Related articles", CLOSING, OUTRO]
+    assert _conclude(lines, range(0, 2)) == [True, True, False, False, False]
+
+
+def test_conclusion_far_after_run_keeps_nothing() -> None:
+    lines = [LONG, LONG, *["Menu item"] * 5, "Conclusion", CLOSING]
+    assert _conclude(lines, range(0, 2)) == [True, True] + [False] * 7
