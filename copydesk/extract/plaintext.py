@@ -124,6 +124,11 @@ ITEM_KEEP = 0.1
 CONCLUSION_HEAD_TOKENS = 8
 CONCLUSION_BEFORE = 10
 CONCLUSION_AFTER = 3
+# A question (a line ending in "?" of at most QA_MAX_TOKENS tokens) among the last
+# QA_LOOKBACK kept lines lets the question-and-answer pairs after them join the article.
+QA_LOOKBACK = 4
+QA_MAX_TOKENS = 25
+_QUESTION = ord("?")
 _ITEM = re.compile(r"#?(\d{1,3})(?:[.):]\s|\s|$)")
 
 _GROUP_KINDS = {
@@ -264,6 +269,7 @@ def _article(
     keep = select_lines(prob, facts.n_tokens, model.thresholds, prose)
     _continue_numbering(lines, facts, prob, keep)
     _keep_conclusion(lines, facts, keep)
+    _continue_questions(lines, facts, keep)
     page = _Page(lines, facts, keep, {})
     candidates = _heading_candidates(page)
     return page, candidates, _cut_comments(page, candidates)
@@ -341,6 +347,32 @@ def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools) -> None:
         end += 1
     if end > head:
         keep[head : end + 1] = True
+
+
+def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools) -> None:
+    """Keep the rest of a run of questions and answers (an FAQ, an interview) that the
+    kept run ends in: while the next line is a question and the line after it prose, the
+    question and its answer's prose lines.
+
+    The line model scores the later pairs lower as the page's end nears, like the teasers
+    below an article; a question after the last kept answer, with its own answer, says the
+    article goes on. Only when a question lies among the last `QA_LOOKBACK` kept lines."""
+    kept = keep.nonzero()[0]
+    if len(kept) == 0:
+        return
+    hi, n, ntok = int(kept[-1]), len(lines), facts.n_tokens
+    question = (facts.last_byte == _QUESTION) & (ntok <= QA_MAX_TOKENS)
+    prose = facts.final & (ntok >= EXTEND_MIN_TOKENS) & ~question
+    lo = max(int(kept[0]), hi - QA_LOOKBACK)
+    if not (question[lo:hi] & keep[lo:hi]).any():
+        return
+    j = hi + 1
+    while j + 1 < n and question[j] and prose[j + 1]:
+        k = j + 1
+        while k < n and prose[k]:
+            k += 1
+        keep[j:k] = True
+        j = k
 
 
 def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:

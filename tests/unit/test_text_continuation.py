@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from copydesk.extract.cues import is_conclusion_heading
-from copydesk.extract.plaintext import _continue_numbering, _item_number, _keep_conclusion
+from copydesk.extract.plaintext import (
+    _continue_numbering,
+    _continue_questions,
+    _item_number,
+    _keep_conclusion,
+)
 from copydesk.extract.text_features import page_features
 from copydesk.extract.text_select import LEAD_MIN_TOKENS, Thresholds, select_lines
 
@@ -182,3 +187,30 @@ def test_other_heading_keeps_nothing() -> None:
 def test_conclusion_far_after_run_keeps_nothing() -> None:
     lines = [LONG, LONG, *["Menu item"] * 5, "Conclusion", CLOSING]
     assert _conclude(lines, range(0, 2)) == [True, True] + [False] * 7
+
+
+QUESTION = "How long does the approval take?"
+ANSWER = "Most applications are approved within two weeks, though busy months can take longer."
+
+
+def _questions(lines: list[str], kept: range) -> list[bool]:
+    _, facts = page_features(lines)
+    keep = np.zeros(len(lines), dtype=bool)
+    keep[list(kept)] = True
+    _continue_questions(lines, facts, keep)
+    return keep.tolist()
+
+
+def test_question_answer_pairs_continue() -> None:
+    lines = [LONG, QUESTION, ANSWER, "Is it free?", ANSWER, ANSWER, "Can I cancel?", ANSWER, "Home"]
+    assert _questions(lines, range(0, 3)) == [True] * 8 + [False]
+
+
+def test_questions_without_kept_question_stay_out() -> None:
+    lines = [LONG, LONG, QUESTION, ANSWER]
+    assert _questions(lines, range(0, 2)) == [True, True, False, False]
+
+
+def test_question_without_answer_stays_out() -> None:
+    lines = [LONG, QUESTION, ANSWER, "Want to read more?", "Related posts"]
+    assert _questions(lines, range(0, 3)) == [True, True, True, False, False]
