@@ -231,6 +231,8 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     page, candidates, comments = _article(lines, features, facts, prob, model)
     tails = [comments] if comments is not None else []
     end, start = find_bounds(model.end, model.start, features, prob, facts, page.keep)
+    if end is not None and is_conclusion_heading(lines[end]):
+        end = None  # what follows a conclusion heading is the article's end (_keep_conclusion)
     if end is not None:
         page.keep[end:] = False
         tails.insert(0, (end, _END))

@@ -13,9 +13,11 @@ from copydesk.extract.plaintext import (
     _continue_questions,
     _item_number,
     _keep_conclusion,
+    clean_text,
 )
 from copydesk.extract.text_features import page_features
 from copydesk.extract.text_select import LEAD_MIN_TOKENS, Thresholds, select_lines
+from tests.unit.test_text_end import _Fixed, short_model
 
 CUT = Thresholds(run=0.5, inside=0.2, outside=0.9, extend=0.2)
 LONG = (
@@ -214,3 +216,20 @@ def test_questions_without_kept_question_stay_out() -> None:
 def test_question_without_answer_stays_out() -> None:
     lines = [LONG, QUESTION, ANSWER, "Want to read more?", "Related posts"]
     assert _questions(lines, range(0, 3)) == [True, True, True, False, False]
+
+
+def test_end_model_never_cuts_at_a_conclusion_heading() -> None:
+    # The block model is sure the all-short block after the heading follows the article;
+    # a conclusion heading there says the article goes on, so nothing is cut.
+    lines = [
+        "Council approves river crossing",
+        *[LONG] * 6,
+        "Conclusion",
+        "Five things about the bus lanes",
+        "Why the market hall reopens",
+    ]
+    out = clean_text("\n".join(lines), _Fixed(short_model(0.9)))  # type: ignore[arg-type]
+    assert "Five things about the bus lanes" in out.text
+    renamed = [*lines[:7], "Around the region", *lines[8:]]
+    out = clean_text("\n".join(renamed), _Fixed(short_model(0.9)))  # type: ignore[arg-type]
+    assert "Five things about the bus lanes" not in out.text
