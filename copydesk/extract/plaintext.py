@@ -58,7 +58,7 @@ from copydesk.extract.text_features import (
 )
 from copydesk.extract.text_meta import read_metadata
 from copydesk.extract.text_model import Array, LineModel, shipped_model
-from copydesk.extract.text_select import select_lines
+from copydesk.extract.text_select import EDGE_MIN_TOKENS, select_lines
 from copydesk.extract.text_start import find_bounds, start_features
 from copydesk.extract.text_stems import StemFinder
 
@@ -238,6 +238,7 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         tails.insert(0, (end, _END))
     if start is not None and (end is None or start < end):  # never both cuts over one line
         page.keep[: start + 1] = False
+    _keep_closing(page)
     closing = _cut_closing(page)
     if closing is not None:
         tails.insert(0, closing)
@@ -375,6 +376,25 @@ def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools) -> None
             k += 1
         keep[j:k] = True
         j = k
+
+
+def _keep_closing(page: _Page) -> None:
+    """Keep the long prose line right after the kept article when the end model cut
+    nothing there: the article's closing paragraph.
+
+    A closing paragraph often sums up with the writer's product or a call to act, so the
+    line model scores it like the promo after an article. Growing the run over it in
+    `select_lines` would also change what the end model reads (and, measured, flip its cut
+    on some pages, keeping a whole footer); here the end model has had its say, and a line
+    after an end cut is its heading, never prose. A promo line after an article is seldom
+    `EDGE_MIN_TOKENS` tokens long."""
+    kept = page.keep.nonzero()[0]
+    if len(kept) == 0:
+        return
+    after = int(kept[-1]) + 1
+    facts = page.facts
+    if after < len(page.lines) and facts.final[after] and facts.n_tokens[after] >= EDGE_MIN_TOKENS:
+        page.keep[after] = True
 
 
 def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:

@@ -4,6 +4,8 @@ run, and the prose under a conclusion heading at its end."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,7 @@ from copydesk.extract.plaintext import (
     clean_text,
 )
 from copydesk.extract.text_features import page_features
-from copydesk.extract.text_select import LEAD_MIN_TOKENS, Thresholds, select_lines
+from copydesk.extract.text_select import EDGE_MIN_TOKENS, Thresholds, select_lines
 from tests.unit.test_text_end import _Fixed, short_model
 
 CUT = Thresholds(run=0.5, inside=0.2, outside=0.9, extend=0.2)
@@ -102,23 +104,23 @@ def _select(tokens: list[int], prob: list[float], prose: list[bool]) -> list[boo
 
 def test_long_opening_paragraph_joins_run() -> None:
     # A short header line, a long low-scored opening paragraph, then the run.
-    tokens = [3, LEAD_MIN_TOKENS, 40, 40, 3]
+    tokens = [3, EDGE_MIN_TOKENS, 40, 40, 3]
     prob = [0.05, 0.05, 0.9, 0.9, 0.05]
     keep = _select(tokens, prob, [False, True, True, True, False])
     assert keep == [False, True, True, True, False]
 
 
 def test_short_or_unpunctuated_line_above_run_stays_out() -> None:
-    tokens = [3, LEAD_MIN_TOKENS - 1, 40, 40]
+    tokens = [3, EDGE_MIN_TOKENS - 1, 40, 40]
     prob = [0.05, 0.05, 0.9, 0.9]
     assert _select(tokens, prob, [False, True, True, True]) == [False, False, True, True]
-    tokens = [3, LEAD_MIN_TOKENS + 5, 40, 40]
+    tokens = [3, EDGE_MIN_TOKENS + 5, 40, 40]
     assert _select(tokens, prob, [False, False, True, True]) == [False, False, True, True]
 
 
 def test_long_line_below_run_stays_out() -> None:
     # A closing call to action below the run reads as prose too: the run does not grow down.
-    tokens = [40, 40, LEAD_MIN_TOKENS + 5]
+    tokens = [40, 40, EDGE_MIN_TOKENS + 5]
     prob = [0.9, 0.9, 0.05]
     assert _select(tokens, prob, [True, True, True]) == [True, True, False]
 
@@ -233,3 +235,38 @@ def test_end_model_never_cuts_at_a_conclusion_heading() -> None:
     renamed = [*lines[:7], "Around the region", *lines[8:]]
     out = clean_text("\n".join(renamed), _Fixed(short_model(0.9)))  # type: ignore[arg-type]
     assert "Five things about the bus lanes" not in out.text
+
+
+@dataclass
+class _Scores:
+    """A line model that returns fixed scores, without block models."""
+
+    prob: list[float]
+    thresholds: Thresholds = field(default_factory=lambda: CUT)
+    end: None = None
+    start: None = None
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        return np.array(self.prob, dtype=np.float32)
+
+
+CLOSING_PARAGRAPH = (
+    "If you are planning a move this winter, our team can help you with packing, storage and "
+    "the paperwork, and we would be glad to give you a free quote for your next move today."
+)
+
+
+def test_long_closing_paragraph_after_article_kept() -> None:
+    lines = ["Council approves river crossing", *[LONG] * 4, CLOSING_PARAGRAPH, "Share this"]
+    prob = [0.0, 0.9, 0.9, 0.9, 0.9, 0.05, 0.01]
+    out = clean_text("\n".join(lines), _Scores(prob))  # type: ignore[arg-type]
+    assert CLOSING_PARAGRAPH in out.paragraphs
+    assert "Share this" not in out.text
+
+
+def test_short_closing_line_after_article_stays_out() -> None:
+    promo = "Get our weekly briefing on the city, free in your inbox every Friday."
+    lines = ["Council approves river crossing", *[LONG] * 4, promo, "Share this"]
+    prob = [0.0, 0.9, 0.9, 0.9, 0.9, 0.05, 0.01]
+    out = clean_text("\n".join(lines), _Scores(prob))  # type: ignore[arg-type]
+    assert promo not in out.text
