@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench.metric import shingles  # noqa: E402
 from copydesk.extract import extract_text  # noqa: E402
 from copydesk.extract import plaintext as pt  # noqa: E402
+from copydesk.extract.cues import is_conclusion_heading  # noqa: E402
 from copydesk.extract.text_features import page_features, split_lines  # noqa: E402
 from copydesk.extract.text_model import LineModel, shipped_model  # noqa: E402
 from copydesk.extract.text_select import best_run, select_lines  # noqa: E402
@@ -109,6 +110,8 @@ def trace(text: str, model: LineModel) -> Trace:
                 cause[i] = label
     tails = [comments] if comments is not None else []
     endl, startl = find_bounds(model.end, model.start, features, prob, facts, page.keep)
+    if endl is not None and is_conclusion_heading(lines[endl]):
+        endl = None
     snap = page.keep.copy()
     if endl is not None:
         page.keep[endl:] = False
@@ -118,6 +121,7 @@ def trace(text: str, model: LineModel) -> Trace:
     if startl is not None and (endl is None or startl < endl):
         page.keep[: startl + 1] = False
     mark(snap, "start model")
+    pt._keep_closing(page)
     snap = page.keep.copy()
     closing = pt._cut_closing(page)
     if closing is not None:
@@ -138,6 +142,8 @@ def trace(text: str, model: LineModel) -> Trace:
             cause[title] = "title line"
         page.keep[title] = False
     kept = page.keep.nonzero()[0].tolist()
+    for i in kept:
+        cause[i] = ""
     out = "\n\n".join(texts.get(i, lines[i]) for i in kept)
     return Trace(lines, cause, prob.tolist(), out)
 

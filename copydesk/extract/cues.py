@@ -852,7 +852,8 @@ _CONCLUSION_HEAD = re.compile(
     r"|fazit|zusammenfassung|schlussfolgerung(?:en)?|schlusswort|abschließende gedanken"
     r"|en résumé|résumé|pour conclure|en conclusion|le mot de la fin"
     r"|conclusi[oó]n(?:es)?|en resumen|resumen|para terminar|reflexiones finales"
-    r")(?:\*\*)?\s*[:.!]?\s*$",
+    r")(?:\s+(?:on|about|for|zu|zum|zur|sur|sobre)\s+[^.!?:]{1,40})?"  # "Fazit zum Test"
+    r"(?:\*\*)?\s*[:.!]?\s*$",
     re.IGNORECASE,
 )
 CONCLUSION_MAX_CHARS = 60

@@ -141,6 +141,9 @@ def test_long_line_below_run_stays_out() -> None:
         "Pour conclure",
         "Conclusiones",
         "Reflexiones finales",
+        "Conclusions About Travel Insurance",
+        "Final thoughts on choosing a CPA",
+        "Fazit zum Test",
     ],
 )
 def test_conclusion_headings(line: str) -> None:
@@ -153,6 +156,7 @@ def test_conclusion_headings(line: str) -> None:
         "Conclusion of the contract was delayed again",
         "In conclusion, the plan works.",
         "Summary judgment was granted to the city",
+        "Summary of the bill",
         "Conclusions and recommendations of the committee for the coming year in full",
         "Related posts",
     ],
