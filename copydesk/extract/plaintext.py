@@ -552,20 +552,38 @@ def _cut_related_blocks(page: _Page, candidates: list[int]) -> None:
     """Drop a related-links box inside the article: its heading ("More on X:", "Related
     articles") and the teaser titles under it, up to the next prose line.
 
-    Such boxes sit between paragraphs, so only the box goes, not the text after it."""
+    Such boxes sit between paragraphs, so only the box goes, not the text after it; nor
+    does the next item of a numbered article after the box ("4. Northwestern Kellogg"
+    after "3. ..." and its box), which is not prose either."""
     kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return
-    prose = page.facts.final & (page.facts.n_tokens >= PROSE_TOKENS)
+    facts = page.facts
+    prose = facts.final & (facts.n_tokens >= PROSE_TOKENS)
+    numbered = _NUMBERED_FIRST[facts.first_byte] & (facts.n_tokens <= ITEM_MAX_TOKENS)
     for i in candidates:
         if i > kept[-1] or i in page.cut or not is_related_heading(page.lines[i]):
             continue
         stop = min(i + 1 + RELATED_BOX_LINES, len(page.lines))
         box = i + 1
-        while box < stop and not prose[box]:
+        while box < stop and not prose[box] and not (numbered[box] and _next_item(page, i, box)):
             box += 1
         for j in range(i, box):
             page.cut[j] = (RemovedKind.RELATED_LINKS, "related-links box")
+
+
+def _next_item(page: _Page, head: int, row: int) -> bool:
+    """Whether numbered line `row` continues the numbering of the last numbered line
+    within `ITEM_GAP` lines above line `head`."""
+    number = _item_number(page.lines[row])
+    if number is None:
+        return False
+    numbered = _NUMBERED_FIRST[page.facts.first_byte[max(0, head - ITEM_GAP) : head]]
+    for back in numbered.nonzero()[0][::-1].tolist():
+        before = _item_number(page.lines[max(0, head - ITEM_GAP) + back])
+        if before is not None:
+            return before == number - 1
+    return False
 
 
 def _review(page: _Page) -> None:

@@ -274,3 +274,25 @@ def test_short_closing_line_after_article_stays_out() -> None:
     prob = [0.0, 0.9, 0.9, 0.9, 0.9, 0.05, 0.01]
     out = clean_text("\n".join(lines), _Scores(prob))  # type: ignore[arg-type]
     assert promo not in out.text
+
+
+def test_related_box_stops_at_the_next_numbered_item() -> None:
+    lines = [
+        "The best bridges of the region, ranked",
+        "1. The old stone bridge",
+        LONG,
+        LONG,
+        "More on the river:",
+        "Flood defences to be raised before winter",
+        "2. The new suspension bridge",
+        "3. The rail bridge",
+        LONG,
+        LONG,
+    ]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert "Flood defences to be raised before winter" not in out.text
+    assert "2. The new suspension bridge" in out.paragraphs
+    # A numbered teaser that does not continue the article's numbering goes with the box.
+    lines[6] = "5 things to know about the ferry"
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert "5 things to know about the ferry" not in out.text
