@@ -76,8 +76,11 @@ REVIEW_MAX_TOKENS = 30
 # Inside the article a known cue phrase is dropped when the line is this short.
 INSIDE_REVIEW_TOKENS = 3
 # A caption: a kept line of at least this many tokens without final punctuation,
-# between two prose lines (a photo caption copied from between paragraphs).
+# between two prose lines (a photo caption copied from between paragraphs).....
 CAPTION_MIN_TOKENS = 14
+# ...and at most this many: a longer one is a sentence that lost its full stop (or ends in a
+# footnote mark, an emoji, a figure), which photo captions seldom are.
+CAPTION_MAX_TOKENS = 20
 PROSE_TOKENS = 12
 # A headline: the page's first line, this many tokens, not ending with a full stop...
 TITLE_TOKENS = (3, 30)
@@ -626,14 +629,17 @@ def _review(page: _Page) -> None:
 
 
 def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """A long unpunctuated single-sentence line between two prose paragraphs is a caption.
+    """A long (but not very long) unpunctuated single-sentence line between two prose
+    paragraphs is a caption.
 
     Lead-ins to lists ("...as follows:") and lines holding several sentences are prose
     cut by copy-paste, not captions, so they stay."""
     ntok, final = page.facts.n_tokens, page.facts.final
     prose = final & (ntok >= PROSE_TOKENS)
     mid = kept[1:-1]
-    hit = ~final[mid] & (ntok[mid] >= CAPTION_MIN_TOKENS) & prose[kept[:-2]] & prose[kept[2:]]
+    size = ntok[mid]
+    hit = ~final[mid] & (size >= CAPTION_MIN_TOKENS) & (size <= CAPTION_MAX_TOKENS)
+    hit &= prose[kept[:-2]] & prose[kept[2:]]
     for i in mid[hit].tolist():
         line = page.lines[i]
         if line.endswith(_LEAD_IN) or ". " in line:

@@ -296,3 +296,17 @@ def test_related_box_stops_at_the_next_numbered_item() -> None:
     lines[6] = "5 things to know about the ferry"
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert "5 things to know about the ferry" not in out.text
+
+
+CAPTION = "The new bridge seen from the northern bank at dusk on the day the council voted"
+LOST_STOP = (
+    "The benefits are substantial: fewer traffic jams in the centre, shorter trips for the "
+    "commuters from the south and a second route for the ambulances when the old bridge is shut"
+)
+
+
+def test_caption_between_paragraphs_cut_but_long_sentence_without_stop_kept() -> None:
+    lines = ["Council approves river crossing", *[LONG] * 3, CAPTION, LONG, LOST_STOP, LONG]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert CAPTION not in out.paragraphs
+    assert LOST_STOP in out.paragraphs
