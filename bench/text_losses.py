@@ -12,7 +12,8 @@ set's metric (4-token shingles of `\\w+` tokens), each reference shingle missing
 output is put down to the first dropped line it covers; one covering only kept lines is
 a split/glue loss, one found nowhere in the input is "not in the text input".
 
-Prints per cause the lost shingles, the recall points they cost (sum over pages of the
+Prints the pages' P/R/F1 (five decimals: the targets sit in the fourth), then per cause
+the lost shingles, the recall points they cost (sum over pages of the
 page's lost share, over the page count: the causes add up to 1 - R), the pages and sites
 (registrable domain) losing at least 1% of their recall to it, and the worst sites; with
 `--examples`, the worst pages' dropped lines per cause. A cause spread over many sites is
@@ -35,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.metric import shingles  # noqa: E402
+from bench.metric import PageScore, score_page, shingles, summarise  # noqa: E402
 from copydesk.extract import extract_text  # noqa: E402
 from copydesk.extract import plaintext as pt  # noqa: E402
 from copydesk.extract.cues import is_conclusion_heading  # noqa: E402
@@ -212,6 +213,7 @@ def main() -> None:
     losses: dict[str, Loss] = defaultdict(Loss)
     n_pages = 0
     dump: dict[str, dict[str, float]] = {}
+    scores: list[PageScore] = []
     for path in sorted((args.devset / "truth").glob("*.json")):
         truth = json.loads(path.read_text(encoding="utf-8"))
         if truth["page_type"] not in types:
@@ -220,6 +222,7 @@ def main() -> None:
         t = trace(text, model)
         assert t.text == extract_text(text).text, f"trace differs from extract_text on {path.stem}"
         n_pages += 1
+        scores.append(score_page(t.text, truth["articleBody"]))
         per, behind, total = attribute(t, truth["articleBody"])
         site = site_of(truth.get("url") or path.stem)
         dump[path.stem] = {c: v / max(total, 1) for c, v in per.items()}
@@ -232,7 +235,11 @@ def main() -> None:
             if share >= PAGE_SHARE:
                 loss.pages[path.stem] = share
             loss.lines[path.stem] = [(i, t.lines[i], t.prob[i]) for i in sorted(behind[c])]
-    print(f"{n_pages} pages; recall points lost per cause (sum = 100 * (1 - R)):")
+    summary = summarise(scores)
+    print(
+        f"{n_pages} pages: P {summary.precision:.5f}  R {summary.recall:.5f}  F1 {summary.f1:.5f}"
+    )
+    print("recall points lost per cause (sum = 100 * (1 - R)):")
     head = f"{'shingles':>8s} {'R pts':>6s} {'pages':>5s} {'sites':>5s}"
     print(f"  {'cause':52s} {head}  worst sites")
     total_pts = 0.0
