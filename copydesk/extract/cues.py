@@ -864,6 +864,32 @@ def is_conclusion_heading(line: str) -> bool:
     return len(line) <= CONCLUSION_MAX_CHARS and _CONCLUSION_HEAD.match(line.strip()) is not None
 
 
+# An affiliate disclosure ("This post contains affiliate links", "We may earn a commission
+# from links on this page"): the site's notice, not the article. The earning must be the
+# site's own ("we", "I", "us"), so an article explaining how creators earn commissions stays.
+DISCLOSURE_MAX_TOKENS = 60
+_DISCLOSURE = re.compile(
+    r"\b(?:we|i|us)(?:['\u2019]d| would| may| might| can| could| will)?(?: also)?"
+    r" (?:earn|receive|get|make)(?: (?:a|an|some))?(?: small)?(?: share of (?:the )?sales or)?"
+    r"(?: (?:affiliate|referral))? (?:commissions?|fees?|compensation)\b"
+    r"|\b(?:contains?|may contain|uses?|include[sd]?) (?:some )?affiliate links\b"
+    r"|\baffiliate[- ]links? (?:on|in) this (?:page|post|article|site)\b"
+    r"|\b(?:erhalten|bekommen|verdienen) wir (?:ggf\. |gegebenenfalls |eine )*(?:kleine )?provision"
+    r"|\benthält (?:\w+ )?affiliate-links\b"
+    r"|\bnous (?:pouvons |pourrions )?(?:percevoir|recevoir|toucher) une (?:petite )?commission"
+    r"|\bcontient des liens (?:d'affiliation|affiliés)\b"
+    r"|\b(?:podemos|podríamos) (?:recibir|ganar|obtener) una (?:pequeña )?comisión"
+    r"|\bcontiene enlaces (?:de afiliados?|afiliados)\b",
+    re.IGNORECASE,
+)
+
+
+def find_disclosures(text: str) -> list[int]:
+    """Start offsets in `text` (lines joined by newlines) of affiliate disclosures: one
+    search over the joined kept text, so a page without one costs a single scan."""
+    return [found.start() for found in _DISCLOSURE.finditer(text)]
+
+
 # The opening of a writer's bio, as an author box prints it under the article: a name of
 # one to three capitalised words (none a stop word, so "Das Projekt ist ein..." or "The
 # city is a..." are not names) and "is a", "ist ein", "est un", "es una", "is Acme's"...

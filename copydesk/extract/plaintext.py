@@ -26,6 +26,7 @@ from copydesk.extract.cues import (
     CLOSING_PREFIXES,
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
+    DISCLOSURE_MAX_TOKENS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     INLINE_PREFIXES,
@@ -35,6 +36,7 @@ from copydesk.extract.cues import (
     RELATED_PREFIXES,
     classify_boilerplate,
     closing_heading,
+    find_disclosures,
     is_bio_opening,
     is_comment_author,
     is_comment_heading,
@@ -623,6 +625,7 @@ def _review(page: _Page) -> None:
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
     _mark_inline(page, kept)
+    _mark_disclosures(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -673,6 +676,24 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
             page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
         elif tokens <= MAX_FORM_WORDS and is_form_line(line):
             page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
+
+
+def _mark_disclosures(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """A site's affiliate disclosure in the article ("This post contains affiliate links",
+    "We may earn a commission...") is the site's notice, not the article: the line model
+    keeps it for its prose shape and its place under the byline.
+
+    One regex scan over the kept lines joined; a hit is mapped back to its line."""
+    rows = kept.tolist()
+    texts = list(map(page.lines.__getitem__, rows))
+    hits = find_disclosures("\n".join(texts))
+    if not hits:
+        return
+    starts = np.cumsum([0, *(len(text) + 1 for text in texts)])
+    for offset in hits:
+        i = rows[int(np.searchsorted(starts, offset, side="right")) - 1]
+        if page.facts.n_tokens[i] <= DISCLOSURE_MAX_TOKENS:
+            page.cut.setdefault(i, (RemovedKind.OTHER, "affiliate disclosure"))
 
 
 def _mark_contents(page: _Page, head: int, last_at: dict[str, int]) -> None:
