@@ -117,6 +117,9 @@ MIN_REPEATS = 10
 REPEAT_TOKENS = 8
 # split_glued looks for a promo tail only in the last characters of a line.
 TAIL_CHARS = 160
+# An affiliate disclosure is looked for in the first and last kept lines only.
+DISCLOSURE_HEAD = 10
+DISCLOSURE_TAIL = 3
 # A numbered item ("8. Boston, MA", "#3) Supersets", a footnote's bare "5") of at most this
 # many tokens continues the kept article's numbering when the next number follows the last
 # kept one within this many lines; lines between and after such items are kept above this
@@ -683,8 +686,11 @@ def _mark_disclosures(page: _Page, kept: npt.NDArray[np.int64]) -> None:
     "We may earn a commission...") is the site's notice, not the article: the line model
     keeps it for its prose shape and its place under the byline.
 
-    One regex scan over the kept lines joined; a hit is mapped back to its line."""
+    Only the first `DISCLOSURE_HEAD` and last `DISCLOSURE_TAIL` kept lines are read (where
+    sites print it), joined, with a few substring scans; a hit is mapped back to its line."""
     rows = kept.tolist()
+    if len(rows) > DISCLOSURE_HEAD + DISCLOSURE_TAIL:
+        rows = rows[:DISCLOSURE_HEAD] + rows[-DISCLOSURE_TAIL:]
     texts = list(map(page.lines.__getitem__, rows))
     hits = find_disclosures("\n".join(texts))
     if not hits:
