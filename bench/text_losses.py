@@ -105,7 +105,7 @@ def trace(text: str, model: LineModel) -> Trace:
         sel = select_lines(
             prob, facts.n_tokens, cut, facts.final & (facts.n_tokens >= pt.EXTEND_MIN_TOKENS)
         )
-        pt._continue_numbering(lines, facts, prob, sel)
+        pt._extend_end(lines, facts, prob, sel)
         for i in range(comments[0], n):
             if sel[i]:
                 cause[i] = label

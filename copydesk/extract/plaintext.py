@@ -278,9 +278,7 @@ def _article(
     """The kept run of lines and the comment-section cut (the steps before the end model)."""
     prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
     keep = select_lines(prob, facts.n_tokens, model.thresholds, prose)
-    _continue_numbering(lines, facts, prob, keep)
-    _keep_conclusion(lines, facts, keep)
-    _continue_questions(lines, facts, keep)
+    _extend_end(lines, facts, prob, keep)
     page = _Page(lines, facts, keep, {})
     candidates = _heading_candidates(page)
     return page, candidates, _cut_comments(page, candidates)
@@ -292,8 +290,33 @@ def _item_number(line: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _continue_numbering(lines: list[str], facts: PageFacts, prob: Array, keep: Bools) -> None:
-    """Keep the rest of a numbered list whose first items the kept run holds.
+def _extend_end(lines: list[str], facts: PageFacts, prob: Array, keep: Bools) -> None:
+    """Keep the article's last parts the run stops short of: the rest of a numbered list,
+    a conclusion section, the rest of a question-and-answer run (each read from the last
+    kept line the one before it left). Each reads only a few lines around the run's end,
+    with a cheap pre-check, since on most pages none applies."""
+    kept = keep.nonzero()[0]
+    if len(kept) == 0:
+        return
+    lo, hi = int(kept[0]), int(kept[-1])
+    hi = _continue_numbering(lines, facts, prob, keep, lo, hi)
+    hi = _keep_conclusion(lines, facts, keep, lo, hi)
+    _continue_questions(lines, facts, keep, lo, hi)
+
+
+def _numbered_rows(facts: PageFacts, start: int, stop: int) -> list[int]:
+    """The lines in [start, stop) that may be numbered items: at most `ITEM_MAX_TOKENS`
+    tokens, opening with a digit or "#"."""
+    span = slice(start, stop)
+    hit = _NUMBERED_FIRST[facts.first_byte[span]] & (facts.n_tokens[span] <= ITEM_MAX_TOKENS)
+    return [start + row for row in hit.nonzero()[0].tolist()]
+
+
+def _continue_numbering(
+    lines: list[str], facts: PageFacts, prob: Array, keep: Bools, lo: int, hi: int
+) -> int:
+    """Keep the rest of a numbered list whose first items the kept run holds; return the
+    last kept line.
 
     A listicle or ranking often outlasts the run: its later items are short lines the line
     model scores in the middle, and the run stops at the first few of them. The next
@@ -302,65 +325,63 @@ def _continue_numbering(lines: list[str], facts: PageFacts, prob: Array, keep: B
     lines between them and the last item's body (as many lines as the gap before it, up
     to the first line below `ITEM_KEEP`) are kept above `ITEM_KEEP`.
 
-    Only lines opening with a digit or "#" are read (a first-byte check over the page)."""
-    kept = keep.nonzero()[0]
-    if len(kept) == 0:
-        return
-    lo, hi = int(kept[0]), int(kept[-1])
-    numbered = _NUMBERED_FIRST[facts.first_byte] & (facts.n_tokens <= ITEM_MAX_TOKENS)
-    rows = numbered.nonzero()[0]
-    inside = rows[(rows >= lo) & (rows <= hi)]
-    inside = inside[keep[inside]].tolist()
+    The last kept item is looked for within `ITEM_GAP` lines before the last kept line
+    (a further one could only continue onto kept lines); lines are read after a
+    first-byte check."""
     number = None
-    while inside and number is None:
-        last = inside.pop()
-        number = _item_number(lines[last])
+    for last in reversed(_numbered_rows(facts, max(lo, hi - ITEM_GAP), hi + 1)):
+        if keep[last]:
+            number = _item_number(lines[last])
+            if number is not None:
+                break
     if number is None:
-        return
-    after = iter(rows[rows > last].tolist())
+        return hi
+    n = len(lines)
     stop, gap = None, 0
-    for row in after:
-        if row - last > ITEM_GAP:
+    while True:
+        following = _numbered_rows(facts, last + 1, min(n, last + ITEM_GAP + 1))
+        row = next((r for r in following if _item_number(lines[r]) == number + 1), None)
+        if row is None:
             break
-        if _item_number(lines[row]) == number + 1:
-            stop, gap, last, number = row, row - last, row, number + 1
+        stop, gap, last, number = row, row - last, row, number + 1
     if stop is None or stop <= hi:
-        return
+        return hi
     end = stop + 1
-    while end < len(lines) and end - stop < gap and prob[end] >= ITEM_KEEP:
+    while end < n and end - stop < gap and prob[end] >= ITEM_KEEP:
         end += 1
     keep[hi + 1 : end] |= prob[hi + 1 : end] > ITEM_KEEP
+    return int(keep[:end].nonzero()[0][-1])
 
 
-def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools) -> None:
+def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools, lo: int, hi: int) -> int:
     """Keep the paragraphs under a conclusion heading ("Conclusion", "Fazit", "En
-    résumé") at the article's end: the heading and the prose lines right under it.
+    résumé") at the article's end: the heading and the prose lines right under it; return
+    the last kept line.
 
     A closing paragraph often names the writer's product or asks the reader to act, so the
     line model scores it like the promo below an article, and the run stops before it (or
     before the heading). Under a conclusion heading it is the article's last word. Only
     the short lines within `CONCLUSION_BEFORE` lines before and `CONCLUSION_AFTER` after
     the last kept line are read; the section ends at the first line that is not prose."""
-    kept = keep.nonzero()[0]
-    if len(kept) == 0:
-        return
-    last, n, ntok = int(kept[-1]), len(lines), facts.n_tokens
-    span = range(
-        max(int(kept[0]) + 1, last - CONCLUSION_BEFORE), min(n, last + CONCLUSION_AFTER + 1)
+    n, ntok = len(lines), facts.n_tokens
+    start = max(lo + 1, hi - CONCLUSION_BEFORE)
+    short = (ntok[start : min(n, hi + CONCLUSION_AFTER + 1)] <= CONCLUSION_HEAD_TOKENS).nonzero()
+    head = next(
+        (i for i in reversed((short[0] + start).tolist()) if is_conclusion_heading(lines[i])),
+        None,
     )
-    heads = [
-        i for i in span if ntok[i] <= CONCLUSION_HEAD_TOKENS and is_conclusion_heading(lines[i])
-    ]
-    if not heads:
-        return
-    head = end = heads[-1]
+    if head is None:
+        return hi
+    end = head
     while end + 1 < n and facts.final[end + 1] and ntok[end + 1] >= EXTEND_MIN_TOKENS:
         end += 1
-    if end > head:
-        keep[head : end + 1] = True
+    if end == head:
+        return hi
+    keep[head : end + 1] = True
+    return max(hi, end)
 
 
-def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools) -> None:
+def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools, lo: int, hi: int) -> None:
     """Keep the rest of a run of questions and answers (an FAQ, an interview) that the
     kept run ends in: while the next line is a question and the line after it prose, the
     question and its answer's prose lines.
@@ -368,19 +389,22 @@ def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools) -> None
     The line model scores the later pairs lower as the page's end nears, like the teasers
     below an article; a question after the last kept answer, with its own answer, says the
     article goes on. Only when a question lies among the last `QA_LOOKBACK` kept lines."""
-    kept = keep.nonzero()[0]
-    if len(kept) == 0:
+    n, ntok, last_byte = len(lines), facts.n_tokens, facts.last_byte
+    start = max(lo, hi - QA_LOOKBACK)
+    look = slice(start, hi)
+    if not ((last_byte[look] == _QUESTION) & (ntok[look] <= QA_MAX_TOKENS) & keep[look]).any():
         return
-    hi, n, ntok = int(kept[-1]), len(lines), facts.n_tokens
-    question = (facts.last_byte == _QUESTION) & (ntok <= QA_MAX_TOKENS)
-    prose = facts.final & (ntok >= EXTEND_MIN_TOKENS) & ~question
-    lo = max(int(kept[0]), hi - QA_LOOKBACK)
-    if not (question[lo:hi] & keep[lo:hi]).any():
-        return
+
+    def question(i: int) -> bool:
+        return bool(last_byte[i] == _QUESTION and ntok[i] <= QA_MAX_TOKENS)
+
+    def prose(i: int) -> bool:
+        return bool(facts.final[i] and ntok[i] >= EXTEND_MIN_TOKENS and not question(i))
+
     j = hi + 1
-    while j + 1 < n and question[j] and prose[j + 1]:
+    while j + 1 < n and question(j) and prose(j + 1):
         k = j + 1
-        while k < n and prose[k]:
+        while k < n and prose(k):
             k += 1
         keep[j:k] = True
         j = k
@@ -568,13 +592,13 @@ def _cut_related_blocks(page: _Page, candidates: list[int]) -> None:
         return
     facts = page.facts
     prose = facts.final & (facts.n_tokens >= PROSE_TOKENS)
-    numbered = _NUMBERED_FIRST[facts.first_byte] & (facts.n_tokens <= ITEM_MAX_TOKENS)
     for i in candidates:
         if i > kept[-1] or i in page.cut or not is_related_heading(page.lines[i]):
             continue
         stop = min(i + 1 + RELATED_BOX_LINES, len(page.lines))
+        numbered = set(_numbered_rows(facts, i + 1, stop))
         box = i + 1
-        while box < stop and not prose[box] and not (numbered[box] and _next_item(page, i, box)):
+        while box < stop and not prose[box] and not (box in numbered and _next_item(page, i, box)):
             box += 1
         for j in range(i, box):
             page.cut[j] = (RemovedKind.RELATED_LINKS, "related-links box")
@@ -688,9 +712,10 @@ def _mark_disclosures(page: _Page, kept: npt.NDArray[np.int64]) -> None:
 
     Only the first `DISCLOSURE_HEAD` and last `DISCLOSURE_TAIL` kept lines are read (where
     sites print it), joined, with a few substring scans; a hit is mapped back to its line."""
-    rows = kept.tolist()
-    if len(rows) > DISCLOSURE_HEAD + DISCLOSURE_TAIL:
-        rows = rows[:DISCLOSURE_HEAD] + rows[-DISCLOSURE_TAIL:]
+    if len(kept) > DISCLOSURE_HEAD + DISCLOSURE_TAIL:
+        rows = kept[:DISCLOSURE_HEAD].tolist() + kept[-DISCLOSURE_TAIL:].tolist()
+    else:
+        rows = kept.tolist()
     texts = list(map(page.lines.__getitem__, rows))
     hits = find_disclosures("\n".join(texts))
     if not hits:

@@ -11,10 +11,8 @@ import pytest
 
 from copydesk.extract.cues import find_disclosures, is_conclusion_heading
 from copydesk.extract.plaintext import (
-    _continue_numbering,
-    _continue_questions,
+    _extend_end,
     _item_number,
-    _keep_conclusion,
     clean_text,
 )
 from copydesk.extract.text_features import page_features
@@ -49,7 +47,7 @@ def _run(lines: list[str], prob: list[float], kept: range) -> np.ndarray:
     _, facts = page_features(lines)
     keep = np.zeros(len(lines), dtype=bool)
     keep[list(kept)] = True
-    _continue_numbering(lines, facts, np.array(prob, dtype=np.float32), keep)
+    _extend_end(lines, facts, np.array(prob, dtype=np.float32), keep)
     return keep
 
 
@@ -173,7 +171,7 @@ def _conclude(lines: list[str], kept: range) -> list[bool]:
     _, facts = page_features(lines)
     keep = np.zeros(len(lines), dtype=bool)
     keep[list(kept)] = True
-    _keep_conclusion(lines, facts, keep)
+    _extend_end(lines, facts, np.full(len(lines), 0.5, dtype=np.float32), keep)
     return keep.tolist()
 
 
@@ -205,7 +203,7 @@ def _questions(lines: list[str], kept: range) -> list[bool]:
     _, facts = page_features(lines)
     keep = np.zeros(len(lines), dtype=bool)
     keep[list(kept)] = True
-    _continue_questions(lines, facts, keep)
+    _extend_end(lines, facts, np.full(len(lines), 0.5, dtype=np.float32), keep)
     return keep.tolist()
 
 
