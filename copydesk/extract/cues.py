@@ -857,6 +857,18 @@ _CONCLUSION_HEAD = re.compile(
     re.IGNORECASE,
 )
 CONCLUSION_MAX_CHARS = 60
+# Every conclusion heading holds one of these words: one search over a few lines joined
+# tells whether any of them is worth the full pattern.
+_CONCLUSION_WORD = re.compile(
+    r"conclu|summar|sum up|final|closing|wrapping|bottom line|takeaway|fazit|zusammenfass"
+    r"|schluss|abschlie|résumé|resumen|para terminar|mot de la fin",
+    re.IGNORECASE,
+)
+
+
+def has_conclusion_word(text: str) -> bool:
+    """Whether `text` holds a word every conclusion heading holds (a pre-check)."""
+    return _CONCLUSION_WORD.search(text) is not None
 
 
 def is_conclusion_heading(line: str) -> bool:

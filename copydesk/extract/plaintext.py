@@ -37,6 +37,7 @@ from copydesk.extract.cues import (
     classify_boilerplate,
     closing_heading,
     find_disclosures,
+    has_conclusion_word,
     is_bio_opening,
     is_comment_author,
     is_comment_heading,
@@ -137,6 +138,7 @@ CONCLUSION_AFTER = 3
 QA_LOOKBACK = 4
 QA_MAX_TOKENS = 25
 _QUESTION = ord("?")
+_DIGIT_OR_HASH = re.compile(rb"[0-9#]")
 _ITEM = re.compile(r"#?(\d{1,3})(?:[.):]\s|\s|$)")
 
 _GROUP_KINDS = {
@@ -328,8 +330,11 @@ def _continue_numbering(
     The last kept item is looked for within `ITEM_GAP` lines before the last kept line
     (a further one could only continue onto kept lines); lines are read after a
     first-byte check."""
+    start = max(lo, hi - ITEM_GAP)
+    if _DIGIT_OR_HASH.search(facts.first_byte[start : hi + 1].tobytes()) is None:
+        return hi
     number = None
-    for last in reversed(_numbered_rows(facts, max(lo, hi - ITEM_GAP), hi + 1)):
+    for last in reversed(_numbered_rows(facts, start, hi + 1)):
         if keep[last]:
             number = _item_number(lines[last])
             if number is not None:
@@ -364,8 +369,10 @@ def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools, lo: int, h
     the short lines within `CONCLUSION_BEFORE` lines before and `CONCLUSION_AFTER` after
     the last kept line are read; the section ends at the first line that is not prose."""
     n, ntok = len(lines), facts.n_tokens
-    start = max(lo + 1, hi - CONCLUSION_BEFORE)
-    short = (ntok[start : min(n, hi + CONCLUSION_AFTER + 1)] <= CONCLUSION_HEAD_TOKENS).nonzero()
+    start, stop = max(lo + 1, hi - CONCLUSION_BEFORE), min(n, hi + CONCLUSION_AFTER + 1)
+    if not has_conclusion_word("\n".join(lines[start:stop])):
+        return hi
+    short = (ntok[start:stop] <= CONCLUSION_HEAD_TOKENS).nonzero()
     head = next(
         (i for i in reversed((short[0] + start).tolist()) if is_conclusion_heading(lines[i])),
         None,
@@ -391,6 +398,8 @@ def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools, lo: int
     article goes on. Only when a question lies among the last `QA_LOOKBACK` kept lines."""
     n, ntok, last_byte = len(lines), facts.n_tokens, facts.last_byte
     start = max(lo, hi - QA_LOOKBACK)
+    if b"?" not in last_byte[start:hi].tobytes():
+        return
     look = slice(start, hi)
     if not ((last_byte[look] == _QUESTION) & (ntok[look] <= QA_MAX_TOKENS) & keep[look]).any():
         return

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from copydesk.extract.cues import find_disclosures, is_conclusion_heading
+from copydesk.extract.cues import find_disclosures, has_conclusion_word, is_conclusion_heading
 from copydesk.extract.plaintext import (
     _extend_end,
     _item_number,
@@ -142,10 +142,27 @@ def test_long_line_below_run_stays_out() -> None:
         "Conclusions About Travel Insurance",
         "Final thoughts on choosing a CPA",
         "Fazit zum Test",
+        "In conclusion",
+        "To sum up",
+        "Final words",
+        "Closing thoughts",
+        "Concluding remarks",
+        "Wrapping up",
+        "Key takeaways",
+        "Schlussfolgerungen",
+        "Schlusswort",
+        "Abschließende Gedanken",
+        "RÉSUMÉ",
+        "En conclusion",
+        "Le mot de la fin",
+        "Conclusión",
+        "En resumen",
+        "Para terminar",
     ],
 )
 def test_conclusion_headings(line: str) -> None:
     assert is_conclusion_heading(line)
+    assert has_conclusion_word(line)  # the pre-check lets every heading through
 
 
 @pytest.mark.parametrize(
