@@ -370,13 +370,10 @@ def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools, lo: int, h
     the last kept line are read; the section ends at the first line that is not prose."""
     n, ntok = len(lines), facts.n_tokens
     start, stop = max(lo + 1, hi - CONCLUSION_BEFORE), min(n, hi + CONCLUSION_AFTER + 1)
-    if not has_conclusion_word("\n".join(lines[start:stop])):
+    short = ((ntok[start:stop] <= CONCLUSION_HEAD_TOKENS).nonzero()[0] + start).tolist()
+    if not short or not has_conclusion_word("\n".join(map(lines.__getitem__, short))):
         return hi
-    short = (ntok[start:stop] <= CONCLUSION_HEAD_TOKENS).nonzero()
-    head = next(
-        (i for i in reversed((short[0] + start).tolist()) if is_conclusion_heading(lines[i])),
-        None,
-    )
+    head = next((i for i in reversed(short) if is_conclusion_heading(lines[i])), None)
     if head is None:
         return hi
     end = head
