@@ -43,12 +43,15 @@ def test_item_number(line: str, number: int | None) -> None:
     assert _item_number(line) == number
 
 
-def _run(lines: list[str], prob: list[float], kept: range) -> np.ndarray:
+def _extend(lines: list[str], kept: range, prob: list[float] | None = None) -> list[bool]:
+    """Which lines `_extend_end` keeps, given the kept run and the line scores (0.5 each
+    when not given)."""
     _, facts = page_features(lines)
     keep = np.zeros(len(lines), dtype=bool)
     keep[list(kept)] = True
-    _extend_end(lines, facts, np.array(prob, dtype=np.float32), keep)
-    return keep
+    scores = np.full(len(lines), 0.5) if prob is None else np.array(prob)
+    _extend_end(lines, facts, scores.astype(np.float32), keep)
+    return keep.tolist()
 
 
 ITEMS = [f"{n}. City number {n}, a short item" for n in range(1, 9)]
@@ -57,37 +60,37 @@ ITEMS = [f"{n}. City number {n}, a short item" for n in range(1, 9)]
 def test_numbered_list_continues_after_run() -> None:
     lines = ["Intro of the ranking, in a sentence that reads as prose.", *ITEMS, "Share", "Home"]
     prob = [0.9, 0.7, 0.7, 0.6, 0.6, 0.45, 0.4, 0.35, 0.4, 0.05, 0.02]
-    keep = _run(lines, prob, range(0, 5))  # the run stops after item 4
-    assert keep[:9].all()  # items 5-8 follow the numbering
-    assert not keep[9:].any()  # the footer scores below ITEM_KEEP
+    keep = _extend(lines, range(0, 5), prob)  # the run stops after item 4
+    assert all(keep[:9])  # items 5-8 follow the numbering
+    assert not any(keep[9:])  # the footer scores below ITEM_KEEP
 
 
 def test_item_bodies_and_last_body_kept() -> None:
     lines = ["1. First", "Body one.", "2. Second", "Body two.", "3. Third", "Body three.", "Menu"]
     prob = [0.8, 0.8, 0.3, 0.3, 0.3, 0.3, 0.05]
-    keep = _run(lines, prob, range(0, 2))
-    assert keep.tolist() == [True] * 6 + [False]
+    keep = _extend(lines, range(0, 2), prob)
+    assert keep == [True] * 6 + [False]
 
 
 def test_other_numbers_do_not_extend() -> None:
     lines = [*ITEMS[:4], "1. Top story elsewhere", "2. Another story", "Home"]
     prob = [0.8, 0.8, 0.8, 0.8, 0.4, 0.4, 0.3]
-    keep = _run(lines, prob, range(0, 4))
-    assert not keep[4:].any()  # a new list restarting at 1 does not continue item 4
+    keep = _extend(lines, range(0, 4), prob)
+    assert not any(keep[4:])  # a new list restarting at 1 does not continue item 4
 
 
 def test_numbering_too_far_does_not_extend() -> None:
     filler = ["A teaser line of the footer"] * 40
     lines = [*ITEMS[:3], *filler, ITEMS[3]]
     prob = [0.8] * 3 + [0.4] * 41
-    keep = _run(lines, prob, range(0, 3))
-    assert not keep[3:].any()
+    keep = _extend(lines, range(0, 3), prob)
+    assert not any(keep[3:])
 
 
 def test_no_numbered_item_in_run_changes_nothing() -> None:
     lines = ["Plain prose opening line.", "More plain prose here.", "1. A list after", "2. Next"]
-    keep = _run(lines, [0.9, 0.9, 0.4, 0.4], range(0, 2))
-    assert keep.tolist() == [True, True, False, False]
+    keep = _extend(lines, range(0, 2), [0.9, 0.9, 0.4, 0.4])
+    assert keep == [True, True, False, False]
 
 
 def _select(tokens: list[int], prob: list[float], prose: list[bool]) -> list[bool]:
@@ -97,7 +100,8 @@ def _select(tokens: list[int], prob: list[float], prose: list[bool]) -> list[boo
         CUT,
         np.array(prose, dtype=bool),
     )
-    return out.tolist()
+    kept: list[bool] = out.tolist()
+    return kept
 
 
 def test_long_opening_paragraph_joins_run() -> None:
@@ -184,59 +188,43 @@ CLOSING = "We hope this guide helps you choose the right plan for your team and 
 OUTRO = "Book a call with our advisers today, and we will find the best plan for your needs."
 
 
-def _conclude(lines: list[str], kept: range) -> list[bool]:
-    _, facts = page_features(lines)
-    keep = np.zeros(len(lines), dtype=bool)
-    keep[list(kept)] = True
-    _extend_end(lines, facts, np.full(len(lines), 0.5, dtype=np.float32), keep)
-    return keep.tolist()
-
-
 def test_conclusion_section_after_run_kept() -> None:
     lines = [LONG, LONG, "Conclusion", CLOSING, OUTRO, "Share this post", "Related posts"]
-    assert _conclude(lines, range(0, 2)) == [True] * 5 + [False] * 2
+    assert _extend(lines, range(0, 2)) == [True] * 5 + [False] * 2
 
 
 def test_conclusion_heading_in_run_keeps_prose_under_it() -> None:
     lines = [LONG, "Final thoughts", LONG, CLOSING, "Subscribe"]
-    assert _conclude(lines, range(0, 3)) == [True] * 4 + [False]
+    assert _extend(lines, range(0, 3)) == [True] * 4 + [False]
 
 
 def test_other_heading_keeps_nothing() -> None:
     lines = [LONG, LONG, "Related articles", CLOSING, OUTRO]
-    assert _conclude(lines, range(0, 2)) == [True, True, False, False, False]
+    assert _extend(lines, range(0, 2)) == [True, True, False, False, False]
 
 
 def test_conclusion_far_after_run_keeps_nothing() -> None:
     lines = [LONG, LONG, *["Menu item"] * 5, "Conclusion", CLOSING]
-    assert _conclude(lines, range(0, 2)) == [True, True] + [False] * 7
+    assert _extend(lines, range(0, 2)) == [True, True] + [False] * 7
 
 
 QUESTION = "How long does the approval take?"
 ANSWER = "Most applications are approved within two weeks, though busy months can take longer."
 
 
-def _questions(lines: list[str], kept: range) -> list[bool]:
-    _, facts = page_features(lines)
-    keep = np.zeros(len(lines), dtype=bool)
-    keep[list(kept)] = True
-    _extend_end(lines, facts, np.full(len(lines), 0.5, dtype=np.float32), keep)
-    return keep.tolist()
-
-
 def test_question_answer_pairs_continue() -> None:
     lines = [LONG, QUESTION, ANSWER, "Is it free?", ANSWER, ANSWER, "Can I cancel?", ANSWER, "Home"]
-    assert _questions(lines, range(0, 3)) == [True] * 8 + [False]
+    assert _extend(lines, range(0, 3)) == [True] * 8 + [False]
 
 
 def test_questions_without_kept_question_stay_out() -> None:
     lines = [LONG, LONG, QUESTION, ANSWER]
-    assert _questions(lines, range(0, 2)) == [True, True, False, False]
+    assert _extend(lines, range(0, 2)) == [True, True, False, False]
 
 
 def test_question_without_answer_stays_out() -> None:
     lines = [LONG, QUESTION, ANSWER, "Want to read more?", "Related posts"]
-    assert _questions(lines, range(0, 3)) == [True, True, True, False, False]
+    assert _extend(lines, range(0, 3)) == [True, True, True, False, False]
 
 
 def test_end_model_never_cuts_at_a_conclusion_heading() -> None:
