@@ -26,6 +26,7 @@ from copydesk.extract.cues import (
     CLOSING_PREFIXES,
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
+    CONCLUSION_MAX_CHARS,
     DISCLOSURE_MAX_TOKENS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
@@ -119,8 +120,8 @@ REPEAT_TOKENS = 8
 # split_glued looks for a promo tail only in the last characters of a line.
 TAIL_CHARS = 160
 # An affiliate disclosure is looked for in the first and last kept lines only.
-DISCLOSURE_HEAD = 10
-DISCLOSURE_TAIL = 3
+DISCLOSURE_HEAD = 8
+DISCLOSURE_TAIL = 2
 # A numbered item ("8. Boston, MA", "#3) Supersets", a footnote's bare "5") of at most this
 # many tokens continues the kept article's numbering when the next number follows the last
 # kept one within this many lines; lines between and after such items are kept above this
@@ -297,13 +298,22 @@ def _extend_end(lines: list[str], facts: PageFacts, prob: Array, keep: Bools) ->
     a conclusion section, the rest of a question-and-answer run (each read from the last
     kept line the one before it left). Each reads only a few lines around the run's end,
     with a cheap pre-check, since on most pages none applies."""
-    kept = keep.nonzero()[0]
-    if len(kept) == 0:
+    bounds = _kept_bounds(keep)
+    if bounds is None:
         return
-    lo, hi = int(kept[0]), int(kept[-1])
+    lo, hi = bounds
     hi = _continue_numbering(lines, facts, prob, keep, lo, hi)
     hi = _keep_conclusion(lines, facts, keep, lo, hi)
     _continue_questions(lines, facts, keep, lo, hi)
+
+
+def _kept_bounds(keep: Bools) -> tuple[int, int] | None:
+    """The first and last kept line (None when none is): two `argmax` calls stop at the
+    first hit from each end, where `nonzero` would list every kept line."""
+    first = int(keep.argmax())
+    if not keep[first]:
+        return None
+    return first, len(keep) - 1 - int(keep[::-1].argmax())
 
 
 def _numbered_rows(facts: PageFacts, start: int, stop: int) -> list[int]:
@@ -370,10 +380,17 @@ def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools, lo: int, h
     the last kept line are read; the section ends at the first line that is not prose."""
     n, ntok = len(lines), facts.n_tokens
     start, stop = max(lo + 1, hi - CONCLUSION_BEFORE), min(n, hi + CONCLUSION_AFTER + 1)
-    short = ((ntok[start:stop] <= CONCLUSION_HEAD_TOKENS).nonzero()[0] + start).tolist()
+    short = [i for i in range(start, stop) if len(lines[i]) <= CONCLUSION_MAX_CHARS]
     if not short or not has_conclusion_word("\n".join(map(lines.__getitem__, short))):
         return hi
-    head = next((i for i in reversed(short) if is_conclusion_heading(lines[i])), None)
+    head = next(
+        (
+            i
+            for i in reversed(short)
+            if ntok[i] <= CONCLUSION_HEAD_TOKENS and is_conclusion_heading(lines[i])
+        ),
+        None,
+    )
     if head is None:
         return hi
     end = head
@@ -426,10 +443,10 @@ def _keep_closing(page: _Page) -> None:
     on some pages, keeping a whole footer); here the end model has had its say, and a line
     after an end cut is its heading, never prose. A promo line after an article is seldom
     `EDGE_MIN_TOKENS` tokens long."""
-    kept = page.keep.nonzero()[0]
-    if len(kept) == 0:
+    bounds = _kept_bounds(page.keep)
+    if bounds is None:
         return
-    after = int(kept[-1]) + 1
+    after = bounds[1] + 1
     facts = page.facts
     if after < len(page.lines) and facts.final[after] and facts.n_tokens[after] >= EDGE_MIN_TOKENS:
         page.keep[after] = True
