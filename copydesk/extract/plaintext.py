@@ -122,6 +122,8 @@ TAIL_CHARS = 160
 # An affiliate disclosure is looked for in the first and last kept lines only.
 DISCLOSURE_HEAD = 8
 DISCLOSURE_TAIL = 2
+# ...and only those of at most this many characters (about DISCLOSURE_MAX_TOKENS tokens).
+DISCLOSURE_MAX_CHARS = 400
 # A numbered item ("8. Boston, MA", "#3) Supersets", a footnote's bare "5") of at most this
 # many tokens continues the kept article's numbering when the next number follows the last
 # kept one within this many lines; lines between and after such items are kept above this
@@ -734,12 +736,16 @@ def _mark_disclosures(page: _Page, kept: npt.NDArray[np.int64]) -> None:
     keeps it for its prose shape and its place under the byline.
 
     Only the first `DISCLOSURE_HEAD` and last `DISCLOSURE_TAIL` kept lines are read (where
-    sites print it), joined, with a few substring scans; a hit is mapped back to its line."""
+    sites print it), and of those only the short ones (a paragraph may mention a commission
+    and would cost a pattern scan over its length): joined, with a few substring scans; a
+    hit is mapped back to its line."""
     if len(kept) > DISCLOSURE_HEAD + DISCLOSURE_TAIL:
         rows = kept[:DISCLOSURE_HEAD].tolist() + kept[-DISCLOSURE_TAIL:].tolist()
     else:
         rows = kept.tolist()
-    texts = list(map(page.lines.__getitem__, rows))
+    lines = page.lines
+    rows = [i for i in rows if len(lines[i]) <= DISCLOSURE_MAX_CHARS]
+    texts = list(map(lines.__getitem__, rows))
     hits = find_disclosures("\n".join(texts))
     if not hits:
         return
