@@ -878,52 +878,6 @@ def is_conclusion_heading(line: str) -> bool:
     return len(line) <= CONCLUSION_MAX_CHARS and _CONCLUSION_HEAD.match(line.strip()) is not None
 
 
-# An affiliate disclosure ("This post contains affiliate links", "We may earn a commission
-# from links on this page"): the site's notice, not the article. The earning must be the
-# site's own ("we", "I", "us"), so an article explaining how creators earn commissions stays.
-DISCLOSURE_MAX_TOKENS = 60
-_DISCLOSURE = re.compile(
-    r"\b(?:we|i|us)(?:['\u2019]d| would| may| might| can| could| will)?(?: also)?"
-    r" (?:earn|receive|get|make)(?: (?:a|an|some))?(?: small)?(?: share of (?:the )?sales or)?"
-    r"(?: (?:affiliate|referral))? commissions?\b"
-    r"|\b(?:contains?|may contain|uses?|include[sd]?) (?:some )?affiliate links\b"
-    r"|\baffiliate[- ]links? (?:on|in) this (?:page|post|article|site)\b"
-    r"|\b(?:erhalten|bekommen|verdienen) wir (?:ggf\. |gegebenenfalls |eine )*(?:kleine )?provision"
-    r"|\benthält (?:\w+ )?affiliate-links\b"
-    r"|\bnous (?:pouvons |pourrions )?(?:percevoir|recevoir|toucher) une (?:petite )?commission"
-    r"|\bcontient des liens (?:d'affiliation|affiliés)\b"
-    r"|\b(?:podemos|podríamos) (?:recibir|ganar|obtener) una (?:pequeña )?comisión"
-    r"|\bcontiene enlaces (?:de afiliados?|afiliados)\b",
-    re.IGNORECASE,
-)
-
-
-# Every disclosure pattern holds one of these fragments (in any case, as the first letter is
-# left out). The pattern's alternatives have no literal prefix to jump to, so run over a
-# whole page it would try every position (measured: half the cleaner's time); it runs only
-# on the lines holding a fragment.
-_DISCLOSURE_HINTS = ("ffili", "filiad", "ommission", "rovision", "omisi")
-
-
-def find_disclosures(text: str) -> list[int]:
-    """Start offsets in `text` (lines joined by newlines) of the lines holding an
-    affiliate disclosure: a few substring scans over the text, the pattern only on the
-    lines where a fragment occurs."""
-    starts: set[int] = set()
-    for hint in _DISCLOSURE_HINTS:
-        at = text.find(hint)
-        while at >= 0:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            end = text.find("\n", at)
-            at = text.find(hint, end) if end >= 0 else -1
-    found = []
-    for start in sorted(starts):
-        end = text.find("\n", start)
-        if _DISCLOSURE.search(text, start, end if end >= 0 else len(text)):
-            found.append(start)
-    return found
-
-
 # The opening of a writer's bio, as an author box prints it under the article: a name of
 # one to three capitalised words (none a stop word, so "Das Projekt ist ein..." or "The
 # city is a..." are not names) and "is a", "ist ein", "est un", "es una", "is Acme's"...

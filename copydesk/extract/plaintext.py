@@ -27,7 +27,6 @@ from copydesk.extract.cues import (
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
     CONCLUSION_MAX_CHARS,
-    DISCLOSURE_MAX_TOKENS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     INLINE_PREFIXES,
@@ -37,7 +36,6 @@ from copydesk.extract.cues import (
     RELATED_PREFIXES,
     classify_boilerplate,
     closing_heading,
-    find_disclosures,
     has_conclusion_word,
     is_bio_opening,
     is_comment_author,
@@ -119,11 +117,6 @@ MIN_REPEATS = 10
 REPEAT_TOKENS = 8
 # split_glued looks for a promo tail only in the last characters of a line.
 TAIL_CHARS = 160
-# An affiliate disclosure is looked for in the first and last kept lines only.
-DISCLOSURE_HEAD = 8
-DISCLOSURE_TAIL = 2
-# ...and only those of at most this many characters (about DISCLOSURE_MAX_TOKENS tokens).
-DISCLOSURE_MAX_CHARS = 400
 # A numbered item ("8. Boston, MA", "#3) Supersets", a footnote's bare "5") of at most this
 # many tokens continues the kept article's numbering when the next number follows the last
 # kept one within this many lines; lines between and after such items are kept above this
@@ -677,7 +670,6 @@ def _review(page: _Page) -> None:
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
     _mark_inline(page, kept)
-    _mark_disclosures(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -728,32 +720,6 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
             page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
         elif tokens <= MAX_FORM_WORDS and is_form_line(line):
             page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
-
-
-def _mark_disclosures(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """A site's affiliate disclosure in the article ("This post contains affiliate links",
-    "We may earn a commission...") is the site's notice, not the article: the line model
-    keeps it for its prose shape and its place under the byline.
-
-    Only the first `DISCLOSURE_HEAD` and last `DISCLOSURE_TAIL` kept lines are read (where
-    sites print it), and of those only the short ones (a paragraph may mention a commission
-    and would cost a pattern scan over its length): joined, with a few substring scans; a
-    hit is mapped back to its line."""
-    if len(kept) > DISCLOSURE_HEAD + DISCLOSURE_TAIL:
-        rows = kept[:DISCLOSURE_HEAD].tolist() + kept[-DISCLOSURE_TAIL:].tolist()
-    else:
-        rows = kept.tolist()
-    lines = page.lines
-    rows = [i for i in rows if len(lines[i]) <= DISCLOSURE_MAX_CHARS]
-    texts = list(map(lines.__getitem__, rows))
-    hits = find_disclosures("\n".join(texts))
-    if not hits:
-        return
-    starts = np.cumsum([0, *(len(text) + 1 for text in texts)])
-    for offset in hits:
-        i = rows[int(np.searchsorted(starts, offset, side="right")) - 1]
-        if page.facts.n_tokens[i] <= DISCLOSURE_MAX_TOKENS:
-            page.cut.setdefault(i, (RemovedKind.OTHER, "affiliate disclosure"))
 
 
 def _mark_contents(page: _Page, head: int, last_at: dict[str, int]) -> None:

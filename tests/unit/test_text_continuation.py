@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from copydesk.extract.cues import find_disclosures, has_conclusion_word, is_conclusion_heading
+from copydesk.extract.cues import has_conclusion_word, is_conclusion_heading
 from copydesk.extract.plaintext import (
     _extend_end,
     _item_number,
@@ -313,44 +313,3 @@ def test_caption_between_paragraphs_cut_but_long_sentence_without_stop_kept() ->
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert CAPTION not in out.paragraphs
     assert LOST_STOP in out.paragraphs
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "We may earn commission from links on this page, but we only recommend products we back.",
-        "This post contains affiliate links. Read our full disclosure.",
-        "DISCLOSURE: If you buy through affiliate links, I may earn a small commission.",
-        "When you purchase through links on our site, we may earn an affiliate commission.",
-        "Dieser Artikel enthält Affiliate-Links. Für Käufe erhalten wir ggf. eine Provision.",
-        "Cet article contient des liens affiliés : nous pouvons percevoir une commission.",
-        "Este artículo contiene enlaces de afiliados; podemos recibir una comisión.",
-    ],
-)
-def test_disclosure_lines(line: str) -> None:
-    assert find_disclosures(line)
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Affiliate programs: streamers earn a commission when viewers buy games via their links.",
-        "If you buy something from a partner link, the publisher may earn a commission.",
-        "The agency earns a commission on every booking it brings to the hotel.",
-        "Les agents immobiliers touchent une commission sur chaque vente.",
-    ],
-)
-def test_not_disclosure_lines(line: str) -> None:
-    assert find_disclosures(line) == []
-
-
-def test_disclosure_in_article_cut_and_named() -> None:
-    note = (
-        "This post contains affiliate links, so we may earn a small commission at no cost to you."
-    )
-    lines = ["Council approves river crossing", LONG, note, *[LONG] * 4]
-    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
-    assert note not in out.paragraphs
-    assert list(out.paragraphs) == [LONG] * 5
-    [removed] = [r for r in out.removed if r.text == note]
-    assert removed.reason == "affiliate disclosure"

@@ -7,8 +7,7 @@ end-of-article models, which saw these pages in training; P 0.935, R 0.968, F1 0
 on 2026-11-30 with the rules after the model: credits, buttons, form messages, tables
 of contents, closing sections and bio lines; P 0.936, R 0.971, F1 0.953 on 2026-11-30 with
 the rules that keep article text at the run's edges - numbered lists, conclusion sections,
-question-and-answer pairs, opening and closing paragraphs - and cut affiliate
-disclosures), so a regression turns CI red. Honest
+question-and-answer pairs, opening and closing paragraphs), so a regression turns CI red. Honest
 held-out figures come from `bench/train_text_model.py` (cross-validated) and
 `bench/quality.py`.
 """
