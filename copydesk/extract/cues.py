@@ -851,7 +851,8 @@ _CONCLUSION_HEAD = re.compile(
     r"|key takeaways|takeaways"
     r"|fazit|zusammenfassung|schlussfolgerung(?:en)?|schlusswort|abschließende gedanken"
     r"|en résumé|résumé|pour conclure|en conclusion|le mot de la fin"
-    r"|conclusi[oó]n(?:es)?|en resumen|resumen|para terminar|reflexiones finales"
+    r"|(?:en |para )?conclusi[oó]n(?:es)?|en resumen|resumen|para terminar|para concluir"
+    r"|reflexiones finales|(?:mein|unser) fazit|zum schluss|pour résumer"
     r")(?:\s+(?:on|about|for|zu|zum|zur|sur|sobre)\s+[^.!?:]{1,40})?"  # "Fazit zum Test"
     r"(?:\*\*)?\s*[:.!]?\s*$",
     re.IGNORECASE,
@@ -862,7 +863,7 @@ CONCLUSION_MAX_CHARS = 60
 # alternation, with no literal prefix to jump to, costs far more per character).
 _CONCLUSION_WORDS = (
     "conclu", "summar", "sum up", "final", "closing", "wrapping", "bottom line", "takeaway",
-    "fazit", "zusammenfass", "schluss", "abschlie", "résumé", "resumen", "para terminar",
+    "fazit", "zusammenfass", "schluss", "abschlie", "résum", "resumen", "para terminar",
     "mot de la fin",
 )  # fmt: skip
 

@@ -36,6 +36,7 @@ from copydesk.extract.cues import (
     RELATED_PREFIXES,
     classify_boilerplate,
     closing_heading,
+    cue_kind,
     has_conclusion_word,
     is_bio_opening,
     is_comment_author,
@@ -129,11 +130,18 @@ ITEM_KEEP = 0.1
 CONCLUSION_HEAD_TOKENS = 8
 CONCLUSION_BEFORE = 10
 CONCLUSION_AFTER = 3
-# A question (a line ending in "?" of at most QA_MAX_TOKENS tokens) among the last
-# QA_LOOKBACK kept lines lets the question-and-answer pairs after them join the article.
-QA_LOOKBACK = 4
+# A conclusion section is the heading and at most this many prose lines: a longer run of
+# prose under a "Summary" is a page's blurb or a site-wide text, not the article's close.
+CONCLUSION_LINES = 6
+# QA_MIN_PAIRS kept questions (lines ending in "?" of at most QA_MAX_TOKENS tokens), each
+# answered by the kept prose line after it, within the last QA_LOOKBACK lines let the
+# question-and-answer pairs after them join the article. One pair is not enough: the model
+# often keeps the first pair of a site-wide FAQ below an article.
+QA_LOOKBACK = 8
+QA_MIN_PAIRS = 2
 QA_MAX_TOKENS = 25
 _QUESTION = ord("?")
+_COLON = ord(":")
 _DIGIT_OR_HASH = re.compile(rb"[0-9#]")
 _ITEM = re.compile(r"#?(\d{1,3})(?:[.):]\s|\s|$)")
 
@@ -238,7 +246,12 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     tails = [comments] if comments is not None else []
     end, start = find_bounds(model.end, model.start, features, prob, facts, page.keep)
     if end is not None and is_conclusion_heading(lines[end]):
-        end = None  # what follows a conclusion heading is the article's end (_keep_conclusion)
+        # The section under a conclusion heading is the article's end (_keep_conclusion):
+        # the cut moves below its prose (no cut when the page ends there). Without prose
+        # under it, the heading is the footer's.
+        below = _conclusion_end(facts, end)
+        if below > end + 1:
+            end = below if below < len(lines) else None
     if end is not None:
         page.keep[end:] = False
         tails.insert(0, (end, _END))
@@ -388,13 +401,25 @@ def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools, lo: int, h
     )
     if head is None:
         return hi
-    end = head
-    while end + 1 < n and facts.final[end + 1] and ntok[end + 1] >= EXTEND_MIN_TOKENS:
-        end += 1
+    end = _conclusion_end(facts, head) - 1
     if end == head:
         return hi
     keep[head : end + 1] = True
     return max(hi, end)
+
+
+def _conclusion_end(facts: PageFacts, head: int) -> int:
+    """The line after the conclusion section under the heading at `head`: the prose lines
+    right under it, after a lead-in ending in a colon ("Just to recap:"), at most
+    `CONCLUSION_LINES` lines (the section ends at the first line that is not prose)."""
+    ntok, final, last_byte = facts.n_tokens, facts.final, facts.last_byte
+    stop = min(len(ntok), head + 1 + CONCLUSION_LINES)
+    end = head + 1
+    lead_in = end < stop and last_byte[end] == _COLON
+    end += lead_in
+    while end < stop and final[end] and ntok[end] >= EXTEND_MIN_TOKENS:
+        end += 1
+    return head + 1 if lead_in and end == head + 2 else end
 
 
 def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools, lo: int, hi: int) -> None:
@@ -404,13 +429,17 @@ def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools, lo: int
 
     The line model scores the later pairs lower as the page's end nears, like the teasers
     below an article; a question after the last kept answer, with its own answer, says the
-    article goes on. Only when a question lies among the last `QA_LOOKBACK` kept lines."""
+    article goes on. Only when the run's last `QA_LOOKBACK` lines hold `QA_MIN_PAIRS`
+    kept pairs already."""
     n, ntok, last_byte = len(lines), facts.n_tokens, facts.last_byte
     start = max(lo, hi - QA_LOOKBACK)
     if b"?" not in last_byte[start:hi].tobytes():
         return
-    look = slice(start, hi)
-    if not ((last_byte[look] == _QUESTION) & (ntok[look] <= QA_MAX_TOKENS) & keep[look]).any():
+    look, after = slice(start, hi), slice(start + 1, hi + 1)
+    asked = (last_byte[look] == _QUESTION) & (ntok[look] <= QA_MAX_TOKENS) & keep[look]
+    asked &= keep[after] & facts.final[after] & (ntok[after] >= EXTEND_MIN_TOKENS)
+    asked &= last_byte[after] != _QUESTION
+    if int(asked.sum()) < QA_MIN_PAIRS:
         return
 
     def question(i: int) -> bool:
@@ -443,7 +472,15 @@ def _keep_closing(page: _Page) -> None:
         return
     after = bounds[1] + 1
     facts = page.facts
-    if after < len(page.lines) and facts.final[after] and facts.n_tokens[after] >= EDGE_MIN_TOKENS:
+    if (
+        after >= len(page.lines)
+        or not facts.final[after]
+        or facts.n_tokens[after] < EDGE_MIN_TOKENS
+    ):
+        return
+    # ...unless its wording names it (a cookie notice, a newsletter pitch): those are often
+    # long prose lines right below an article too.
+    if cue_kind(page.lines[after]) is None:
         page.keep[after] = True
 
 

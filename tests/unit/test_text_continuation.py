@@ -11,13 +11,15 @@ import pytest
 
 from copydesk.extract.cues import has_conclusion_word, is_conclusion_heading
 from copydesk.extract.plaintext import (
+    CONCLUSION_LINES,
     _extend_end,
     _item_number,
     clean_text,
 )
+from copydesk.extract.text_end import END_FEATURE_NAMES, EndModel
 from copydesk.extract.text_features import page_features
 from copydesk.extract.text_select import EDGE_MIN_TOKENS, Thresholds, select_lines
-from tests.unit.test_text_end import _Fixed, short_model
+from tests.unit.test_text_end import _Fixed
 
 CUT = Thresholds(run=0.5, inside=0.2, outside=0.9, extend=0.2)
 LONG = (
@@ -162,6 +164,12 @@ def test_long_line_below_run_stays_out() -> None:
         "Conclusión",
         "En resumen",
         "Para terminar",
+        "En conclusión",
+        "Para concluir",
+        "Mein Fazit",
+        "Unser Fazit zum Test",
+        "Zum Schluss",
+        "Pour résumer",
     ],
 )
 def test_conclusion_headings(line: str) -> None:
@@ -198,6 +206,18 @@ def test_conclusion_heading_in_run_keeps_prose_under_it() -> None:
     assert _extend(lines, range(0, 3)) == [True] * 4 + [False]
 
 
+def test_conclusion_section_after_lead_in_kept() -> None:
+    lines = [LONG, LONG, "Conclusion", "Just to recap:", CLOSING, OUTRO, "Share this post"]
+    assert _extend(lines, range(0, 2)) == [True] * 6 + [False]
+
+
+def test_long_prose_under_summary_heading_capped() -> None:
+    # A "Summary" over a page-long run of prose is no article's closing section.
+    lines = [LONG, LONG, "Summary", *[CLOSING] * (CONCLUSION_LINES + 3), "Home"]
+    keep = _extend(lines, range(0, 2))
+    assert keep == [True] * (3 + CONCLUSION_LINES) + [False] * 4
+
+
 def test_other_heading_keeps_nothing() -> None:
     lines = [LONG, LONG, "Related articles", CLOSING, OUTRO]
     assert _extend(lines, range(0, 2)) == [True, True, False, False, False]
@@ -214,7 +234,14 @@ ANSWER = "Most applications are approved within two weeks, though busy months ca
 
 def test_question_answer_pairs_continue() -> None:
     lines = [LONG, QUESTION, ANSWER, "Is it free?", ANSWER, ANSWER, "Can I cancel?", ANSWER, "Home"]
-    assert _extend(lines, range(0, 3)) == [True] * 8 + [False]
+    assert _extend(lines, range(0, 6)) == [True] * 8 + [False]
+
+
+def test_one_kept_question_answer_pair_does_not_continue() -> None:
+    # The model keeps the first pair of a site-wide FAQ below the article; one kept pair
+    # does not say the article is an FAQ.
+    lines = [LONG, LONG, QUESTION, ANSWER, "Is it free?", ANSWER, "Can I cancel?", ANSWER]
+    assert _extend(lines, range(0, 4)) == [True] * 4 + [False] * 4
 
 
 def test_questions_without_kept_question_stay_out() -> None:
@@ -227,20 +254,22 @@ def test_question_without_answer_stays_out() -> None:
     assert _extend(lines, range(0, 3)) == [True, True, True, False, False]
 
 
-def test_end_model_never_cuts_at_a_conclusion_heading() -> None:
-    # The block model is sure the all-short block after the heading follows the article;
-    # a conclusion heading there says the article goes on, so nothing is cut.
+def test_end_model_cuts_below_a_conclusion_section() -> None:
+    # The block model cuts at the heading (the earliest cut, with the most lines after it);
+    # the section under a conclusion heading is the article's end, so the cut moves below
+    # its prose, and the teasers after it still go.
     lines = [
         "Council approves river crossing",
         *[LONG] * 6,
         "Conclusion",
+        CLOSING,
         "Five things about the bus lanes",
         "Why the market hall reopens",
     ]
-    out = clean_text("\n".join(lines), _Fixed(short_model(0.9)))  # type: ignore[arg-type]
-    assert "Five things about the bus lanes" in out.text
-    renamed = [*lines[:7], "Around the region", *lines[8:]]
-    out = clean_text("\n".join(renamed), _Fixed(short_model(0.9)))  # type: ignore[arg-type]
+    weights = np.zeros(len(END_FEATURE_NAMES), dtype=np.float32)
+    weights[END_FEATURE_NAMES.index("log_after_lines")] = 10.0
+    out = clean_text("\n".join(lines), _Fixed(EndModel(weights, 0.0, 0.5)))  # type: ignore[arg-type]
+    assert CLOSING in out.paragraphs
     assert "Five things about the bus lanes" not in out.text
 
 
@@ -269,6 +298,17 @@ def test_long_closing_paragraph_after_article_kept() -> None:
     out = clean_text("\n".join(lines), _Scores(prob))  # type: ignore[arg-type]
     assert CLOSING_PARAGRAPH in out.paragraphs
     assert "Share this" not in out.text
+
+
+def test_closing_cookie_notice_after_article_stays_out() -> None:
+    notice = (
+        "We use cookies and similar technologies to improve your experience on our site, to "
+        "analyse traffic and to show you personalised content and ads from our partners."
+    )
+    lines = ["Council approves river crossing", *[LONG] * 4, notice, "Share this"]
+    prob = [0.0, 0.9, 0.9, 0.9, 0.9, 0.05, 0.01]
+    out = clean_text("\n".join(lines), _Scores(prob))  # type: ignore[arg-type]
+    assert notice not in out.text
 
 
 def test_short_closing_line_after_article_stays_out() -> None:
