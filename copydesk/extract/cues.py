@@ -555,6 +555,21 @@ def line_pattern(line: str) -> re.Pattern[str]:
 
 
 _MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CUES)
+
+
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` without IGNORECASE, for lower-cased ASCII text. On an ASCII line that
+    pattern (all lower case) finds a match in the lower-cased line exactly when the
+    IGNORECASE one finds one in the line, and it finds it several times faster: `sre`
+    tests a branch's first literal before entering the branch only without IGNORECASE,
+    and a mention pattern is a few dozen branches tried at every position of the line."""
+    if pattern.pattern != pattern.pattern.lower():
+        msg = f"a mention pattern has upper-case characters: {pattern.pattern!r}"
+        raise ValueError(msg)
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+_MENTION_LOWER = tuple(_case_sensitive(pattern) for _, _, pattern in _MENTION_PATTERNS)
 _TRIGGERS = _triggers()
 # Lines longer than this cannot be a whole-line cue ("Share this article" etc.).
 MAX_LINE_CUE_WORDS = 12
@@ -595,9 +610,13 @@ def _mention(line: str, words: list[str]) -> tuple[RemovedKind, str] | None:
     candidates: set[int] = set().union(*map(_TRIGGERS.get, words, repeat(())))
     if _COPYRIGHT in line:
         candidates.add(_FOOTER_CUE)
+    if not candidates:
+        return None
+    # Most lines are ASCII: their lower-cased form meets the case-sensitive patterns.
+    text, patterns = (line.lower(), _MENTION_LOWER) if line.isascii() else (line, None)
     for i in sorted(candidates):
         kind, reason, pattern = _MENTION_PATTERNS[i]
-        if pattern.search(line):
+        if (pattern if patterns is None else patterns[i]).search(text):
             return kind, reason
     return None
 
