@@ -559,12 +559,12 @@ _MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CU
 
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` without IGNORECASE, for lower-cased ASCII text. On an ASCII line that
-    pattern (all lower case) finds a match in the lower-cased line exactly when the
-    IGNORECASE one finds one in the line, and it finds it several times faster: `sre`
-    tests a branch's first literal before entering the branch only without IGNORECASE,
-    and a mention pattern is a few dozen branches tried at every position of the line."""
+    pattern (all lower case) matches the lower-cased line where the IGNORECASE one
+    matches the line, and it finds it several times faster: `sre` tests a branch's
+    first literal before entering the branch only without IGNORECASE, and a searched
+    cue pattern is a few dozen branches tried at every position of the line."""
     if pattern.pattern != pattern.pattern.lower():
-        msg = f"a mention pattern has upper-case characters: {pattern.pattern!r}"
+        msg = f"a cue pattern has upper-case characters: {pattern.pattern!r}"
         raise ValueError(msg)
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
@@ -764,10 +764,17 @@ def is_comment_author(line: str) -> bool:
 MAX_COMMENT_HEAD_WORDS = 15
 
 
+_COMMENT_HEAD_LOWER = _case_sensitive(_COMMENT_HEAD)
+
+
 def is_comment_heading(line: str) -> bool:
     """True for the heading that opens a reader-comment section."""
-    short = len(_WORD.findall(line)) <= MAX_COMMENT_HEAD_WORDS
-    return short and _COMMENT_HEAD.search(line.strip()) is not None
+    if len(_WORD.findall(line)) > MAX_COMMENT_HEAD_WORDS:
+        return False
+    stripped = line.strip()
+    if stripped.isascii():  # see `_case_sensitive`
+        return _COMMENT_HEAD_LOWER.search(stripped.lower()) is not None
+    return _COMMENT_HEAD.search(stripped) is not None
 
 
 # A related-links heading: "Related", "Read this next", "More from ...", "Lesen Sie auch",

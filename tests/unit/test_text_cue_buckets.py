@@ -154,3 +154,27 @@ def test_every_ascii_dev_line_is_found_alike_in_its_lowered_form() -> None:
 def test_a_mention_pattern_with_upper_case_is_refused() -> None:
     with pytest.raises(ValueError, match="upper-case"):
         cues._case_sensitive(re.compile("Share", re.I))
+
+
+def test_comment_headings_are_found_alike_in_the_lowered_ascii_line() -> None:
+    samples = _samples(list(_parser.parse(cues._COMMENT_HEAD.pattern)))
+    lines = [
+        form.format(cased)
+        for sample in samples
+        for cased in (sample, sample.upper(), sample.title())
+        for form in ("{}", "Please {} below", "x{}")
+    ]
+    lines += [
+        line.strip()
+        for path in sorted((devset_dir() / "text").glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    lines = [line for line in lines if line.isascii()]
+    found = [line for line in lines if cues._COMMENT_HEAD.search(line)]
+    assert len(found) > 100
+    fast = cues._COMMENT_HEAD_LOWER
+    assert [
+        line
+        for line in lines
+        if (cues._COMMENT_HEAD.search(line) is None) != (fast.search(line.lower()) is None)
+    ] == []
