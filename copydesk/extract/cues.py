@@ -557,19 +557,22 @@ def line_pattern(line: str) -> re.Pattern[str]:
 _MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CUES)
 
 
-def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+def case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` without IGNORECASE, for lower-cased ASCII text. On an ASCII line that
-    pattern (all lower case) matches the lower-cased line where the IGNORECASE one
-    matches the line, and it finds it several times faster: `sre` tests a branch's
-    first literal before entering the branch only without IGNORECASE, and a searched
-    cue pattern is a few dozen branches tried at every position of the line."""
-    if pattern.pattern != pattern.pattern.lower():
-        msg = f"a cue pattern has upper-case characters: {pattern.pattern!r}"
+    pattern (all lower case but for its group syntax) matches the lower-cased line where
+    the IGNORECASE one matches the line, and it finds it several times faster: `sre`
+    tests a branch's first literal before entering the branch only without IGNORECASE,
+    and a searched pattern is a few dozen branches tried at every position of the line."""
+    text = _GROUP_SYNTAX.sub("", pattern.pattern)
+    if text != text.lower():
+        msg = f"a pattern has upper-case characters: {pattern.pattern!r}"
         raise ValueError(msg)
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
-_MENTION_LOWER = tuple(_case_sensitive(pattern) for _, _, pattern in _MENTION_PATTERNS)
+# The "P" of a named group or group reference, "(?P<name>...)", "(?P=name)".
+_GROUP_SYNTAX = re.compile(r"(?<=\(\?)P(?=[<=])")
+_MENTION_LOWER = tuple(case_sensitive(pattern) for _, _, pattern in _MENTION_PATTERNS)
 _TRIGGERS = _triggers()
 # Lines longer than this cannot be a whole-line cue ("Share this article" etc.).
 MAX_LINE_CUE_WORDS = 12
@@ -764,7 +767,7 @@ def is_comment_author(line: str) -> bool:
 MAX_COMMENT_HEAD_WORDS = 15
 
 
-_COMMENT_HEAD_LOWER = _case_sensitive(_COMMENT_HEAD)
+_COMMENT_HEAD_LOWER = case_sensitive(_COMMENT_HEAD)
 
 
 def is_comment_heading(line: str) -> bool:
@@ -772,7 +775,7 @@ def is_comment_heading(line: str) -> bool:
     if len(_WORD.findall(line)) > MAX_COMMENT_HEAD_WORDS:
         return False
     stripped = line.strip()
-    if stripped.isascii():  # see `_case_sensitive`
+    if stripped.isascii():  # see `case_sensitive`
         return _COMMENT_HEAD_LOWER.search(stripped.lower()) is not None
     return _COMMENT_HEAD.search(stripped) is not None
 

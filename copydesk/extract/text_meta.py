@@ -12,6 +12,7 @@ from datetime import datetime
 
 import py3langid
 
+from copydesk.extract.cues import case_sensitive
 from copydesk.extract.result import Metadata
 from copydesk.extract.text_features import clear_language, stopword_votes
 
@@ -52,21 +53,9 @@ _DATES = (
     re.compile(r"\b(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})\b"),
 )
 
-
-def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """`pattern` without IGNORECASE, for lower-cased ASCII lines: the same matches (the
-    pattern is lower case but for its group syntax), found several times faster, since
-    `sre` tests each month's first letter before trying the month only without
-    IGNORECASE."""
-    text = _GROUP_SYNTAX.sub("", pattern.pattern)
-    if text != text.lower():
-        msg = f"a date pattern has upper-case characters: {pattern.pattern!r}"
-        raise ValueError(msg)
-    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-
-
-_GROUP_SYNTAX = re.compile(r"(?<=\(\?)P(?=<)")
-_DATES_LOWER = tuple(map(_case_sensitive, _DATES))
+# The same patterns without IGNORECASE, for lower-cased ASCII lines (see `case_sensitive`):
+# `sre` tests each month's first letter before trying the month only without IGNORECASE.
+_DATES_LOWER = tuple(map(case_sensitive, _DATES))
 # Every date pattern has a four-digit year: lines without one skip the month scans.
 _YEAR = re.compile(r"\d{4}")
 # "WASHINGTON (AP) — ...", "LONDON, June 3 (Reuters) - ...", "PARIS — ...".

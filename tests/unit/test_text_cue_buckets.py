@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from copydesk.extract import cues
 from tests.unit.test_text_quality import devset_dir
 
@@ -75,6 +73,15 @@ def _cue_lines() -> Iterator[str]:
                     yield f"  — {cased}:"
 
 
+def devset_lines() -> list[str]:
+    """Every line of the dev set's text inputs."""
+    return [
+        line
+        for path in sorted((devset_dir() / "text").glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
 def _same(line: str) -> bool:
     full = cues._LINE_PATTERN.fullmatch(line)
     bucket = cues.line_pattern(line).fullmatch(line)
@@ -93,11 +100,7 @@ def test_every_cue_phrase_matches_the_same_in_its_bucket() -> None:
 
 
 def test_every_dev_line_matches_the_same_in_its_bucket() -> None:
-    lines = {
-        line.strip()
-        for path in sorted((devset_dir() / "text").glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    }
+    lines = {line.strip() for line in devset_lines()}
     assert len(lines) > 10_000
     assert [line for line in lines if line and not _same(line)] == []
 
@@ -141,19 +144,9 @@ def test_every_mention_phrase_is_found_alike_in_the_lowered_ascii_line() -> None
 
 
 def test_every_ascii_dev_line_is_found_alike_in_its_lowered_form() -> None:
-    lines = {
-        line.strip()
-        for path in sorted((devset_dir() / "text").glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.isascii()
-    }
+    lines = {line.strip() for line in devset_lines() if line.isascii()}
     assert len(lines) > 10_000
     assert [line for line in lines if not _same_mention(line)] == []
-
-
-def test_a_mention_pattern_with_upper_case_is_refused() -> None:
-    with pytest.raises(ValueError, match="upper-case"):
-        cues._case_sensitive(re.compile("Share", re.I))
 
 
 def test_comment_headings_are_found_alike_in_the_lowered_ascii_line() -> None:
@@ -164,11 +157,7 @@ def test_comment_headings_are_found_alike_in_the_lowered_ascii_line() -> None:
         for cased in (sample, sample.upper(), sample.title())
         for form in ("{}", "Please {} below", "x{}")
     ]
-    lines += [
-        line.strip()
-        for path in sorted((devset_dir() / "text").glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
+    lines += [line.strip() for line in devset_lines()]
     lines = [line for line in lines if line.isascii()]
     found = [line for line in lines if cues._COMMENT_HEAD.search(line)]
     assert len(found) > 100

@@ -9,18 +9,9 @@ from datetime import datetime
 import pytest
 
 from copydesk.extract import text_meta
+from copydesk.extract.cues import case_sensitive
 from copydesk.extract.text_meta import detect_language, parse_date
-from tests.unit.test_text_quality import devset_dir
-
-
-def devset_lines() -> list[str]:
-    """Every line of the dev set's text inputs."""
-    return [
-        line
-        for path in sorted((devset_dir() / "text").glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
-
+from tests.unit.test_text_cue_buckets import devset_lines
 
 BODIES = {
     "en": "The government said on Tuesday that it would review the plan after a long debate in "
@@ -103,7 +94,7 @@ def test_lowered_ascii_lines_give_the_dates_of_the_ignorecase_patterns() -> None
     assert [line for line in lines if parse_date(line) != _reference_date(line)] == []
 
 
-def test_a_date_pattern_with_upper_case_is_refused() -> None:
+def test_a_pattern_with_upper_case_is_refused_but_not_for_its_group_syntax() -> None:
     with pytest.raises(ValueError, match="upper-case"):
-        text_meta._case_sensitive(re.compile(r"(?P<m>June)", re.I))
-    assert text_meta._case_sensitive(re.compile(r"(?P<m>june)", re.I)).flags & re.I == 0
+        case_sensitive(re.compile(r"(?P<m>June)", re.I))
+    assert case_sensitive(re.compile(r"(?P<m>june)(?P=m)", re.I)).flags & re.I == 0
