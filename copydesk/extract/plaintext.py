@@ -432,22 +432,26 @@ def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools, lo: int
     below an article; a question after the last kept answer, with its own answer, says the
     article goes on. Only when the run's last `QA_LOOKBACK` lines hold `QA_MIN_PAIRS`
     kept pairs already."""
-    n, ntok, last_byte = len(lines), facts.n_tokens, facts.last_byte
+    n, ntok, last_byte, final = len(lines), facts.n_tokens, facts.last_byte, facts.final
     start = max(lo, hi - QA_LOOKBACK)
-    if b"?" not in last_byte[start:hi].tobytes():
+    window = last_byte[start:hi].tobytes()
+    if window.count(b"?") < QA_MIN_PAIRS:
         return
-    look, after = slice(start, hi), slice(start + 1, hi + 1)
-    asked = (last_byte[look] == _QUESTION) & (ntok[look] <= QA_MAX_TOKENS) & keep[look]
-    asked &= keep[after] & facts.final[after] & (ntok[after] >= EXTEND_MIN_TOKENS)
-    asked &= last_byte[after] != _QUESTION
-    if int(asked.sum()) < QA_MIN_PAIRS:
+    pairs = 0
+    at = window.find(b"?")
+    while at >= 0:
+        i = start + at
+        if ntok[i] <= QA_MAX_TOKENS and keep[i] and keep[i + 1] and final[i + 1]:
+            pairs += ntok[i + 1] >= EXTEND_MIN_TOKENS and last_byte[i + 1] != _QUESTION
+        at = window.find(b"?", at + 1)
+    if pairs < QA_MIN_PAIRS:
         return
 
     def question(i: int) -> bool:
         return bool(last_byte[i] == _QUESTION and ntok[i] <= QA_MAX_TOKENS)
 
     def prose(i: int) -> bool:
-        return bool(facts.final[i] and ntok[i] >= EXTEND_MIN_TOKENS and not question(i))
+        return bool(final[i] and ntok[i] >= EXTEND_MIN_TOKENS and not question(i))
 
     j = hi + 1
     while j + 1 < n and question(j) and prose(j + 1):
