@@ -141,6 +141,8 @@ QA_LOOKBACK = 8
 QA_MIN_PAIRS = 2
 QA_MAX_TOKENS = 25
 _QUESTION = ord("?")
+# Words a cookie notice or a newsletter pitch holds (lower-cased), for `_keep_closing`.
+_NOTICE_WORDS = ("cookie", "newsletter", "inbox", "subscri", "sign up", "privacy")
 _COLON = ord(":")
 _DIGIT_OR_HASH = re.compile(rb"[0-9#]")
 _ITEM = re.compile(r"#?(\d{1,3})(?:[.):]\s|\s|$)")
@@ -484,8 +486,12 @@ def _keep_closing(page: _Page) -> None:
     ):
         return
     # ...unless its wording names it (a cookie notice, a newsletter pitch): those are often
-    # long prose lines right below an article too.
-    if cue_kind(page.lines[after]) is None:
+    # long prose lines right below an article too. `cue_kind` runs every cue pattern over
+    # the line (measured: most of this rule's cost), so only a line holding a word of those
+    # two kinds is read.
+    line = page.lines[after]
+    low = line.lower()
+    if not any(word in low for word in _NOTICE_WORDS) or cue_kind(line) is None:
         page.keep[after] = True
 
 
