@@ -1118,6 +1118,24 @@ def finished_counts(
     return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
+def summarize_job_ranges(conn: Conn) -> int:
+    """Summarize the page ranges of ingest_jobs that the created_at BRIN index does not cover
+    yet; how many it did.
+
+    Autovacuum does it too (the index asks it to), but a server may run without it; until a
+    range is summarized, every query on submission time reads it whole. Only the index's
+    owner (or a superuser) may: for another role this is a no-op (0).
+    """
+    try:
+        with conn.transaction():
+            row = conn.execute(
+                "SELECT brin_summarize_new_values('ingest_jobs_created_brin'::regclass)"
+            ).fetchone()
+    except psycopg.errors.InsufficientPrivilege:
+        return 0
+    return int(row[0]) if row else 0
+
+
 def _job_filter(
     batch_id: UUID | None = None,
     source_ids: Sequence[int] | None = None,
