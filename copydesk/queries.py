@@ -1122,9 +1122,9 @@ def summarize_job_ranges(conn: Conn) -> int:
     """Summarize the page ranges of ingest_jobs that the created_at BRIN index does not cover
     yet; how many it did.
 
-    Autovacuum does it too (the index asks it to), but a server may run without it; until a
-    range is summarized, every query on submission time reads it whole. Only the index's
-    owner (or a superuser) may: for another role this is a no-op (0).
+    VACUUM does it too, but autovacuum may be off or far behind; until a range is
+    summarized, every query on submission time reads it whole. Only the index's owner (or
+    a superuser) may: for another role this is a no-op (0).
     """
     try:
         with conn.transaction():
