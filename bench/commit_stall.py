@@ -31,12 +31,11 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
-from psycopg.conninfo import make_conninfo
 
 from bench.ingest_api import TEXT
-from copydesk import db, queries
+from copydesk import queries
 from copydesk.models import JobKind, NewJob
-from tests.support import DEFAULT_TEST_DATABASE_URL
+from tests.support import DEFAULT_TEST_DATABASE_URL, scratch_database
 
 
 async def _force_checkpoints(admin_url: str, every: float) -> None:
@@ -94,17 +93,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     admin_url = os.environ.get("COPYDESK_TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL)
     for _ in range(args.rounds):
         for tuned in (False, True):
-            name = f"copydesk_stall_{secrets.token_hex(4)}"
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                queries.create_database(conn, name)
-            url = make_conninfo(admin_url, dbname=name)
-            try:
-                db.apply_schema(url)
+            with scratch_database(f"copydesk_stall_{secrets.token_hex(4)}") as url:
                 run = _run(admin_url, url, args.seconds, args.checkpoint_every, tuned)
                 latencies = asyncio.run(run)
-            finally:
-                with psycopg.connect(admin_url, autocommit=True) as conn:
-                    queries.drop_database(conn, name)
             setting = "api session" if tuned else "server default"
             print(json.dumps({"backend_flush_after": setting, **_figures(latencies, args.seconds)}))
 
