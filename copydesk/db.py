@@ -132,13 +132,20 @@ def pipelined_transaction(pool: Pool) -> Iterator[psycopg.Connection[TupleRow]]:
 async def connect_async(settings: Settings) -> AsyncConn:
     """One asyncio connection in autocommit mode, for the API's group commit: its single
     INSERT statement is a transaction by itself, committed durably (synchronous_commit on)
-    in one round trip."""
-    return await psycopg.AsyncConnection.connect(
+    in one round trip. Its writes are handed to the disk as they go, so that a checkpoint
+    does not stall the commits (queries.prepare_ingest_session)."""
+    conn = await psycopg.AsyncConnection.connect(
         settings.require_database_url(),
         autocommit=True,
         # libpq takes whole seconds, and treats anything below 2 as 2.
         connect_timeout=max(2, round(settings.db_pool_timeout)),
     )
+    try:
+        await queries.prepare_ingest_session(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
 
 
 def apply_schema(database_url: str) -> None:

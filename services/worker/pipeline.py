@@ -284,6 +284,15 @@ def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[U
     return requeue, failed
 
 
+def summarize_job_ranges(pool: Pool) -> int:
+    """Let the index that stats use for "jobs submitted in the last hour/day" (a BRIN index on
+    created_at, see schema.sql) cover the rows added since the last sweep; how many page
+    ranges it summarized. Without it, on a server without autovacuum, those queries would
+    read every page added since the index was built."""
+    with pool.connection() as conn:
+        return queries.summarize_job_ranges(conn)
+
+
 # Idempotency records are kept this long past their TTL before they are deleted, so that a
 # request that found a live record still reads it (the claim takes over expired ones anyway).
 IDEMPOTENCY_PURGE_GRACE_SECONDS = 3600.0

@@ -73,6 +73,7 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         purged = pipeline.purge_idempotency_keys(ctx.pool(), ctx.settings)
         if purged:
             logger.info("idempotency_keys_purged", extra={"deleted": purged})
+        pipeline.summarize_job_ranges(ctx.pool())
 
     def _close_pool(**_: object) -> None:
         ctx.close()

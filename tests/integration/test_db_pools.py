@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Any
 
@@ -30,6 +31,20 @@ def test_only_the_worker_pool_skips_synchronous_commit(settings: Settings) -> No
     finally:
         context.close()
         api_pool.close()
+
+
+def test_the_api_insert_connection_hands_its_writes_to_the_disk_as_it_goes(
+    settings: Settings,
+) -> None:
+    """The group committer's connection asks the kernel to write the pages it evicts every
+    256 kB (no burst for a checkpoint's fsync to wait on)."""
+
+    async def setting() -> tuple[Any, ...] | None:
+        conn = await db.connect_async(settings)
+        async with conn:
+            return await (await conn.execute("SHOW backend_flush_after")).fetchone()
+
+    assert asyncio.run(setting()) == ("256kB",)
 
 
 def _document(words: str) -> Document:
