@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 from uuid import UUID
 
@@ -12,9 +18,11 @@ from celery.signals import worker_process_shutdown
 
 from copydesk.db import DATABASE_ERRORS
 from copydesk.models import Delivery
-from copydesk.task_names import TASK_PROCESS, TASK_SWEEP
+from copydesk.task_names import TASK_PROCESS, TASK_PROCESS_CHUNK, TASK_SWEEP
 from services.worker import metrics, pipeline
 from services.worker.context import WorkerContext
+from services.worker.enqueue_tasks import send_job_messages
+from services.worker.pipeline import JobResult, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +37,28 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
 
     limit = ctx.settings.job_time_limit
 
+    queue = ctx.settings.queue
+
+    def attempt(job_uuid: UUID, delivery: Delivery) -> JobResult:
+        """Run one job; any failure but the database's is recorded on its row."""
+        try:
+            return pipeline.run_job(ctx.pool(), ctx.settings, job_uuid, delivery)
+        except SoftTimeLimitExceeded:
+            metrics.count_job("timed_out")
+            pipeline.fail_job(ctx.pool(), job_uuid, f"the job took longer than {limit:g} s")
+        except DATABASE_ERRORS:
+            raise
+        except Exception as exc:  # boundary: record any failure on the row, never lose it
+            logger.exception("job_crashed", extra={"job_id": str(job_uuid)})
+            metrics.count_job("crashed")
+            pipeline.fail_job(ctx.pool(), job_uuid, f"internal error: {exc!r}")
+        return JobResult(Outcome.FAILED)
+
+    def release(job_uuid: UUID, exc: Exception) -> None:
+        # The database went away mid-job: not the job's fault, so try again later.
+        logger.warning("job_database_error", extra={"job_id": str(job_uuid), "error": repr(exc)})
+        pipeline.release_job(ctx.pool(), job_uuid)
+
     @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
         name=TASK_PROCESS,
         bind=True,
@@ -40,26 +70,43 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
     )
     def process_job(self: Task[Any, Any], job_id: str) -> None:
         job_uuid = UUID(job_id)
-        info = self.request.delivery_info or {}
-        delivery = Delivery(self.request.id, redelivered=bool(info.get("redelivered")))
         try:
-            result = pipeline.run_job(ctx.pool(), ctx.settings, job_uuid, delivery)
-        except SoftTimeLimitExceeded:
-            metrics.count_job("timed_out")
-            pipeline.fail_job(ctx.pool(), job_uuid, f"the job took longer than {limit:g} s")
-            return
+            result = attempt(job_uuid, _delivery(self))
         except DATABASE_ERRORS as exc:
-            # The database went away mid-job: not the job's fault, so try again later.
-            logger.warning("job_database_error", extra={"job_id": job_id, "error": repr(exc)})
-            pipeline.release_job(ctx.pool(), job_uuid)
+            release(job_uuid, exc)
             raise self.retry(countdown=DATABASE_RETRY_SECONDS) from exc
-        except Exception as exc:  # boundary: record any failure on the row, never lose it
-            logger.exception("job_crashed", extra={"job_id": job_id})
-            metrics.count_job("crashed")
-            pipeline.fail_job(ctx.pool(), job_uuid, f"internal error: {exc!r}")
-            return
-        if result.outcome is pipeline.Outcome.RETRY:
+        if result.outcome is Outcome.RETRY:
             raise self.retry(countdown=result.retry_in)
+
+    @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
+        name=TASK_PROCESS_CHUNK,
+        bind=True,
+        max_retries=None,
+        # Each job has its own soft limit (job_deadline); this kills a child stuck in C code.
+        time_limit=ctx.settings.chunk_time_limit + HARD_LIMIT_GRACE_SECONDS,
+    )
+    def process_jobs(self: Task[Any, Any], job_ids: list[str]) -> None:
+        """The jobs one after the other, each as process_job would run it, without a broker
+        hand-over between them. Every job is claimed with this message's id, so the message's
+        redelivery (its worker died) takes over the job that was running."""
+        delivery = _delivery(self)
+        began = time.monotonic()
+        for index, job_id in enumerate(job_ids):
+            if index and time.monotonic() - began > limit:
+                # Slow jobs (politeness waits, retried fetches): the rest go back in the
+                # queue, so that the message stays within its time limit.
+                send_job_messages(ctx.redis_client(), queue, job_ids[index:], len(job_ids))
+                return
+            job_uuid = UUID(job_id)
+            try:
+                with job_deadline(limit):
+                    result = attempt(job_uuid, delivery)
+            except DATABASE_ERRORS as exc:
+                release(job_uuid, exc)
+                raise self.retry(args=[job_ids[index:]], countdown=DATABASE_RETRY_SECONDS) from exc
+            if result.outcome is Outcome.RETRY:
+                # This job alone waits for its turn; the others go on.
+                app.send_task(TASK_PROCESS, args=[job_id], queue=queue, countdown=result.retry_in)
 
     @app.task(name=TASK_SWEEP)  # type: ignore[untyped-decorator]  # celery is untyped
     def sweep_stale_jobs() -> None:
@@ -78,3 +125,32 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         ctx.close()
 
     worker_process_shutdown.connect(_close_pool, weak=False)
+
+
+def _delivery(task: Task[Any, Any]) -> Delivery:
+    info = task.request.delivery_info or {}
+    return Delivery(task.request.id, redelivered=bool(info.get("redelivered")))
+
+
+@contextmanager
+def job_deadline(seconds: float) -> Iterator[None]:
+    """Raise SoftTimeLimitExceeded in this block after `seconds`, as Celery's soft limit does
+    for a whole task: a chunk of jobs gives each job its own limit.
+
+    Only the main thread receives signals; elsewhere (a test calling a task in a thread) the
+    block runs unlimited.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise SoftTimeLimitExceeded(f"the job took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
