@@ -6,7 +6,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
@@ -39,10 +39,21 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
 
     queue = ctx.settings.queue
 
-    def attempt(job_uuid: UUID, delivery: Delivery) -> JobResult:
-        """Run one job; any failure but the database's is recorded on its row."""
+    def attempt(job_uuid: UUID, delivery: Delivery, previous: Pending | None = None) -> JobResult:
+        """Run one job; any failure but the database's is recorded on its row. With
+        `previous` (a chunk's job before it), the job's commit is left pending, and the
+        previous one's is settled before the job stores its document."""
         try:
-            return pipeline.run_job(ctx.pool(), ctx.settings, job_uuid, delivery)
+            if previous is None:
+                return pipeline.run_job(ctx.pool(), ctx.settings, job_uuid, delivery)
+            return pipeline.run_job(
+                ctx.pool(),
+                ctx.settings,
+                job_uuid,
+                delivery,
+                before_store=previous.settle,
+                defer_commit=True,
+            )
         except SoftTimeLimitExceeded:
             metrics.count_job("timed_out")
             pipeline.fail_job(ctx.pool(), job_uuid, f"the job took longer than {limit:g} s")
@@ -58,6 +69,19 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         # The database went away mid-job: not the job's fault, so try again later.
         logger.warning("job_database_error", extra={"job_id": str(job_uuid), "error": repr(exc)})
         pipeline.release_job(ctx.pool(), job_uuid)
+
+    def settle_failed(job_uuid: UUID, exc: Exception) -> None:
+        """A job's pending commit failed: as if its store had failed in its own attempt."""
+        if isinstance(exc, (*DATABASE_ERRORS, SoftTimeLimitExceeded)):
+            # Committed or not, nothing is lost: a job still running goes back in the queue.
+            release(job_uuid, exc)
+            app.send_task(
+                TASK_PROCESS, args=[str(job_uuid)], queue=queue, countdown=DATABASE_RETRY_SECONDS
+            )
+            return
+        logger.exception("job_crashed", extra={"job_id": str(job_uuid)})
+        metrics.count_job("crashed")
+        pipeline.fail_job(ctx.pool(), job_uuid, f"internal error: {exc!r}")
 
     @app.task(  # type: ignore[untyped-decorator]  # celery is untyped
         name=TASK_PROCESS,
@@ -91,22 +115,33 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         redelivery (its worker died) takes over the job that was running."""
         delivery = _delivery(self)
         began = time.monotonic()
-        for index, job_id in enumerate(job_ids):
-            if index and time.monotonic() - began > limit:
-                # Slow jobs (politeness waits, retried fetches): the rest go back in the
-                # queue, so that the message stays within its time limit.
-                send_job_messages(ctx.redis_client(), queue, job_ids[index:], len(job_ids))
-                return
-            job_uuid = UUID(job_id)
-            try:
-                with job_deadline(limit):
-                    result = attempt(job_uuid, delivery)
-            except DATABASE_ERRORS as exc:
-                release(job_uuid, exc)
-                raise self.retry(args=[job_ids[index:]], countdown=DATABASE_RETRY_SECONDS) from exc
-            if result.outcome is Outcome.RETRY:
-                # This job alone waits for its turn; the others go on.
-                app.send_task(TASK_PROCESS, args=[job_id], queue=queue, countdown=result.retry_in)
+        # The job before this one, whose commit is still on its way (see Pending).
+        previous = Pending(settle_failed)
+        try:
+            for index, job_id in enumerate(job_ids):
+                if index and time.monotonic() - began > limit:
+                    # Slow jobs (politeness waits, retried fetches): the rest go back in the
+                    # queue, so that the message stays within its time limit.
+                    send_job_messages(ctx.redis_client(), queue, job_ids[index:], len(job_ids))
+                    return
+                job_uuid = UUID(job_id)
+                try:
+                    with job_deadline(limit):
+                        result = attempt(job_uuid, delivery, previous)
+                except DATABASE_ERRORS as exc:
+                    previous.settle()
+                    release(job_uuid, exc)
+                    countdown = DATABASE_RETRY_SECONDS
+                    raise self.retry(args=[job_ids[index:]], countdown=countdown) from exc
+                previous.settle()  # the job ended before its store (failed, retried, ...)
+                previous.hold(job_uuid, result.settle)
+                if result.outcome is Outcome.RETRY:
+                    # This job alone waits for its turn; the others go on.
+                    countdown = result.retry_in
+                    app.send_task(TASK_PROCESS, args=[job_id], queue=queue, countdown=countdown)
+        finally:
+            # Before the message is acknowledged: each job done is known committed.
+            previous.settle()
 
     @app.task(name=TASK_SWEEP)  # type: ignore[untyped-decorator]  # celery is untyped
     def sweep_stale_jobs() -> None:
@@ -154,3 +189,35 @@ def job_deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class Pending:
+    """A chunk's job whose document's COMMIT is sent but not yet confirmed.
+
+    The next job settles it just before its own store (run_job's `before_store`), so the
+    commit's wait for the disk overlaps the next job's claim, fetch and extraction. A failed
+    commit goes to `on_failure` as if the job's own attempt had failed; a soft time limit
+    hitting the settle belongs to the job that was running, so it is raised on after that.
+    """
+
+    def __init__(self, on_failure: Callable[[UUID, Exception], None]) -> None:
+        self._on_failure = on_failure
+        self._job: UUID | None = None
+        self._settle: Callable[[], None] | None = None
+
+    def hold(self, job_id: UUID, settle: Callable[[], None] | None) -> None:
+        self._job, self._settle = job_id, settle
+
+    def settle(self) -> None:
+        """Wait for the pending commit, if any; idempotent."""
+        job, settle = self._job, self._settle
+        self._job = self._settle = None
+        if job is None or settle is None:
+            return
+        try:
+            settle()
+        except SoftTimeLimitExceeded as exc:
+            self._on_failure(job, exc)
+            raise
+        except Exception as exc:  # boundary: recorded on the job's row, never lost
+            self._on_failure(job, exc)
