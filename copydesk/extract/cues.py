@@ -555,6 +555,24 @@ def line_pattern(line: str) -> re.Pattern[str]:
 
 
 _MENTION_PATTERNS = tuple((k, r, _compile_mention(p)) for k, r, p in _MENTION_CUES)
+
+
+def case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` without IGNORECASE, for lower-cased ASCII text. On an ASCII line that
+    pattern (all lower case but for its group syntax) matches the lower-cased line where
+    the IGNORECASE one matches the line, and it finds it several times faster: `sre`
+    tests a branch's first literal before entering the branch only without IGNORECASE,
+    and a searched pattern is a few dozen branches tried at every position of the line."""
+    text = _GROUP_SYNTAX.sub("", pattern.pattern)
+    if text != text.lower():
+        msg = f"a pattern has upper-case characters: {pattern.pattern!r}"
+        raise ValueError(msg)
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+# The "P" of a named group or group reference, "(?P<name>...)", "(?P=name)".
+_GROUP_SYNTAX = re.compile(r"(?<=\(\?)P(?=[<=])")
+_MENTION_LOWER = tuple(case_sensitive(pattern) for _, _, pattern in _MENTION_PATTERNS)
 _TRIGGERS = _triggers()
 # Lines longer than this cannot be a whole-line cue ("Share this article" etc.).
 MAX_LINE_CUE_WORDS = 12
@@ -595,9 +613,13 @@ def _mention(line: str, words: list[str]) -> tuple[RemovedKind, str] | None:
     candidates: set[int] = set().union(*map(_TRIGGERS.get, words, repeat(())))
     if _COPYRIGHT in line:
         candidates.add(_FOOTER_CUE)
+    if not candidates:
+        return None
+    # Most lines are ASCII: their lower-cased form meets the case-sensitive patterns.
+    text, patterns = (line.lower(), _MENTION_LOWER) if line.isascii() else (line, None)
     for i in sorted(candidates):
         kind, reason, pattern = _MENTION_PATTERNS[i]
-        if pattern.search(line):
+        if (pattern if patterns is None else patterns[i]).search(text):
             return kind, reason
     return None
 
@@ -745,10 +767,17 @@ def is_comment_author(line: str) -> bool:
 MAX_COMMENT_HEAD_WORDS = 15
 
 
+_COMMENT_HEAD_LOWER = case_sensitive(_COMMENT_HEAD)
+
+
 def is_comment_heading(line: str) -> bool:
     """True for the heading that opens a reader-comment section."""
-    short = len(_WORD.findall(line)) <= MAX_COMMENT_HEAD_WORDS
-    return short and _COMMENT_HEAD.search(line.strip()) is not None
+    if len(_WORD.findall(line)) > MAX_COMMENT_HEAD_WORDS:
+        return False
+    stripped = line.strip()
+    if stripped.isascii():  # see `case_sensitive`
+        return _COMMENT_HEAD_LOWER.search(stripped.lower()) is not None
+    return _COMMENT_HEAD.search(stripped) is not None
 
 
 # A related-links heading: "Related", "Read this next", "More from ...", "Lesen Sie auch",

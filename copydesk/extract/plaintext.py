@@ -182,6 +182,7 @@ _RELATED_BY_FIRST = _by_prefix(RELATED_PREFIXES)
 _CLOSING_BY_FIRST = _by_prefix(CLOSING_PREFIXES)
 _CLOSING_FIRST_BYTES = _first_bytes(CLOSING_PREFIXES)
 _GLUED_BY_FIRST = _by_prefix(GLUED_HEAD_PREFIXES)
+_GLUED_FIRST_BYTES = _first_bytes(GLUED_HEAD_PREFIXES)
 _INLINE_BY_TWO = _by_prefix(INLINE_PREFIXES, 2)
 _INLINE_FIRST_BYTES = _first_bytes(INLINE_PREFIXES)
 
@@ -549,10 +550,13 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     """Cut glued markers and promo tails off kept lines; drop a marked ad whole."""
     texts: dict[int, str] = {}
     glued: dict[int, tuple[Removed, ...]] = {}
-    kept = page.keep.nonzero()[0].tolist()
+    rows = page.keep.nonzero()[0]
+    kept = rows.tolist()
     lines = page.lines
     kept_lines = list(map(lines.__getitem__, kept))
-    heads = compress(kept, _start_with(kept_lines, _GLUED_BY_FIRST))
+    # Only the few lines opening with a marker's first byte meet the prefixes.
+    opening = rows[_GLUED_FIRST_BYTES[page.facts.first_byte[rows]]].tolist()
+    heads = compress(opening, _start_with(list(map(lines.__getitem__, opening)), _GLUED_BY_FIRST))
     ends = list(map(str.lower, map(_TAIL, kept_lines)))
     tails = [kept[j] for j in _GLUED_TAIL_STEMS.rows_with(ends)]
     for i in sorted({*heads, *tails}):

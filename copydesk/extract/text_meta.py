@@ -12,6 +12,7 @@ from datetime import datetime
 
 import py3langid
 
+from copydesk.extract.cues import case_sensitive
 from copydesk.extract.result import Metadata
 from copydesk.extract.text_features import clear_language, stopword_votes
 
@@ -51,6 +52,10 @@ _DATES = (
     ),
     re.compile(r"\b(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})\b"),
 )
+
+# The same patterns without IGNORECASE, for lower-cased ASCII lines (see `case_sensitive`):
+# `sre` tests each month's first letter before trying the month only without IGNORECASE.
+_DATES_LOWER = tuple(map(case_sensitive, _DATES))
 # Every date pattern has a four-digit year: lines without one skip the month scans.
 _YEAR = re.compile(r"\d{4}")
 # "WASHINGTON (AP) — ...", "LONDON, June 3 (Reuters) - ...", "PARIS — ...".
@@ -77,8 +82,10 @@ def parse_date(line: str) -> datetime | None:
     """The first calendar date written in `line`, if any."""
     if _YEAR.search(line) is None:
         return None
-    for pattern in _DATES:
-        match = pattern.search(line)
+    ascii_line = line.isascii()
+    text = line.lower() if ascii_line else line
+    for pattern in _DATES_LOWER if ascii_line else _DATES:
+        match = pattern.search(text)
         if not match:
             continue
         parts = match.groupdict()

@@ -73,6 +73,15 @@ def _cue_lines() -> Iterator[str]:
                     yield f"  — {cased}:"
 
 
+def devset_lines() -> list[str]:
+    """Every line of the dev set's text inputs."""
+    return [
+        line
+        for path in sorted((devset_dir() / "text").glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
 def _same(line: str) -> bool:
     full = cues._LINE_PATTERN.fullmatch(line)
     bucket = cues.line_pattern(line).fullmatch(line)
@@ -91,11 +100,7 @@ def test_every_cue_phrase_matches_the_same_in_its_bucket() -> None:
 
 
 def test_every_dev_line_matches_the_same_in_its_bucket() -> None:
-    lines = {
-        line.strip()
-        for path in sorted((devset_dir() / "text").glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    }
+    lines = {line.strip() for line in devset_lines()}
     assert len(lines) > 10_000
     assert [line for line in lines if line and not _same(line)] == []
 
@@ -106,3 +111,59 @@ def test_only_ascii_letters_and_digits_get_a_bucket() -> None:
     assert cues.line_pattern("...") is cues._LINE_PATTERN
     assert cues.line_pattern("» Share") is cues.line_pattern("share")
     assert re.fullmatch(r"\w", "7") and cues.line_pattern("7 comments") is not cues._LINE_PATTERN
+
+
+def _mention_lines() -> Iterator[str]:
+    """ASCII lines holding a sample of every mention phrase, in several cases and
+    surroundings (glued to a word, so the word-boundary checks are met and missed)."""
+    for _, _, phrases in cues._MENTION_CUES:
+        for phrase in phrases:
+            pattern = phrase.replace(" ?", r"\s*").replace(" ", r"\s+")
+            for sample in _samples(list(_parser.parse(pattern))):
+                for cased in (sample, sample.upper(), sample.title()):
+                    if cased.isascii():
+                        yield f"Read this: {cased} now."
+                        yield f"x{cased}"
+                        yield f"{cased}y (2024)"
+
+
+def _same_mention(line: str) -> bool:
+    lowered = line.lower()
+    return all(
+        (full.search(line) is None) == (fast.search(lowered) is None)
+        for (_, _, full), fast in zip(cues._MENTION_PATTERNS, cues._MENTION_LOWER, strict=True)
+    )
+
+
+def test_every_mention_phrase_is_found_alike_in_the_lowered_ascii_line() -> None:
+    lines = list(_mention_lines())
+    assert len(lines) > 1000
+    found = sum(any(p.search(line) for _, _, p in cues._MENTION_PATTERNS) for line in lines)
+    assert found > 0.3 * len(lines)  # the glued samples miss the word boundaries
+    assert [line for line in lines if not _same_mention(line)] == []
+
+
+def test_every_ascii_dev_line_is_found_alike_in_its_lowered_form() -> None:
+    lines = {line.strip() for line in devset_lines() if line.isascii()}
+    assert len(lines) > 10_000
+    assert [line for line in lines if not _same_mention(line)] == []
+
+
+def test_comment_headings_are_found_alike_in_the_lowered_ascii_line() -> None:
+    samples = _samples(list(_parser.parse(cues._COMMENT_HEAD.pattern)))
+    lines = [
+        form.format(cased)
+        for sample in samples
+        for cased in (sample, sample.upper(), sample.title())
+        for form in ("{}", "Please {} below", "x{}")
+    ]
+    lines += [line.strip() for line in devset_lines()]
+    lines = [line for line in lines if line.isascii()]
+    found = [line for line in lines if cues._COMMENT_HEAD.search(line)]
+    assert len(found) > 100
+    fast = cues._COMMENT_HEAD_LOWER
+    assert [
+        line
+        for line in lines
+        if (cues._COMMENT_HEAD.search(line) is None) != (fast.search(line.lower()) is None)
+    ] == []

@@ -79,3 +79,42 @@ def test_upper_share_counts_letters_of_every_script_once() -> None:
         return float(np.float32(upper) / np.float32(max(letters, 1)))
 
     assert matrix[:, col].tolist() == [share(line) for line in lines]
+
+
+def test_no_character_outside_the_cue_trim_lowers_to_one_at_an_edge() -> None:
+    # What lets `_cue_groups` strip only lines whose first or last byte may belong to a
+    # `_CUE_TRIM` character: lower-casing never puts one at either end of a line.
+    trim = set(tf._CUE_TRIM)
+    for code in range(0x110000):
+        char = chr(code)
+        if char in trim or 0xD800 <= code <= 0xDFFF:
+            continue
+        lowered = char.lower()
+        assert lowered[0] not in trim and lowered[-1] not in trim, hex(code)
+
+
+def test_cue_groups_strip_only_where_needed_match_a_full_strip() -> None:
+    rng = random.Random(4)
+    cues = [phrase for _, phrases in tf.CUE_LINES for phrase in phrases]
+    edges = ["", " ", "12 ", "»", "\u2014 ", "(", "“", "·", "é", "©", "x"]
+    lines = [
+        rng.choice(edges) + rng.choice([*cues, "Weather", "Über uns", "ÉDITO"]).upper()
+        if rng.random() < 0.3
+        else rng.choice(edges) + rng.choice(cues) + rng.choice(edges)
+        for _ in range(400)
+    ]
+    lines = [line.strip() or "x" for line in lines]
+    data = "\n".join(lines).encode("utf-8")
+    raw = np.frombuffer(data, dtype=np.uint8)
+    starts = [0, *((raw == ord("\n")).nonzero()[0] + 1).tolist()]
+    stops = [*(raw == ord("\n")).nonzero()[0].tolist(), len(raw)]
+    first, last = raw[starts], raw[[stop - 1 for stop in stops]]
+    short = np.ones(len(lines), dtype=bool)
+    short[::7] = False
+    got = tf._cue_groups(lines, short, first, last).tolist()
+    expected = [
+        tf._CUE_LOOKUP.get(line.lower().strip(tf._CUE_TRIM), 0) if keep else 0
+        for line, keep in zip(lines, short.tolist(), strict=True)
+    ]
+    assert got == expected
+    assert sum(map(bool, got)) > 100

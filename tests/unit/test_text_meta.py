@@ -3,11 +3,15 @@ the fallback; dates only from lines that hold a year."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
 
+from copydesk.extract import text_meta
+from copydesk.extract.cues import case_sensitive
 from copydesk.extract.text_meta import detect_language, parse_date
+from tests.unit.test_text_cue_buckets import devset_lines
 
 BODIES = {
     "en": "The government said on Tuesday that it would review the plan after a long debate in "
@@ -57,3 +61,40 @@ def test_no_paragraphs_no_language() -> None:
 )
 def test_parse_date(line: str, expected: datetime | None) -> None:
     assert parse_date(line) == expected
+
+
+def _reference_date(line: str) -> datetime | None:
+    """`parse_date` with the IGNORECASE patterns on the line as it is."""
+    for pattern in text_meta._DATES:
+        match = pattern.search(line)
+        if match:
+            parts = match.groupdict()
+            month = int(parts["mn"]) if parts.get("mn") else text_meta._MONTHS[parts["m"].lower()]
+            try:
+                return datetime(int(parts["y"]), month, int(parts["d"]))
+            except ValueError:
+                continue
+    return None
+
+
+def test_lowered_ascii_lines_give_the_dates_of_the_ignorecase_patterns() -> None:
+    # ASCII lines are read lower-cased by case-sensitive copies of the date patterns.
+    forms = ("{m} {d}, {y}", "{d} {m} {y}", "{d}. {m} {y}", "{d}th of {m}. {y}", "{y}-0{d}-1{d}")
+    lines = [
+        f"Posted {form.format(m=cased, d=day, y=year)} by Jane"
+        for month in text_meta._MONTHS
+        if month.isascii()
+        for cased in (month, month.upper(), month.title(), month[:1] + month[1:].upper())
+        for form in forms
+        for day, year in ((3, 2024), (31, 1999), (9, 2031))
+    ]
+    lines += [line.strip() for line in devset_lines() if line.isascii() and len(line) < 120]
+    dated = [line for line in lines if _reference_date(line) is not None]
+    assert len(dated) > 1500
+    assert [line for line in lines if parse_date(line) != _reference_date(line)] == []
+
+
+def test_a_pattern_with_upper_case_is_refused_but_not_for_its_group_syntax() -> None:
+    with pytest.raises(ValueError, match="upper-case"):
+        case_sensitive(re.compile(r"(?P<m>June)", re.I))
+    assert case_sensitive(re.compile(r"(?P<m>june)(?P=m)", re.I)).flags & re.I == 0

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from copydesk.extract import plaintext
 from copydesk.extract.cues import (
+    CLOSING_PREFIXES,
+    GLUED_HEAD_PREFIXES,
+    INLINE_PREFIXES,
     closing_heading,
     is_bio_opening,
     is_credit_line,
@@ -374,3 +378,19 @@ def test_a_form_message_inside_the_article_is_cut() -> None:
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
     assert [r.reason for r in out.removed if r.text == form] == ["form message"]
+
+
+@pytest.mark.parametrize(
+    ("table", "prefixes"),
+    [
+        ("_GLUED_FIRST_BYTES", GLUED_HEAD_PREFIXES),
+        ("_CLOSING_FIRST_BYTES", CLOSING_PREFIXES),
+        ("_INLINE_FIRST_BYTES", INLINE_PREFIXES),
+    ],
+)
+def test_first_byte_pre_checks_pass_every_prefix(table: str, prefixes: tuple[str, ...]) -> None:
+    # A first-byte table is a pre-check before `str.startswith`: a line opening with any
+    # of the prefixes must pass it, or the rule would never see that line.
+    first_bytes = getattr(plaintext, table)
+    assert all(first_bytes[prefix.encode("utf-8")[0]] for prefix in prefixes)
+    assert first_bytes.sum() < 128  # and it does leave lines out
