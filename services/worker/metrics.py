@@ -94,6 +94,11 @@ class StageClock:
         """Seconds since the last lap, the clock left running."""
         return time.monotonic() - self._mark
 
+    def resume(self, elapsed: float) -> None:
+        """Restart the running stage as if `elapsed` seconds of it had passed: time spent
+        in between (another job's work) is not counted."""
+        self._mark = time.monotonic() - elapsed
+
     def record(self, stage: str, seconds: float) -> None:
         """A stage timed in pieces: `seconds` is its total."""
         self.durations[stage] = seconds

@@ -123,7 +123,10 @@ def run_job(
         return JobResult(Outcome.FAILED)
     metrics.count_extraction(empty=False)
     if before_store is not None:
+        # The previous job's commit wait is its own store time, not this job's.
+        paused = clock.split()
         before_store()
+        clock.resume(paused)
     # Pipelined, the store waits for PostgreSQL 5 times instead of 9, each a wait for its
     # backend to be scheduled on cores busy extracting (tests/integration/test_round_trips.py).
     transaction = db.PipelinedTransaction(pool)

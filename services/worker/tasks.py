@@ -115,6 +115,9 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
         redelivery (its worker died) takes over the job that was running."""
         delivery = _delivery(self)
         began = time.monotonic()
+        # The deferred commit holds a pooled connection while the next job claims its own:
+        # with a pool of one, each commit is settled before the next job starts instead.
+        overlap = ctx.settings.db_pool_max_size >= 2
         # The job before this one, whose commit is still on its way (see Pending).
         previous = Pending(settle_failed)
         try:
@@ -125,6 +128,8 @@ def register_tasks(app: Celery, ctx: WorkerContext) -> None:
                     send_job_messages(ctx.redis_client(), queue, job_ids[index:], len(job_ids))
                     return
                 job_uuid = UUID(job_id)
+                if not overlap:
+                    previous.settle()
                 try:
                     with job_deadline(limit):
                         result = attempt(job_uuid, delivery, previous)
@@ -216,8 +221,26 @@ class Pending:
             return
         try:
             settle()
-        except SoftTimeLimitExceeded as exc:
-            self._on_failure(job, exc)
-            raise
         except Exception as exc:  # boundary: recorded on the job's row, never lost
-            self._on_failure(job, exc)
+            try:
+                self._on_failure(job, exc)
+            except Exception:  # not the running job's fault: the sweeper re-runs `job`
+                logger.exception("job_settle_failed", extra={"job_id": str(job)})
+            # psycopg turns a soft limit hitting its wait into "cannot exit pipeline mode
+            # while busy" (OperationalError, the limit as its __context__): the limit belongs
+            # to the running job and must still stop it.
+            interrupt = _soft_limit_in(exc)
+            if interrupt is exc:
+                raise
+            if interrupt is not None:
+                raise interrupt from exc
+
+
+def _soft_limit_in(exc: BaseException) -> SoftTimeLimitExceeded | None:
+    """The soft time limit that caused `exc` (itself, or in its context chain), if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SoftTimeLimitExceeded):
+            return seen
+        seen = seen.__context__
+    return None
