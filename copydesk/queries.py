@@ -269,7 +269,7 @@ def mark_job_failed(conn: Conn, job_id: UUID, error: str) -> None:
         """
         UPDATE ingest_jobs
         SET status = 'failed', error = %(error)s, finished_at = now(), updated_at = now()
-        WHERE id = %(id)s
+        WHERE id = %(id)s AND status <> 'done'
         """,
         {"id": job_id, "error": error},
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -192,3 +194,46 @@ def test_a_statement_failing_unread_in_a_pipelined_transaction_undoes_the_store(
         assert _stored(settings, after) == 1
     finally:
         pool.close()
+
+
+@pytest.fixture
+def pool_of_one(settings: Settings) -> Iterator[db.Pool]:
+    """A worker's pool (asynchronous commits by default) of a single connection."""
+    one = settings.model_copy(update={"db_pool_min_size": 1, "db_pool_max_size": 1})
+    pool = db.create_pool(one, synchronous_commit=False)
+    yield pool
+    pool.close()
+
+
+def test_a_commit_sent_runs_before_its_outcome_is_read(
+    settings: Settings, pool_of_one: db.Pool
+) -> None:
+    """PostgreSQL commits on arrival: the wait for the disk overlaps what the worker does
+    before `wait`. The outcome read, the connection is back in the pool as it was."""
+    doc = _document("A body committed while the worker goes on")
+    transaction = db.PipelinedTransaction(pool_of_one)
+    store_document(transaction.conn, doc)
+    transaction.send_commit()
+    deadline = time.monotonic() + 10
+    while _stored(settings, doc) == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _stored(settings, doc) == 1
+    transaction.wait()
+    with pool_of_one.connection() as conn:
+        assert not conn.autocommit
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
+def test_a_failure_in_a_sent_transaction_is_raised_by_wait_and_nothing_is_committed(
+    settings: Settings, pool_of_one: db.Pool
+) -> None:
+    doc = _document("A body whose transaction fails unread")
+    transaction = db.PipelinedTransaction(pool_of_one)
+    store_document(transaction.conn, doc)
+    transaction.conn.execute("SELECT 1 / 0")  # its answer is not read
+    transaction.send_commit()
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        transaction.wait()
+    assert _stored(settings, doc) == 0
+    with pool_of_one.connection() as conn:
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
