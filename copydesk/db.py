@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from importlib import resources
 from time import monotonic
 from typing import TypeAlias
@@ -116,29 +116,76 @@ def pipelined_transaction(pool: Pool) -> Iterator[psycopg.Connection[TupleRow]]:
     again for its COMMIT (each sent with a Sync of its own, even in a pipeline), so the
     transaction is begun and committed as plain statements on an autocommit connection.
     """
-    with autocommit(pool) as conn:
+    transaction = PipelinedTransaction(pool)
+    try:
+        yield transaction.conn
+        transaction.send_commit()
+    except BaseException as exc:
+        transaction.abort(exc)
+        raise
+    transaction.wait()
+
+
+class PipelinedTransaction:
+    """`pipelined_transaction` in two steps: `send_commit` sends the COMMIT, `wait` reads how
+    it went (raising if it failed) and gives the connection back to the pool.
+
+    In between, the caller can do other work: a durable commit's wait for the disk then
+    overlaps it instead of adding to it. Until `wait` returns nothing may count the
+    transaction as committed; `abort` rolls it back instead.
+    """
+
+    def __init__(self, pool: Pool) -> None:
+        self._stack = ExitStack()
+        self._stack.__enter__()
         try:
-            with conn.pipeline():
-                conn.execute("BEGIN")
-                yield conn
-                conn.execute("COMMIT")
-        except BaseException:
-            # The connection goes back to the pool, which expects no open transaction.
-            with suppress(psycopg.Error):
-                conn.rollback()
+            self.conn = self._stack.enter_context(autocommit(pool))
+            self._stack.push(self._rollback_on_error)
+            self._stack.enter_context(self.conn.pipeline())
+            self.conn.execute("BEGIN")
+        except BaseException as exc:
+            self.abort(exc)
             raise
+
+    def send_commit(self) -> None:
+        """Send the COMMIT (PostgreSQL runs it on arrival); its answer is read by `wait`."""
+        self.conn.execute("COMMIT")
+
+    def wait(self) -> None:
+        """The COMMIT's outcome: returns once it is done, raises if the transaction failed."""
+        self._stack.close()
+
+    def abort(self, exc: BaseException) -> None:
+        """Leave the transaction (rolled back) after `exc`, the connection back in the pool."""
+        self._stack.__exit__(type(exc), exc, exc.__traceback__)
+
+    def _rollback_on_error(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> bool:
+        # The connection goes back to the pool, which expects no open transaction.
+        if exc_type is not None:
+            with suppress(psycopg.Error):
+                self.conn.rollback()
+        return False
 
 
 async def connect_async(settings: Settings) -> AsyncConn:
     """One asyncio connection in autocommit mode, for the API's group commit: its single
     INSERT statement is a transaction by itself, committed durably (synchronous_commit on)
-    in one round trip."""
-    return await psycopg.AsyncConnection.connect(
+    in one round trip. Its writes are handed to the disk as they go, so that a checkpoint
+    does not stall the commits (queries.prepare_ingest_session)."""
+    conn = await psycopg.AsyncConnection.connect(
         settings.require_database_url(),
         autocommit=True,
         # libpq takes whole seconds, and treats anything below 2 as 2.
         connect_timeout=max(2, round(settings.db_pool_timeout)),
     )
+    try:
+        await queries.prepare_ingest_session(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
 
 
 def apply_schema(database_url: str) -> None:

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
 
     # Extra seconds a job attempt may spend beyond its fetches (extraction and storage).
     job_work_allowance_seconds: float = Field(default=60.0, gt=0)
+    # Jobs of a batch carried by one broker message (services/worker/enqueue_tasks.py): each
+    # message costs a worker process a hand-over of several milliseconds; 1: one per job.
+    job_chunk_size: int = Field(default=4, ge=1, le=100)
 
     # Worker processes: Prometheus metrics of all of them on one port (0: none), and prefork
     # child recycling (0: never). Measured (bench/store.py): a child levels off near 290 MB
@@ -120,14 +123,23 @@ class Settings(BaseSettings):
         return fetching + waiting + self.job_work_allowance_seconds
 
     @property
+    def chunk_time_limit(self) -> float:
+        """Seconds a message carrying several jobs may take before its process is killed.
+
+        A chunk starts its next job only while it has run less than one job's limit, and each
+        job is held to `job_time_limit`: so two job limits bound it, whatever its size.
+        """
+        return 2 * self.job_time_limit
+
+    @property
     def broker_visibility_timeout(self) -> float:
         """Seconds Redis waits for an unacknowledged message before delivering it again.
 
-        Above the longest task plus the longest retry countdown (a retried job's message is
-        held unacknowledged by the worker until it is due), so only a lost worker's message
-        is ever delivered twice.
+        Above the longest task (a chunk of jobs) plus the longest retry countdown (a retried
+        job's message is held unacknowledged by the worker until it is due), so only a lost
+        worker's message is ever delivered twice.
         """
-        return self.job_time_limit + RETRY_DELAY_CAP_SECONDS + VISIBILITY_MARGIN_SECONDS
+        return self.chunk_time_limit + RETRY_DELAY_CAP_SECONDS + VISIBILITY_MARGIN_SECONDS
 
     def require_database_url(self) -> str:
         """The database URL, or a clear error for a component started without one."""

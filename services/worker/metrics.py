@@ -86,8 +86,22 @@ class StageClock:
 
     def lap(self, stage: str) -> None:
         now = time.monotonic()
-        seconds = self.durations[stage] = now - self._mark
+        seconds = now - self._mark
         self._mark = now
+        self.record(stage, seconds)
+
+    def split(self) -> float:
+        """Seconds since the last lap, the clock left running."""
+        return time.monotonic() - self._mark
+
+    def resume(self, elapsed: float) -> None:
+        """Restart the running stage as if `elapsed` seconds of it had passed: time spent
+        in between (another job's work) is not counted."""
+        self._mark = time.monotonic() - elapsed
+
+    def record(self, stage: str, seconds: float) -> None:
+        """A stage timed in pieces: `seconds` is its total."""
+        self.durations[stage] = seconds
         observe_stage(stage, seconds)
         logger.info(
             "job_stage",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -52,12 +53,27 @@ class JobResult:
     outcome: Outcome
     retry_in: float = 0.0
     document_id: int | None = None
+    # With run_job(defer_commit=True): reads the outcome of the document's commit.
+    settle: Callable[[], None] | None = None
 
 
 def run_job(
-    pool: Pool, settings: Settings, job_id: UUID, delivery: Delivery = NO_DELIVERY
+    pool: Pool,
+    settings: Settings,
+    job_id: UUID,
+    delivery: Delivery = NO_DELIVERY,
+    *,
+    before_store: Callable[[], None] | None = None,
+    defer_commit: bool = False,
 ) -> JobResult:
-    """Process one job end to end; errors a caller must see are recorded on the row first."""
+    """Process one job end to end; errors a caller must see are recorded on the row first.
+
+    `before_store` runs once the document is extracted, just before it is stored. With
+    `defer_commit`, a stored document's COMMIT is sent but its outcome not awaited: the
+    caller must call the result's `settle` (which raises if the commit failed) before it
+    counts the job done or acknowledges its message, and meanwhile the commit's wait for the
+    disk overlaps the caller's next job.
+    """
     limits = (settings.stale_job_seconds, settings.job_max_attempts, delivery)
     known: UrlState | None = None
     # The claim is one statement, and what it reads beside it needs no transaction.
@@ -106,29 +122,48 @@ def run_job(
         fail_job(pool, job.id, str(exc))
         return JobResult(Outcome.FAILED)
     metrics.count_extraction(empty=False)
+    if before_store is not None:
+        # The previous job's commit wait is its own store time, not this job's.
+        paused = clock.split()
+        before_store()
+        clock.resume(paused)
     # Pipelined, the store waits for PostgreSQL 5 times instead of 9, each a wait for its
     # backend to be scheduled on cores busy extracting (tests/integration/test_round_trips.py).
-    with db.pipelined_transaction(pool) as conn:
-        stored = store_document(conn, document)
+    transaction = db.PipelinedTransaction(pool)
+    try:
+        stored = store_document(transaction.conn, document)
         document_id = stored.document_id
         if fetched is not None:
-            queries.set_url_document(conn, fetched.state_key, document_id)
-        queries.mark_job_done(conn, job.id, document_id)
-    clock.lap("store")
-    metrics.count_job(Outcome.DONE)
-    metrics.count_document_stored()
-    logger.info(
-        "document_stored",
-        extra={
-            "job_id": str(job.id),
-            "document_id": document_id,
-            "store": str(stored.action),
-            "url": job.url,
-            "words": document.word_count,
-            "duration_ms": round((time.monotonic() - started) * 1000, 1),
-            "stages_ms": clock.as_ms(),
-        },
-    )
+            queries.set_url_document(transaction.conn, fetched.state_key, document_id)
+        queries.mark_job_done(transaction.conn, job.id, document_id)
+        transaction.send_commit()
+    except BaseException as exc:
+        transaction.abort(exc)
+        raise
+    sent = clock.split()
+
+    def settle() -> None:
+        waited = time.monotonic()
+        transaction.wait()
+        clock.record("store", sent + time.monotonic() - waited)
+        metrics.count_job(Outcome.DONE)
+        metrics.count_document_stored()
+        logger.info(
+            "document_stored",
+            extra={
+                "job_id": str(job.id),
+                "document_id": document_id,
+                "store": str(stored.action),
+                "url": job.url,
+                "words": document.word_count,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                "stages_ms": clock.as_ms(),
+            },
+        )
+
+    if defer_commit:
+        return JobResult(Outcome.DONE, document_id=document_id, settle=settle)
+    settle()
     return JobResult(Outcome.DONE, document_id=document_id)
 
 
@@ -282,6 +317,15 @@ def sweep_stale_jobs(pool: Pool, settings: Settings) -> tuple[list[UUID], list[U
             elif queries.requeue_stale_job(conn, job_id, settings.stale_job_seconds):
                 requeue.append(job_id)
     return requeue, failed
+
+
+def summarize_job_ranges(pool: Pool) -> int:
+    """Let the index that stats use for "jobs submitted in the last hour/day" (a BRIN index on
+    created_at, see schema.sql) cover the rows added since the last sweep; how many page
+    ranges it summarized. Without it, on a server without autovacuum, those queries would
+    read every page added since the index was built."""
+    with pool.connection() as conn:
+        return queries.summarize_job_ranges(conn)
 
 
 # Idempotency records are kept this long past their TTL before they are deleted, so that a

@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from copydesk.settings import Settings
-from copydesk.task_names import TASK_ENQUEUE_JOBS, TASK_PROCESS
+from copydesk.task_names import TASK_ENQUEUE_JOBS, TASK_PROCESS, TASK_PROCESS_CHUNK
 from services.worker.enqueue_tasks import send_job_messages
 from tests.support import api_process, delete_queue
 
@@ -57,6 +57,24 @@ def test_the_fan_out_sends_each_jobs_message_in_the_batchs_order(settings: Setti
             (TASK_PROCESS, repr([job_id])) for job_id in job_ids
         ]
         assert len({m["headers"]["id"] for m in messages}) == 3
+    finally:
+        delete_queue(scratch)
+        client.close()
+
+
+def test_the_fan_out_carries_a_few_jobs_per_message(settings: Settings) -> None:
+    """Chunks of `job_chunk_size` in the batch's order; a job left alone gets process_job."""
+    scratch = settings.model_copy(update={"queue": f"{settings.queue}-fanout-chunks"})
+    assert scratch.redis_url is not None
+    client = redis.Redis.from_url(scratch.redis_url)
+    try:
+        send_job_messages(client, scratch.queue, ["a", "b", "c", "d", "e"], chunk_size=2)
+        messages = [json.loads(raw) for raw in reversed(client.lrange(scratch.queue, 0, -1))]
+        assert [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages] == [
+            (TASK_PROCESS_CHUNK, repr([["a", "b"]])),
+            (TASK_PROCESS_CHUNK, repr([["c", "d"]])),
+            (TASK_PROCESS, repr(["e"])),
+        ]
     finally:
         delete_queue(scratch)
         client.close()

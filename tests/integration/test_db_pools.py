@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -30,6 +33,20 @@ def test_only_the_worker_pool_skips_synchronous_commit(settings: Settings) -> No
     finally:
         context.close()
         api_pool.close()
+
+
+def test_the_api_insert_connection_hands_its_writes_to_the_disk_as_it_goes(
+    settings: Settings,
+) -> None:
+    """The group committer's connection asks the kernel to write the pages it evicts every
+    256 kB (no burst for a checkpoint's fsync to wait on)."""
+
+    async def setting() -> tuple[Any, ...] | None:
+        conn = await db.connect_async(settings)
+        async with conn:
+            return await (await conn.execute("SHOW backend_flush_after")).fetchone()
+
+    assert asyncio.run(setting()) == ("256kB",)
 
 
 def _document(words: str) -> Document:
@@ -177,3 +194,46 @@ def test_a_statement_failing_unread_in_a_pipelined_transaction_undoes_the_store(
         assert _stored(settings, after) == 1
     finally:
         pool.close()
+
+
+@pytest.fixture
+def pool_of_one(settings: Settings) -> Iterator[db.Pool]:
+    """A worker's pool (asynchronous commits by default) of a single connection."""
+    one = settings.model_copy(update={"db_pool_min_size": 1, "db_pool_max_size": 1})
+    pool = db.create_pool(one, synchronous_commit=False)
+    yield pool
+    pool.close()
+
+
+def test_a_commit_sent_runs_before_its_outcome_is_read(
+    settings: Settings, pool_of_one: db.Pool
+) -> None:
+    """PostgreSQL commits on arrival: the wait for the disk overlaps what the worker does
+    before `wait`. The outcome read, the connection is back in the pool as it was."""
+    doc = _document("A body committed while the worker goes on")
+    transaction = db.PipelinedTransaction(pool_of_one)
+    store_document(transaction.conn, doc)
+    transaction.send_commit()
+    deadline = time.monotonic() + 10
+    while _stored(settings, doc) == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _stored(settings, doc) == 1
+    transaction.wait()
+    with pool_of_one.connection() as conn:
+        assert not conn.autocommit
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
+def test_a_failure_in_a_sent_transaction_is_raised_by_wait_and_nothing_is_committed(
+    settings: Settings, pool_of_one: db.Pool
+) -> None:
+    doc = _document("A body whose transaction fails unread")
+    transaction = db.PipelinedTransaction(pool_of_one)
+    store_document(transaction.conn, doc)
+    transaction.conn.execute("SELECT 1 / 0")  # its answer is not read
+    transaction.send_commit()
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        transaction.wait()
+    assert _stored(settings, doc) == 0
+    with pool_of_one.connection() as conn:
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE

@@ -168,6 +168,29 @@ def test_a_page_that_kills_its_worker_fails_after_max_attempts(
     assert procs.started[0].proc.poll() is None
 
 
+def test_a_page_that_kills_its_worker_mid_chunk_holds_up_none_of_the_others(
+    poison_system: tuple[Processes, _PoisonServer], conn: Conn, tmp_path: Path
+) -> None:
+    """One message carries the three jobs; each death requeues it, its redelivery takes the
+    poison job over, and the jobs before and after it are each stored once."""
+    procs, server = poison_system
+    settings = procs.settings
+    assert settings.job_chunk_size >= 3
+    marker = secrets.token_hex(4)
+    before, after = _texts(marker, 2)
+    with private_api(settings, tmp_path / "api") as api:
+        job_ids = _submit(api.base_url, [before, {"url": server.url}, after])
+        good = [job_ids[0], job_ids[2]]
+
+        def finished() -> bool:
+            return _statuses(conn, job_ids[1:2]) == {"failed": 1} and _all_done(conn, good)
+
+        wait_until(finished, RECOVERY_TIMEOUT, procs.logs)
+    assert server.hits == settings.job_max_attempts
+    assert procs.started[0].proc.poll() is None
+    _assert_stored_once(conn, good, marker)
+
+
 # ---------------------------------------------------------------------------------------------
 # kill -9 of the whole worker in the middle of a batch.
 

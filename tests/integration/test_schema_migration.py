@@ -154,17 +154,23 @@ def test_job_indexes_and_body_compression_migrate_from_the_previous_schema(
     empty_database: str, database_url: str
 ) -> None:
     """The document index holds only jobs with a document (the old one, over every row, is
-    dropped), and pasted bodies are compressed with lz4, on an upgraded database as on a
-    fresh one."""
+    dropped), submission times are indexed by BRIN (the B-tree is dropped), and pasted bodies
+    are compressed with lz4, on an upgraded database as on a fresh one."""
     with psycopg.connect(empty_database) as conn:
         conn.execute(OLD_SCHEMA.read_bytes())
+        # What schema.sql had until 2026-11-30 (after the frozen copy was taken).
+        conn.execute("CREATE INDEX ingest_jobs_created_idx ON ingest_jobs (created_at)")
         conn.commit()
-    assert "ingest_jobs_document_idx" in _job_indexes(empty_database)
+    assert {"ingest_jobs_document_idx", "ingest_jobs_created_idx"} <= set(
+        _job_indexes(empty_database)
+    )
     db.apply_schema(empty_database)
     db.apply_schema(empty_database)
     indexes = _job_indexes(empty_database)
     assert "ingest_jobs_document_idx" not in indexes
+    assert "ingest_jobs_created_idx" not in indexes
     assert indexes["ingest_jobs_document_id_idx"].endswith("WHERE (document_id IS NOT NULL)")
+    assert "USING brin (created_at)" in indexes["ingest_jobs_created_brin"]
     assert indexes == _job_indexes(database_url)
     for url in (empty_database, database_url):
         with psycopg.connect(url) as conn:

@@ -62,6 +62,15 @@ def _job(
 
 
 def _populate(conn: Conn) -> None:
+    # Three days old, in no window: enough rows for page ranges that the submission-time
+    # index (BRIN) has summarized before the jobs below are added and re-dated.
+    filler = NewJob(JobKind.TEXT, body="Old filler paragraph. " * 60)
+    conn.execute(
+        "UPDATE ingest_jobs SET created_at = now() - interval '3 days', status = 'failed',"
+        " error = 'filler' WHERE id = ANY(%(ids)s)",
+        {"ids": queries.insert_jobs(conn, [filler] * 600)},
+    )
+    assert queries.summarize_job_ranges(conn) >= 1
     doc = Document(
         source_kind=JobKind.TEXT,
         text="t",

@@ -16,6 +16,7 @@ from copydesk.settings import Settings
 from services.worker.pipeline import (
     IDEMPOTENCY_PURGE_GRACE_SECONDS,
     purge_idempotency_keys,
+    summarize_job_ranges,
     sweep_stale_jobs,
 )
 from tests.support import Service, settings_env, start_service, stop_process
@@ -177,3 +178,18 @@ def test_sweep_deletes_long_expired_idempotency_keys_only(
     ).fetchall()
     # An expired record is still readable for the grace period (the claim takes it over).
     assert [row[0] for row in left] == ["expired-recently", "live"]
+
+
+def test_sweep_summarizes_the_job_ranges_added_since_the_last(
+    pool: db.Pool, conn: psycopg.Connection[Any]
+) -> None:
+    """The stats' submission-time index (BRIN) covers new rows after a sweep, even on a server
+    without autovacuum: nothing is left for PostgreSQL's own summarization to do."""
+    summarize_job_ranges(pool)
+    body = "Filler paragraph of a job body. " * 40  # ~1.3 kB: 6 rows a page
+    queries.insert_jobs(conn, [NewJob(JobKind.TEXT, body=body)] * 800)  # 4+ ranges of 32 pages
+    assert summarize_job_ranges(pool) >= 1
+    row = conn.execute(
+        "SELECT brin_summarize_new_values('ingest_jobs_created_brin'::regclass)"
+    ).fetchone()
+    assert row == (0,)

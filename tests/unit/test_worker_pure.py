@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 
 from copydesk.errors import ExtractionFailed, FetchFailed
 from copydesk.extract import Extraction, Metadata, Removed, RemovedKind
@@ -13,6 +14,7 @@ from copydesk.extract.fingerprint import content_sha256
 from copydesk.models import Job, JobKind, JobStatus
 from services.worker.fetch import FetchPolicy, fetch_page
 from services.worker.pipeline import count_words, to_document
+from services.worker.tasks import Pending
 
 NOW = datetime(2026, 1, 2, tzinfo=UTC)
 
@@ -77,3 +79,32 @@ def test_count_words(text: str, words: int) -> None:
 def test_private_addresses_are_refused_by_default(url: str) -> None:
     with pytest.raises(FetchFailed, match="non-public"):
         fetch_page(url, FetchPolicy())
+
+
+def test_a_pending_commit_that_fails_is_recorded_on_its_own_job() -> None:
+    failures: list[tuple[uuid.UUID, Exception]] = []
+    pending = Pending(lambda job, exc: failures.append((job, exc)))
+    pending.settle()  # nothing held
+    job = uuid.uuid4()
+
+    def broken() -> None:
+        raise ValueError("commit refused")
+
+    pending.hold(job, broken)
+    pending.settle()
+    pending.settle()  # settled once only
+    assert [(j, str(e)) for j, e in failures] == [(job, "commit refused")]
+
+
+def test_a_soft_limit_hitting_a_settle_is_recorded_and_raised_for_the_running_job() -> None:
+    failures: list[uuid.UUID] = []
+    pending = Pending(lambda job, exc: failures.append(job))
+    job = uuid.uuid4()
+
+    def interrupted() -> None:
+        raise SoftTimeLimitExceeded()
+
+    pending.hold(job, interrupted)
+    with pytest.raises(SoftTimeLimitExceeded):
+        pending.settle()
+    assert failures == [job]
