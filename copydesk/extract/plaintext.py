@@ -248,7 +248,8 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     page, candidates, comments = _article(lines, features, facts, prob, model)
     tails = [comments] if comments is not None else []
     end, start = find_bounds(model.end, model.start, features, prob, facts, page.keep)
-    if end is not None and is_conclusion_heading(lines[end]):
+    heading = end is not None and has_conclusion_word(lines[end])  # pre-check
+    if end is not None and heading and is_conclusion_heading(lines[end]):
         # The section under a conclusion heading is the article's end (_keep_conclusion):
         # the cut moves below its prose (no cut when the page ends there). Without prose
         # under it, the heading is the footer's.
