@@ -870,6 +870,44 @@ def closing_heading(line: str) -> str | None:
     return None
 
 
+# The heading of an article's closing section ("Conclusion", "Final thoughts", "Fazit",
+# "En résumé", "Conclusiones"), optionally numbered or in markdown bold: what follows it is
+# still the article, however promotional its wording.
+_CONCLUSION_HEAD = re.compile(
+    r"(?:#{1,6}\s*)?(?:\*\*)?(?:\d{1,2}[.):]?\s+)?(?:[^:]{1,40}:\s+)?(?:"
+    r"(?:in\s+)?conclusions?|summary|in summary|to sum up|final (?:thoughts|words|verdict)"
+    r"|closing thoughts|concluding (?:thoughts|remarks)|wrapping up|(?:the )?bottom line"
+    r"|key takeaways|takeaways"
+    r"|fazit|zusammenfassung|schlussfolgerung(?:en)?|schlusswort|abschließende gedanken"
+    r"|en résumé|résumé|pour conclure|en conclusion|le mot de la fin"
+    r"|(?:en |para )?conclusi[oó]n(?:es)?|en resumen|resumen|para terminar|para concluir"
+    r"|reflexiones finales|(?:mein|unser) fazit|zum schluss|pour résumer"
+    r")(?:\s+(?:on|about|for|zu|zum|zur|sur|sobre)\s+[^.!?:]{1,40})?"  # "Fazit zum Test"
+    r"(?:\*\*)?\s*[:.!]?\s*$",
+    re.IGNORECASE,
+)
+CONCLUSION_MAX_CHARS = 60
+# Every conclusion heading holds one of these words (lower-cased): a few substring scans
+# over the candidate lines joined tell whether any is worth the full pattern (a regex
+# alternation, with no literal prefix to jump to, costs far more per character).
+_CONCLUSION_WORDS = (
+    "conclu", "summar", "sum up", "final", "closing", "wrapping", "bottom line", "takeaway",
+    "fazit", "zusammenfass", "schluss", "abschlie", "résum", "resumen", "para terminar",
+    "mot de la fin",
+)  # fmt: skip
+
+
+def has_conclusion_word(text: str) -> bool:
+    """Whether `text` holds a word every conclusion heading holds (a pre-check)."""
+    low = text.lower()
+    return any(word in low for word in _CONCLUSION_WORDS)
+
+
+def is_conclusion_heading(line: str) -> bool:
+    """True when `line` is the heading of an article's closing section ("Conclusion")."""
+    return len(line) <= CONCLUSION_MAX_CHARS and _CONCLUSION_HEAD.match(line.strip()) is not None
+
+
 # The opening of a writer's bio, as an author box prints it under the article: a name of
 # one to three capitalised words (none a stop word, so "Das Projekt ist ein..." or "The
 # city is a..." are not names) and "is a", "ist ein", "est un", "es una", "is Acme's"...

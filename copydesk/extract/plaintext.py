@@ -13,6 +13,7 @@ the title, name the kind of every dropped line, and read the metadata (`text_met
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -25,6 +26,7 @@ from copydesk.extract.cues import (
     CLOSING_PREFIXES,
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
+    CONCLUSION_MAX_CHARS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     INLINE_PREFIXES,
@@ -34,9 +36,12 @@ from copydesk.extract.cues import (
     RELATED_PREFIXES,
     classify_boilerplate,
     closing_heading,
+    cue_kind,
+    has_conclusion_word,
     is_bio_opening,
     is_comment_author,
     is_comment_heading,
+    is_conclusion_heading,
     is_credit_line,
     is_cta_line,
     is_form_line,
@@ -46,7 +51,7 @@ from copydesk.extract.cues import (
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
-from copydesk.extract.text_end import end_features
+from copydesk.extract.text_end import _NUMBERED_FIRST, end_features
 from copydesk.extract.text_features import (
     CUE_GROUP_NAMES,
     FEATURE_NAMES,
@@ -56,7 +61,7 @@ from copydesk.extract.text_features import (
 )
 from copydesk.extract.text_meta import read_metadata
 from copydesk.extract.text_model import Array, LineModel, shipped_model
-from copydesk.extract.text_select import select_lines
+from copydesk.extract.text_select import EDGE_MIN_TOKENS, select_lines
 from copydesk.extract.text_start import find_bounds, start_features
 from copydesk.extract.text_stems import StemFinder
 
@@ -74,8 +79,11 @@ REVIEW_MAX_TOKENS = 30
 # Inside the article a known cue phrase is dropped when the line is this short.
 INSIDE_REVIEW_TOKENS = 3
 # A caption: a kept line of at least this many tokens without final punctuation,
-# between two prose lines (a photo caption copied from between paragraphs).
+# between two prose lines (a photo caption copied from between paragraphs).....
 CAPTION_MIN_TOKENS = 14
+# ...and at most this many: a longer one is a sentence that lost its full stop (or ends in a
+# footnote mark, an emoji, a figure), which photo captions seldom are.
+CAPTION_MAX_TOKENS = 20
 PROSE_TOKENS = 12
 # A headline: the page's first line, this many tokens, not ending with a full stop...
 TITLE_TOKENS = (3, 30)
@@ -110,6 +118,34 @@ MIN_REPEATS = 10
 REPEAT_TOKENS = 8
 # split_glued looks for a promo tail only in the last characters of a line.
 TAIL_CHARS = 160
+# A numbered item ("8. Boston, MA", "#3) Supersets", a footnote's bare "5") of at most this
+# many tokens continues the kept article's numbering when the next number follows the last
+# kept one within this many lines; lines between and after such items are kept above this
+# probability (the footer after an article sits well below it).
+ITEM_MAX_TOKENS = 20
+ITEM_GAP = 30
+ITEM_KEEP = 0.1
+# A conclusion heading of at most this many tokens, this many lines before or after the
+# last kept line, keeps the prose under it.
+CONCLUSION_HEAD_TOKENS = 8
+CONCLUSION_BEFORE = 10
+CONCLUSION_AFTER = 3
+# A conclusion section is the heading and at most this many prose lines: a longer run of
+# prose under a "Summary" is a page's blurb or a site-wide text, not the article's close.
+CONCLUSION_LINES = 6
+# QA_MIN_PAIRS kept questions (lines ending in "?" of at most QA_MAX_TOKENS tokens), each
+# answered by the kept prose line after it, within the last QA_LOOKBACK lines let the
+# question-and-answer pairs after them join the article. One pair is not enough: the model
+# often keeps the first pair of a site-wide FAQ below an article.
+QA_LOOKBACK = 8
+QA_MIN_PAIRS = 2
+QA_MAX_TOKENS = 25
+_QUESTION = ord("?")
+# Words a cookie notice or a newsletter pitch holds (lower-cased), for `_keep_closing`.
+_NOTICE_WORDS = ("cookie", "newsletter", "inbox", "subscri", "sign up", "privacy")
+_COLON = ord(":")
+_DIGIT_OR_HASH = re.compile(rb"[0-9#]")
+_ITEM = re.compile(r"#?(\d{1,3})(?:[.):]\s|\s|$)")
 
 _GROUP_KINDS = {
     "ad": (RemovedKind.ADVERTISEMENT, "advertisement marker"),
@@ -212,11 +248,20 @@ def clean_text(text: str, model: LineModel) -> Extraction:
     page, candidates, comments = _article(lines, features, facts, prob, model)
     tails = [comments] if comments is not None else []
     end, start = find_bounds(model.end, model.start, features, prob, facts, page.keep)
+    heading = end is not None and has_conclusion_word(lines[end])  # pre-check
+    if end is not None and heading and is_conclusion_heading(lines[end]):
+        # The section under a conclusion heading is the article's end (_keep_conclusion):
+        # the cut moves below its prose (no cut when the page ends there). Without prose
+        # under it, the heading is the footer's.
+        below = _conclusion_end(facts, end)
+        if below > end + 1:
+            end = below if below < len(lines) else None
     if end is not None:
         page.keep[end:] = False
         tails.insert(0, (end, _END))
     if start is not None and (end is None or start < end):  # never both cuts over one line
         page.keep[: start + 1] = False
+    _keep_closing(page)
     closing = _cut_closing(page)
     if closing is not None:
         tails.insert(0, closing)
@@ -248,9 +293,207 @@ def _article(
     """The kept run of lines and the comment-section cut (the steps before the end model)."""
     prose = facts.final & (facts.n_tokens >= EXTEND_MIN_TOKENS)
     keep = select_lines(prob, facts.n_tokens, model.thresholds, prose)
+    _extend_end(lines, facts, prob, keep)
     page = _Page(lines, facts, keep, {})
     candidates = _heading_candidates(page)
     return page, candidates, _cut_comments(page, candidates)
+
+
+def _item_number(line: str) -> int | None:
+    """The number a numbered item opens with ("12. Negotiation" -> 12), else None."""
+    found = _ITEM.match(line)
+    return int(found.group(1)) if found else None
+
+
+def _extend_end(lines: list[str], facts: PageFacts, prob: Array, keep: Bools) -> None:
+    """Keep the article's last parts the run stops short of: the rest of a numbered list,
+    a conclusion section, the rest of a question-and-answer run (each read from the last
+    kept line the one before it left). Each reads only a few lines around the run's end,
+    with a cheap pre-check, since on most pages none applies."""
+    bounds = _kept_bounds(keep)
+    if bounds is None:
+        return
+    lo, hi = bounds
+    hi = _continue_numbering(lines, facts, prob, keep, lo, hi)
+    hi = _keep_conclusion(lines, facts, keep, lo, hi)
+    _continue_questions(lines, facts, keep, lo, hi)
+
+
+def _kept_bounds(keep: Bools) -> tuple[int, int] | None:
+    """The first and last kept line (None when none is): two `argmax` calls stop at the
+    first hit from each end, where `nonzero` would list every kept line."""
+    first = int(keep.argmax())
+    if not keep[first]:
+        return None
+    return first, len(keep) - 1 - int(keep[::-1].argmax())
+
+
+def _numbered_rows(facts: PageFacts, start: int, stop: int) -> list[int]:
+    """The lines in [start, stop) that may be numbered items: at most `ITEM_MAX_TOKENS`
+    tokens, opening with a digit or "#"."""
+    span = slice(start, stop)
+    hit = _NUMBERED_FIRST[facts.first_byte[span]] & (facts.n_tokens[span] <= ITEM_MAX_TOKENS)
+    return [start + row for row in hit.nonzero()[0].tolist()]
+
+
+def _continue_numbering(
+    lines: list[str], facts: PageFacts, prob: Array, keep: Bools, lo: int, hi: int
+) -> int:
+    """Keep the rest of a numbered list whose first items the kept run holds; return the
+    last kept line.
+
+    A listicle or ranking often outlasts the run: its later items are short lines the line
+    model scores in the middle, and the run stops at the first few of them. The next
+    numbers after the last kept item (8 after 7, within `ITEM_GAP` lines each) say the
+    article goes on; a footer seldom continues the article's numbering. The items, the
+    lines between them and the last item's body (as many lines as the gap before it, up
+    to the first line below `ITEM_KEEP`) are kept above `ITEM_KEEP`.
+
+    The last kept item is looked for within `ITEM_GAP` lines before the last kept line
+    (a further one could only continue onto kept lines); lines are read after a
+    first-byte check."""
+    start = max(lo, hi - ITEM_GAP)
+    if _DIGIT_OR_HASH.search(facts.first_byte[start : hi + 1].tobytes()) is None:
+        return hi
+    number = None
+    for last in reversed(_numbered_rows(facts, start, hi + 1)):
+        if keep[last]:
+            number = _item_number(lines[last])
+            if number is not None:
+                break
+    if number is None:
+        return hi
+    n = len(lines)
+    stop, gap = None, 0
+    while True:
+        following = _numbered_rows(facts, last + 1, min(n, last + ITEM_GAP + 1))
+        row = next((r for r in following if _item_number(lines[r]) == number + 1), None)
+        if row is None:
+            break
+        stop, gap, last, number = row, row - last, row, number + 1
+    if stop is None or stop <= hi:
+        return hi
+    end = stop + 1
+    while end < n and end - stop < gap and prob[end] >= ITEM_KEEP:
+        end += 1
+    keep[hi + 1 : end] |= prob[hi + 1 : end] > ITEM_KEEP
+    return int(keep[:end].nonzero()[0][-1])
+
+
+def _keep_conclusion(lines: list[str], facts: PageFacts, keep: Bools, lo: int, hi: int) -> int:
+    """Keep the paragraphs under a conclusion heading ("Conclusion", "Fazit", "En
+    résumé") at the article's end: the heading and the prose lines right under it; return
+    the last kept line.
+
+    A closing paragraph often names the writer's product or asks the reader to act, so the
+    line model scores it like the promo below an article, and the run stops before it (or
+    before the heading). Under a conclusion heading it is the article's last word. Only
+    the short lines within `CONCLUSION_BEFORE` lines before and `CONCLUSION_AFTER` after
+    the last kept line are read; the section ends at the first line that is not prose."""
+    n, ntok = len(lines), facts.n_tokens
+    start, stop = max(lo + 1, hi - CONCLUSION_BEFORE), min(n, hi + CONCLUSION_AFTER + 1)
+    short = [i for i in range(start, stop) if len(lines[i]) <= CONCLUSION_MAX_CHARS]
+    if not short or not has_conclusion_word("\n".join(map(lines.__getitem__, short))):
+        return hi
+    head = next(
+        (
+            i
+            for i in reversed(short)
+            if ntok[i] <= CONCLUSION_HEAD_TOKENS and is_conclusion_heading(lines[i])
+        ),
+        None,
+    )
+    if head is None:
+        return hi
+    end = _conclusion_end(facts, head) - 1
+    if end == head:
+        return hi
+    keep[head : end + 1] = True
+    return max(hi, end)
+
+
+def _conclusion_end(facts: PageFacts, head: int) -> int:
+    """The line after the conclusion section under the heading at `head`: the prose lines
+    right under it, after a lead-in ending in a colon ("Just to recap:"), at most
+    `CONCLUSION_LINES` lines (the section ends at the first line that is not prose)."""
+    ntok, final, last_byte = facts.n_tokens, facts.final, facts.last_byte
+    stop = min(len(ntok), head + 1 + CONCLUSION_LINES)
+    end = head + 1
+    lead_in = end < stop and last_byte[end] == _COLON
+    end += lead_in
+    while end < stop and final[end] and ntok[end] >= EXTEND_MIN_TOKENS:
+        end += 1
+    return head + 1 if lead_in and end == head + 2 else end
+
+
+def _continue_questions(lines: list[str], facts: PageFacts, keep: Bools, lo: int, hi: int) -> None:
+    """Keep the rest of a run of questions and answers (an FAQ, an interview) that the
+    kept run ends in: while the next line is a question and the line after it prose, the
+    question and its answer's prose lines.
+
+    The line model scores the later pairs lower as the page's end nears, like the teasers
+    below an article; a question after the last kept answer, with its own answer, says the
+    article goes on. Only when the run's last `QA_LOOKBACK` lines hold `QA_MIN_PAIRS`
+    kept pairs already."""
+    n, ntok, last_byte, final = len(lines), facts.n_tokens, facts.last_byte, facts.final
+    start = max(lo, hi - QA_LOOKBACK)
+    window = last_byte[start:hi].tobytes()
+    if window.count(b"?") < QA_MIN_PAIRS:
+        return
+    pairs = 0
+    at = window.find(b"?")
+    while at >= 0:
+        i = start + at
+        if ntok[i] <= QA_MAX_TOKENS and keep[i] and keep[i + 1] and final[i + 1]:
+            pairs += ntok[i + 1] >= EXTEND_MIN_TOKENS and last_byte[i + 1] != _QUESTION
+        at = window.find(b"?", at + 1)
+    if pairs < QA_MIN_PAIRS:
+        return
+
+    def question(i: int) -> bool:
+        return bool(last_byte[i] == _QUESTION and ntok[i] <= QA_MAX_TOKENS)
+
+    def prose(i: int) -> bool:
+        return bool(final[i] and ntok[i] >= EXTEND_MIN_TOKENS and not question(i))
+
+    j = hi + 1
+    while j + 1 < n and question(j) and prose(j + 1):
+        k = j + 1
+        while k < n and prose(k):
+            k += 1
+        keep[j:k] = True
+        j = k
+
+
+def _keep_closing(page: _Page) -> None:
+    """Keep the long prose line right after the kept article when the end model cut
+    nothing there: the article's closing paragraph.
+
+    A closing paragraph often sums up with the writer's product or a call to act, so the
+    line model scores it like the promo after an article. Growing the run over it in
+    `select_lines` would also change what the end model reads (and, measured, flip its cut
+    on some pages, keeping a whole footer); here the end model has had its say, and a line
+    after an end cut is its heading, never prose. A promo line after an article is seldom
+    `EDGE_MIN_TOKENS` tokens long."""
+    bounds = _kept_bounds(page.keep)
+    if bounds is None:
+        return
+    after = bounds[1] + 1
+    facts = page.facts
+    if (
+        after >= len(page.lines)
+        or not facts.final[after]
+        or facts.n_tokens[after] < EDGE_MIN_TOKENS
+    ):
+        return
+    # ...unless its wording names it (a cookie notice, a newsletter pitch): those are often
+    # long prose lines right below an article too. `cue_kind` runs every cue pattern over
+    # the line (measured: most of this rule's cost), so only a line holding a word of those
+    # two kinds is read.
+    line = page.lines[after]
+    low = line.lower()
+    if not any(word in low for word in _NOTICE_WORDS) or cue_kind(line) is None:
+        page.keep[after] = True
 
 
 def end_inputs(text: str, model: LineModel) -> tuple[PageFacts, Bools, npt.NDArray[np.intp], Array]:
@@ -408,20 +651,38 @@ def _cut_related_blocks(page: _Page, candidates: list[int]) -> None:
     """Drop a related-links box inside the article: its heading ("More on X:", "Related
     articles") and the teaser titles under it, up to the next prose line.
 
-    Such boxes sit between paragraphs, so only the box goes, not the text after it."""
+    Such boxes sit between paragraphs, so only the box goes, not the text after it; nor
+    does the next item of a numbered article after the box ("4. Northwestern Kellogg"
+    after "3. ..." and its box), which is not prose either."""
     kept = page.keep.nonzero()[0]
     if len(kept) == 0:
         return
-    prose = page.facts.final & (page.facts.n_tokens >= PROSE_TOKENS)
+    facts = page.facts
+    prose = facts.final & (facts.n_tokens >= PROSE_TOKENS)
     for i in candidates:
         if i > kept[-1] or i in page.cut or not is_related_heading(page.lines[i]):
             continue
         stop = min(i + 1 + RELATED_BOX_LINES, len(page.lines))
+        numbered = set(_numbered_rows(facts, i + 1, stop))
         box = i + 1
-        while box < stop and not prose[box]:
+        while box < stop and not prose[box] and not (box in numbered and _next_item(page, i, box)):
             box += 1
         for j in range(i, box):
             page.cut[j] = (RemovedKind.RELATED_LINKS, "related-links box")
+
+
+def _next_item(page: _Page, head: int, row: int) -> bool:
+    """Whether numbered line `row` continues the numbering of the last numbered line
+    within `ITEM_GAP` lines above line `head`."""
+    number = _item_number(page.lines[row])
+    if number is None:
+        return False
+    numbered = _NUMBERED_FIRST[page.facts.first_byte[max(0, head - ITEM_GAP) : head]]
+    for back in numbered.nonzero()[0][::-1].tolist():
+        before = _item_number(page.lines[max(0, head - ITEM_GAP) + back])
+        if before is not None:
+            return before == number - 1
+    return False
 
 
 def _review(page: _Page) -> None:
@@ -464,14 +725,17 @@ def _review(page: _Page) -> None:
 
 
 def _mark_captions(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """A long unpunctuated single-sentence line between two prose paragraphs is a caption.
+    """A long (but not very long) unpunctuated single-sentence line between two prose
+    paragraphs is a caption.
 
     Lead-ins to lists ("...as follows:") and lines holding several sentences are prose
     cut by copy-paste, not captions, so they stay."""
     ntok, final = page.facts.n_tokens, page.facts.final
     prose = final & (ntok >= PROSE_TOKENS)
     mid = kept[1:-1]
-    hit = ~final[mid] & (ntok[mid] >= CAPTION_MIN_TOKENS) & prose[kept[:-2]] & prose[kept[2:]]
+    size = ntok[mid]
+    hit = ~final[mid] & (size >= CAPTION_MIN_TOKENS) & (size <= CAPTION_MAX_TOKENS)
+    hit &= prose[kept[:-2]] & prose[kept[2:]]
     for i in mid[hit].tolist():
         line = page.lines[i]
         if line.endswith(_LEAD_IN) or ". " in line:

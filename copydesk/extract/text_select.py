@@ -16,6 +16,11 @@ import numpy.typing as npt
 Array = npt.NDArray[np.float32]
 Bools = npt.NDArray[np.bool_]
 
+# A prose line of at least this many tokens right above the run is the article's opening
+# paragraph, whatever its score (and right below the article, its closing paragraph: see
+# `plaintext._keep_closing`).
+EDGE_MIN_TOKENS = 25
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
@@ -50,7 +55,11 @@ def select_lines(
 
     With `prose` (lines that read as sentences), the run grows over adjacent prose
     lines scoring above `cut.extend`: a pasted article often ends at the end of the
-    text, where the model expects a footer."""
+    text, where the model expects a footer. Then a long prose line right above the run
+    (`EDGE_MIN_TOKENS`) joins it and is kept: an article's opening paragraph often reads
+    like a standfirst or teaser to the model and scores low, while a teaser or promo
+    just above an article is seldom that long. (The closing paragraph below the run is
+    kept after the end model has run, so the run does not grow that way.)"""
     start, end = best_run(n_tokens * (prob - cut.run))
     if prose is not None and end > start:
         grow = prose & (prob > cut.extend)
@@ -60,4 +69,8 @@ def select_lines(
             start -= 1
     inside = np.zeros(len(prob), dtype=bool)
     inside[start:end] = True
-    return np.where(inside, prob > cut.inside, prob > cut.outside)
+    keep = np.where(inside, prob > cut.inside, prob > cut.outside)
+    if prose is not None and end > start > 0:
+        lead = start - 1
+        keep[lead] |= bool(prose[lead]) and n_tokens[lead] >= EDGE_MIN_TOKENS
+    return keep
