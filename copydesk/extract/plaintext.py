@@ -51,7 +51,7 @@ from copydesk.extract.cues import (
     split_glued,
 )
 from copydesk.extract.result import Extraction, Removed, RemovedKind
-from copydesk.extract.text_end import _NUMBERED_FIRST, end_features
+from copydesk.extract.text_end import NUMBERED_FIRST, end_features
 from copydesk.extract.text_features import (
     CUE_GROUP_NAMES,
     FEATURE_NAMES,
@@ -332,7 +332,7 @@ def _numbered_rows(facts: PageFacts, start: int, stop: int) -> list[int]:
     """The lines in [start, stop) that may be numbered items: at most `ITEM_MAX_TOKENS`
     tokens, opening with a digit or "#"."""
     span = slice(start, stop)
-    hit = _NUMBERED_FIRST[facts.first_byte[span]] & (facts.n_tokens[span] <= ITEM_MAX_TOKENS)
+    hit = NUMBERED_FIRST[facts.first_byte[span]] & (facts.n_tokens[span] <= ITEM_MAX_TOKENS)
     return [start + row for row in hit.nonzero()[0].tolist()]
 
 
@@ -677,7 +677,7 @@ def _next_item(page: _Page, head: int, row: int) -> bool:
     number = _item_number(page.lines[row])
     if number is None:
         return False
-    numbered = _NUMBERED_FIRST[page.facts.first_byte[max(0, head - ITEM_GAP) : head]]
+    numbered = NUMBERED_FIRST[page.facts.first_byte[max(0, head - ITEM_GAP) : head]]
     for back in numbered.nonzero()[0][::-1].tolist():
         before = _item_number(page.lines[max(0, head - ITEM_GAP) + back])
         if before is not None:

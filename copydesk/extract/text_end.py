@@ -37,8 +37,8 @@ SHORT_TOKENS = 8
 
 # A line opening with a digit or "#" is a numbered item ("9. HTC", "#1) Supersets"):
 # listicles end with such sections, which are article, not teasers.
-_NUMBERED_FIRST = np.zeros(256, dtype=bool)
-_NUMBERED_FIRST[[*range(ord("0"), ord("9") + 1), ord("#")]] = True
+NUMBERED_FIRST = np.zeros(256, dtype=bool)
+NUMBERED_FIRST[[*range(ord("0"), ord("9") + 1), ord("#")]] = True
 
 
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -117,7 +117,7 @@ def block_features(
     vals[:, 2] = facts.final[span]
     vals[:, 5] = prob[span]
     vals[:, 6] = facts.last_byte[span] == _QUESTION
-    vals[:, 8] = numbered = _NUMBERED_FIRST[facts.first_byte[span]]
+    vals[:, 8] = numbered = NUMBERED_FIRST[facts.first_byte[span]]
     vals[:, 9] = 1.0  # line count
     vals[:, 10] = ntok
     np.square(vals[:, 0], out=vals[:, 11])
