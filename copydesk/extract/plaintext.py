@@ -328,6 +328,19 @@ def _kept_bounds(keep: Bools) -> tuple[int, int] | None:
     return first, len(keep) - 1 - int(keep[::-1].argmax())
 
 
+def _last_item(
+    lines: list[str], rows: list[int], keep: Bools | None = None
+) -> tuple[int, int] | None:
+    """The last of `rows` (kept, with `keep`) that opens with an item number, and the
+    number."""
+    for row in reversed(rows):
+        if keep is None or keep[row]:
+            number = _item_number(lines[row])
+            if number is not None:
+                return row, number
+    return None
+
+
 def _numbered_rows(facts: PageFacts, start: int, stop: int) -> list[int]:
     """The lines in [start, stop) that may be numbered items: at most `ITEM_MAX_TOKENS`
     tokens, opening with a digit or "#"."""
@@ -355,14 +368,10 @@ def _continue_numbering(
     start = max(lo, hi - ITEM_GAP)
     if _DIGIT_OR_HASH.search(facts.first_byte[start : hi + 1].tobytes()) is None:
         return hi
-    number = None
-    for last in reversed(_numbered_rows(facts, start, hi + 1)):
-        if keep[last]:
-            number = _item_number(lines[last])
-            if number is not None:
-                break
-    if number is None:
+    found = _last_item(lines, _numbered_rows(facts, start, hi + 1), keep)
+    if found is None:
         return hi
+    last, number = found
     n = len(lines)
     stop, gap = None, 0
     while True:
@@ -677,12 +686,10 @@ def _next_item(page: _Page, head: int, row: int) -> bool:
     number = _item_number(page.lines[row])
     if number is None:
         return False
-    numbered = NUMBERED_FIRST[page.facts.first_byte[max(0, head - ITEM_GAP) : head]]
-    for back in numbered.nonzero()[0][::-1].tolist():
-        before = _item_number(page.lines[max(0, head - ITEM_GAP) + back])
-        if before is not None:
-            return before == number - 1
-    return False
+    start = max(0, head - ITEM_GAP)
+    numbered = NUMBERED_FIRST[page.facts.first_byte[start:head]].nonzero()[0]
+    before = _last_item(page.lines, (numbered + start).tolist())
+    return before is not None and before[1] == number - 1
 
 
 def _review(page: _Page) -> None:
