@@ -116,14 +116,22 @@ def pipelined_transaction(pool: Pool) -> Iterator[psycopg.Connection[TupleRow]]:
     again for its COMMIT (each sent with a Sync of its own, even in a pipeline), so the
     transaction is begun and committed as plain statements on an autocommit connection.
     """
+    with commit_sent(pool) as transaction:
+        yield transaction.conn
+    transaction.wait()
+
+
+@contextmanager
+def commit_sent(pool: Pool) -> Iterator[PipelinedTransaction]:
+    """A `PipelinedTransaction` whose COMMIT is sent when the block ends (rolled back if it
+    raises); the caller reads the outcome with `wait` when it chooses."""
     transaction = PipelinedTransaction(pool)
     try:
-        yield transaction.conn
+        yield transaction
         transaction.send_commit()
     except BaseException as exc:
         transaction.abort(exc)
         raise
-    transaction.wait()
 
 
 class PipelinedTransaction:

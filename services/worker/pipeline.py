@@ -129,17 +129,12 @@ def run_job(
         clock.resume(paused)
     # Pipelined, the store waits for PostgreSQL 5 times instead of 9, each a wait for its
     # backend to be scheduled on cores busy extracting (tests/integration/test_round_trips.py).
-    transaction = db.PipelinedTransaction(pool)
-    try:
+    with db.commit_sent(pool) as transaction:
         stored = store_document(transaction.conn, document)
         document_id = stored.document_id
         if fetched is not None:
             queries.set_url_document(transaction.conn, fetched.state_key, document_id)
         queries.mark_job_done(transaction.conn, job.id, document_id)
-        transaction.send_commit()
-    except BaseException as exc:
-        transaction.abort(exc)
-        raise
     sent = clock.split()
 
     def settle() -> None:
