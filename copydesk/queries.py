@@ -119,16 +119,21 @@ def new_job_ids(count: int) -> list[str]:
     return ids
 
 
-class _TextArray(bytes):
+class _TextArray:
     """A text[] value already in PostgreSQL's binary format (see _text_array)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 class _TextArrayDumper(Dumper):
     format = Format.BINARY
     oid = psycopg.postgres.types["text"].array_oid
 
-    def dump(self, obj: Any) -> Buffer:
-        return obj  # type: ignore[no-any-return]
+    def dump(self, obj: _TextArray) -> Buffer:
+        return obj.data
 
 
 # For every connection made from now on (the global adapters map is copied into each).
@@ -156,7 +161,7 @@ def _text_array(values: Sequence[str | None], encoding: str) -> _TextArray:
         encoded = list(map(str.encode, values, repeat(encoding)))  # type: ignore[arg-type]
         parts = chain.from_iterable(zip(map(pack, map(len, encoded)), encoded, strict=True))
     header = struct.pack(">iiIii", 1, has_null, _TEXT_OID, len(values), 1)
-    return _TextArray(header + b"".join(parts))
+    return _TextArray(b"".join(chain((header,), parts)))
 
 
 def _insert_jobs_params(
