@@ -27,6 +27,10 @@ from copydesk.extract.cues import (
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
     CONCLUSION_MAX_CHARS,
+    CREDIT_TAIL_TOKENS,
+    CREDIT_TAIL_WORDS,
+    DISCLOSURE_TOKENS,
+    DISCLOSURE_WORDS,
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     INLINE_PREFIXES,
@@ -43,7 +47,9 @@ from copydesk.extract.cues import (
     is_comment_heading,
     is_conclusion_heading,
     is_credit_line,
+    is_credit_tail,
     is_cta_line,
+    is_disclosure,
     is_form_line,
     is_related_heading,
     is_toc_heading,
@@ -726,6 +732,7 @@ def _review(page: _Page) -> None:
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
     _mark_inline(page, kept)
+    _mark_notices(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -776,6 +783,39 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
             page.cut.setdefault(i, (RemovedKind.CAPTION, "photo or media credit"))
         elif tokens <= MAX_FORM_WORDS and is_form_line(line):
             page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
+
+
+def _mark_notices(page: _Page, kept: npt.NDArray[np.int64]) -> None:
+    """Lines anywhere in the article that the line model keeps for their prose shape and
+    their place, but whose wording names them: a site's affiliate or sponsorship disclosure
+    ("We may earn a commission from links on this page"), above the article's first
+    paragraph or among its last; a photo caption ending in its credit ("... Jane Doe/AFP
+    via Getty Images") between paragraphs.
+
+    The kept lines of their length are read one by one only when the lower-cased text of
+    all of them (one join) holds one of the words each kind needs."""
+    ntok = page.facts.n_tokens[kept]
+    low, high = (
+        min(DISCLOSURE_TOKENS[0], CREDIT_TAIL_TOKENS[0]),
+        max(DISCLOSURE_TOKENS[1], CREDIT_TAIL_TOKENS[1]),
+    )
+    rows = kept[(ntok >= low) & (ntok <= high)].tolist()
+    lines = page.lines
+    text = "\n".join(map(lines.__getitem__, rows)).lower()
+    if any(word in text for word in DISCLOSURE_WORDS):
+        for i in rows:
+            tokens = page.facts.n_tokens[i]
+            if DISCLOSURE_TOKENS[0] <= tokens <= DISCLOSURE_TOKENS[1] and is_disclosure(lines[i]):
+                page.cut.setdefault(
+                    i, (RemovedKind.ADVERTISEMENT, "affiliate or sponsorship disclosure")
+                )
+    if any(word in text for word in CREDIT_TAIL_WORDS):
+        for i in rows:
+            tokens = page.facts.n_tokens[i]
+            if CREDIT_TAIL_TOKENS[0] <= tokens <= CREDIT_TAIL_TOKENS[1] and is_credit_tail(
+                lines[i]
+            ):
+                page.cut.setdefault(i, (RemovedKind.CAPTION, "caption ending in a photo credit"))
 
 
 def _mark_contents(page: _Page, head: int, last_at: dict[str, int]) -> None:
