@@ -185,7 +185,15 @@ _FIRST_CHAR = itemgetter(0)
 _FIRST_TWO = itemgetter(slice(2))
 _TAIL = itemgetter(slice(-TAIL_CHARS, None))
 _COMMENT_STEMS = StemFinder.of(COMMENT_STEMS + COMMENT_AUTHOR_STEMS)
-_GLUED_TAIL_STEMS = StemFinder.of(GLUED_TAIL_STEMS)
+# The stems read in the lowered ends of kept lines: a glued promo tail's, a disclosure's
+# and a photo credit's words, found in one pass (`_split_glued`).
+_END_STEMS = StemFinder.of(GLUED_TAIL_STEMS + DISCLOSURE_WORDS + CREDIT_TAIL_WORDS)
+_GLUED_TAIL, _DISCLOSURE, _CREDIT = range(3)
+_END_KIND = {
+    stem.encode(): kind
+    for kind, stems in enumerate((GLUED_TAIL_STEMS, DISCLOSURE_WORDS, CREDIT_TAIL_WORDS))
+    for stem in stems
+}
 _FINAL = (".", "!", "?", "\u2026", '"', "\u201d", "\u2019", "'", ")", "»")
 _LEAD_IN = (":", ",", ";", "-", "\u2013", "\u2014")
 
@@ -732,7 +740,6 @@ def _review(page: _Page) -> None:
         page.cut.setdefault(i, _KIND_BY_GROUP[int(page.facts.cue_group[i]) - 1])
     _mark_captions(page, kept)
     _mark_inline(page, kept)
-    _mark_notices(page, kept)
     _mark_banners(page)
     for i in page.cut:
         page.keep[i] = False
@@ -785,39 +792,6 @@ def _mark_inline(page: _Page, kept: npt.NDArray[np.int64]) -> None:
             page.cut.setdefault(i, (RemovedKind.OTHER, "form message"))
 
 
-def _mark_notices(page: _Page, kept: npt.NDArray[np.int64]) -> None:
-    """Lines anywhere in the article that the line model keeps for their prose shape and
-    their place, but whose wording names them: a site's affiliate or sponsorship disclosure
-    ("We may earn a commission from links on this page"), above the article's first
-    paragraph or among its last; a photo caption ending in its credit ("... Jane Doe/AFP
-    via Getty Images") between paragraphs.
-
-    The kept lines of their length are read one by one only when the lower-cased text of
-    all of them (one join) holds one of the words each kind needs."""
-    ntok = page.facts.n_tokens[kept]
-    low, high = (
-        min(DISCLOSURE_TOKENS[0], CREDIT_TAIL_TOKENS[0]),
-        max(DISCLOSURE_TOKENS[1], CREDIT_TAIL_TOKENS[1]),
-    )
-    rows = kept[(ntok >= low) & (ntok <= high)].tolist()
-    lines = page.lines
-    text = "\n".join(map(lines.__getitem__, rows)).lower()
-    if any(word in text for word in DISCLOSURE_WORDS):
-        for i in rows:
-            tokens = page.facts.n_tokens[i]
-            if DISCLOSURE_TOKENS[0] <= tokens <= DISCLOSURE_TOKENS[1] and is_disclosure(lines[i]):
-                page.cut.setdefault(
-                    i, (RemovedKind.ADVERTISEMENT, "affiliate or sponsorship disclosure")
-                )
-    if any(word in text for word in CREDIT_TAIL_WORDS):
-        for i in rows:
-            tokens = page.facts.n_tokens[i]
-            if CREDIT_TAIL_TOKENS[0] <= tokens <= CREDIT_TAIL_TOKENS[1] and is_credit_tail(
-                lines[i]
-            ):
-                page.cut.setdefault(i, (RemovedKind.CAPTION, "caption ending in a photo credit"))
-
-
 def _mark_contents(page: _Page, head: int, last_at: dict[str, int]) -> None:
     """A table of contents: its heading ("Table of contents", "Sommaire") and the short
     lines under it that come back later on the page (`last_at`: each line's last row) as
@@ -858,7 +832,11 @@ def _title(page: _Page) -> int | None:
 
 
 def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, ...]]]:
-    """Cut glued markers and promo tails off kept lines; drop a marked ad whole."""
+    """Cut glued markers and promo tails off kept lines; drop a marked ad whole; drop a
+    disclosure or a caption ending in its credit (`_cut_notice`), whose words one search
+    of the kept lines' ends finds with the promo tails' (a disclosure says what it is in
+    its last sentence too: "...we may earn a commission"). Reading the lines' starts as
+    well found one more disclosure on the dev set for +3.8% instructions per document."""
     texts: dict[int, str] = {}
     glued: dict[int, tuple[Removed, ...]] = {}
     rows = page.keep.nonzero()[0]
@@ -869,8 +847,18 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     opening = rows[_GLUED_FIRST_BYTES[page.facts.first_byte[rows]]].tolist()
     heads = compress(opening, _start_with(list(map(lines.__getitem__, opening)), _GLUED_BY_FIRST))
     ends = list(map(str.lower, map(_TAIL, kept_lines)))
-    tails = [kept[j] for j in _GLUED_TAIL_STEMS.rows_with(ends)]
-    for i in sorted({*heads, *tails}):
+    kinds: dict[int, set[int]] = {}
+    for j, stem in _END_STEMS.stems_in(ends):
+        kinds.setdefault(j, set()).add(_END_KIND[stem])
+    tails = []
+    notices = set()
+    for j, found in sorted(kinds.items()):
+        row = kept[j]
+        if _cut_notice(page, row, kept_lines[j], found):
+            notices.add(row)
+        elif _GLUED_TAIL in found:
+            tails.append(row)
+    for i in sorted({*heads, *tails} - notices):
         split = split_glued(lines[i])
         if not split.before and not split.after:
             continue
@@ -881,6 +869,32 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
         texts[i] = split.body
         glued[i] = (*split.before, *split.after)
     return texts, glued
+
+
+def _cut_notice(page: _Page, row: int, line: str, kinds: set[int]) -> bool:
+    """Drop kept line `row` when its wording names it, though the line model keeps it for
+    its prose shape and its place: a site's affiliate or sponsorship disclosure ("We may
+    earn a commission from links on this page"), above the article's first paragraph or
+    among its last; a photo caption ending in its credit ("... Jane Doe/AFP via Getty
+    Images") between paragraphs. `kinds`: whose stems the line holds. Return whether it
+    was dropped."""
+    tokens = page.facts.n_tokens[row]
+    if (
+        _DISCLOSURE in kinds
+        and DISCLOSURE_TOKENS[0] <= tokens <= DISCLOSURE_TOKENS[1]
+        and is_disclosure(line)
+    ):
+        page.cut[row] = (RemovedKind.ADVERTISEMENT, "affiliate or sponsorship disclosure")
+    elif (
+        _CREDIT in kinds
+        and CREDIT_TAIL_TOKENS[0] <= tokens <= CREDIT_TAIL_TOKENS[1]
+        and is_credit_tail(line)
+    ):
+        page.cut[row] = (RemovedKind.CAPTION, "caption ending in a photo credit")
+    else:
+        return False
+    page.keep[row] = False
+    return True
 
 
 _NEW = object.__new__
