@@ -820,7 +820,7 @@ def is_related_heading(line: str) -> bool:
 # the site's recent posts, the author's bio box, the list of sources, the links to the
 # previous and next post. Whole lines only (an optional colon or "by Name" after), never
 # a sentence.
-CLOSING_SECTIONS = ("recent", "bio", "sources", "postnav")
+CLOSING_SECTIONS = ("recent", "bio", "sources", "postnav", "about")
 _CLOSING_HEADS = tuple(
     re.compile(rf"(?:{pattern})\s*:?$", re.I)
     for pattern in (
@@ -843,6 +843,13 @@ _CLOSING_HEADS = tuple(
         r"|(?:previous|next)\s*:.*|(?:vorheriger|nächster)\s+(?:beitrag|artikel)\b.*"
         r"|(?:article|billet)\s+(?:précédent|suivant)\b.*"
         r"|(?:entrada|publicación|artículo)\s+(?:anterior|siguiente)\b.*",
+        # The site's or its publisher's blurb: "About Acme Media", "About the Acme
+        # Institute", "About us", "Über uns", "À propos de Acme", "Acerca de nosotros" (a
+        # name in capitals: "About filing your return" heads an article's section).
+        r"(?:(?:about|über|acerca\s+de|sobre)\s+|à\s+propos\s+d(?:e\s+|['\u2019]\s*))"
+        r"(?:us|me|uns|mich|nous|moi|nosotros|mí"
+        r"|(?:(?:the|die|der|das|le|la|les|el|los|las)\s+)?"
+        r"(?-i:[A-ZÀ-Þ][\w.&'\u2019-]*)(?:\s+(?-i:[A-ZÀ-Þ][\w.&'\u2019-]*)){0,3})",
     )
 )
 # How such a heading can start (lower-cased; `str.startswith` pre-check).
@@ -855,7 +862,7 @@ CLOSING_PREFIXES = (
     "sources", "references", "bibliog", "citations", "works cited", "quellen", "literatur",
     "einzelnachweise", "références", "fuentes", "referencias", "previous", "next", "older ",
     "newer ", "«", "\u2039", "←", "<", "vorheriger ", "nächster ", "billet ", "entrada ",
-    "publicación ",
+    "publicación ", "about ", "über ", "à propos d", "acerca de ", "sobre ",
 )  # fmt: skip
 
 

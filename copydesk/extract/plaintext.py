@@ -165,7 +165,7 @@ _GROUP_KINDS = {
 _KIND_BY_GROUP = tuple(_GROUP_KINDS[name] for name in CUE_GROUP_NAMES)
 # Zones of dropped lines that no cue names, merged into one span per run.
 _KEPT, _NAMED, _BEFORE, _AFTER, _INSIDE, _COMMENTS, _RELATED, _END = range(8)
-_BIO, _SOURCES, _POSTNAV = range(8, 11)
+_BIO, _SOURCES, _POSTNAV, _ABOUT = range(8, 12)
 # Lines named by a cue-phrase group g get zone _GROUP_ZONE + g, so runs of one kind merge.
 _GROUP_ZONE = 20
 _ZONE_KINDS: dict[int, Named] = {
@@ -178,8 +178,11 @@ _ZONE_KINDS: dict[int, Named] = {
     _BIO: (RemovedKind.BYLINE, "author bio after the article"),
     _SOURCES: (RemovedKind.OTHER, "list of sources after the article"),
     _POSTNAV: (RemovedKind.NAVIGATION, "links to the previous or next post"),
+    _ABOUT: (RemovedKind.FOOTER, "about the site or its publisher, after the article"),
 }
-_CLOSING_ZONES = {"recent": _RELATED, "bio": _BIO, "sources": _SOURCES, "postnav": _POSTNAV}
+_CLOSING_ZONES = {
+    "recent": _RELATED, "bio": _BIO, "sources": _SOURCES, "postnav": _POSTNAV, "about": _ABOUT,
+}  # fmt: skip
 _REPEAT_KEY = np.array([FEATURE_NAMES.index("log_chars"), FEATURE_NAMES.index("chars_per_tok")])
 _FIRST_CHAR = itemgetter(0)
 _FIRST_TWO = itemgetter(slice(2))

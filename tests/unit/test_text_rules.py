@@ -156,6 +156,12 @@ def test_a_related_heading_late_in_the_article_still_cuts_the_box() -> None:
         ("Nächster Beitrag", "postnav"),
         ("Article précédent", "postnav"),
         ("Entrada anterior", "postnav"),
+        ("About Acme Media", "about"),
+        ("About the Acme Institute", "about"),
+        ("About us", "about"),
+        ("Über uns", "about"),
+        ("À propos d'Acme", "about"),
+        ("Acerca de nosotros", "about"),
     ],
 )
 def test_closing_headings(line: str, section: str) -> None:
@@ -172,6 +178,8 @@ def test_closing_headings(line: str, section: str) -> None:
         "Über den Autor wissen wir wenig.",
         "References related issues",
         "About the authority",
+        "About filing your tax return",
+        "About the bridge: what the vote means.",
         "Next steps",
         "Next, the council will vote on the budget.",
     ],
@@ -194,6 +202,7 @@ BIO = (
         ("Sources", RemovedKind.OTHER),
         ("Fuentes", RemovedKind.OTHER),
         ("Articles récents", RemovedKind.RELATED_LINKS),
+        ("About Acme Media", RemovedKind.FOOTER),
     ],
 )
 def test_a_closing_section_is_cut_from_its_heading(heading: str, kind: RemovedKind) -> None:
