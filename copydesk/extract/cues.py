@@ -1149,3 +1149,26 @@ def is_credit_tail(line: str) -> bool:
     """True for a caption ending in its photo credit ("... Jane Doe/AFP via Getty
     Images")."""
     return _CREDIT_TAIL.search(line[-CREDIT_TAIL_CHARS:].lower()) is not None
+
+
+# What a sign-up or contact form prints under its button: "By submitting this form, you
+# agree to our Privacy Policy", "By signing up, I agree to the Terms", "Mit dem Absenden
+# stimmen Sie ... zu", "En soumettant ce formulaire, vous acceptez...", "Al enviar este
+# formulario, aceptas...": an opening of that kind and a word of consent. Measured over the
+# dev set's articles: 17 lines on 15 sites outside the answers, none inside.
+CONSENT_OPENINGS = ("By ", "Mit ", "En ", "Al ")
+_CONSENT_LINE = re.compile(
+    r"(?:by\s+(?:submitting|clicking|signing\s+up|subscribing|providing|entering|completing"
+    r"|continuing)|mit\s+(?:dem|der|ihrer|deiner)\s+(?:absenden|klick|anmeldung|eintragung)"
+    r"|en\s+(?:soumettant|cliquant|vous\s+inscrivant|validant|poursuivant)"
+    r"|al\s+(?:enviar|hacer\s+clic|suscribirte|registrarte|pulsar|continuar))\b"
+    r".*\b(?:agree|authori[sz]e|consent|stimm|einverstanden|willig|accept|acept|autoris|autoriz)",
+    re.I,
+)
+MAX_CONSENT_WORDS = 60
+
+
+def is_consent_line(line: str) -> bool:
+    """True for a form's consent note ("By submitting this form, you agree to our Privacy
+    Policy")."""
+    return _CONSENT_LINE.match(line.strip()) is not None

@@ -27,6 +27,7 @@ from copydesk.extract.cues import (
     COMMENT_AUTHOR_STEMS,
     COMMENT_STEMS,
     CONCLUSION_MAX_CHARS,
+    CONSENT_OPENINGS,
     CREDIT_TAIL_TOKENS,
     CREDIT_TAIL_WORDS,
     DISCLOSURE_TOKENS,
@@ -34,6 +35,7 @@ from copydesk.extract.cues import (
     GLUED_HEAD_PREFIXES,
     GLUED_TAIL_STEMS,
     INLINE_PREFIXES,
+    MAX_CONSENT_WORDS,
     MAX_CREDIT_WORDS,
     MAX_CTA_WORDS,
     MAX_FORM_WORDS,
@@ -46,6 +48,7 @@ from copydesk.extract.cues import (
     is_comment_author,
     is_comment_heading,
     is_conclusion_heading,
+    is_consent_line,
     is_credit_line,
     is_credit_tail,
     is_cta_line,
@@ -725,10 +728,19 @@ def _review(page: _Page) -> None:
         }
     )
     for i in edge:
+        line = page.lines[i]
         if ntok[i] <= REVIEW_MAX_TOKENS:
-            found = classify_boilerplate(page.lines[i])
+            found = classify_boilerplate(line)
             if found is not None:
                 page.cut[i] = found
+                continue
+        # A form's consent note ("By submitting this form, you agree..."), often longer.
+        if (
+            ntok[i] <= MAX_CONSENT_WORDS
+            and line.startswith(CONSENT_OPENINGS)
+            and is_consent_line(line)
+        ):
+            page.cut[i] = (RemovedKind.OTHER, "form consent note")
     # A dropped line by the article that opens with a glued marker ("AdvertisementThe...").
     for i in edge:
         if page.keep[i]:

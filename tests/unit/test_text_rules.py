@@ -13,6 +13,7 @@ from copydesk.extract.cues import (
     INLINE_PREFIXES,
     closing_heading,
     is_bio_opening,
+    is_consent_line,
     is_credit_line,
     is_credit_tail,
     is_cta_line,
@@ -489,3 +490,39 @@ def test_a_caption_ending_in_its_credit_inside_the_article_is_cut() -> None:
     assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
     [removed] = [r for r in out.removed if r.text == caption]
     assert removed.kind is RemovedKind.CAPTION
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By submitting this form, you agree to our Privacy Policy.",
+        "By signing up, I agree to the Terms and Privacy Policy.",
+        "Mit dem Absenden des Formulars stimmen Sie unserer Datenschutzerklärung zu.",
+        "En soumettant ce formulaire, vous acceptez notre politique de confidentialité.",
+        "Al enviar este formulario, aceptas nuestra política de privacidad.",
+    ],
+)
+def test_consent_lines(line: str) -> None:
+    assert is_consent_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "By completing the course, you become certified in a specific skill.",
+        "By clicking through the archive, readers can follow the bridge debate since 2015.",
+        "En cliquant sur la carte, on voit le tracé du pont.",
+    ],
+)
+def test_not_consent_lines(line: str) -> None:
+    assert not is_consent_line(line)
+
+
+def test_a_consent_note_after_the_article_is_cut() -> None:
+    note = "By submitting this form, you authorize the city to contact you about the bridge."
+    lines = ["Council approves river crossing", *[PROSE] * 6, note]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 6]
+    [removed] = [r for r in out.removed if r.text == note]
+    assert removed.kind is RemovedKind.OTHER
