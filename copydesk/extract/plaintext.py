@@ -588,7 +588,9 @@ def _cut_comments(page: _Page, candidates: list[int]) -> tuple[int, int] | None:
     late = kept_tokens[-1] * RELATED_AFTER_SHARE
     # Only headings with kept lines after them and enough article before them matter.
     ready = [i for i in candidates if i > kept[0] and kept_tokens[i] >= COMMENTS_AFTER_TOKENS]
-    authors = [i for i in ready if is_comment_author(page.lines[i])]
+    # An author line ends with a colon ("Jane Doe says:"); the lines are stripped, so the
+    # pattern (its backtracking over names is dear) reads only those.
+    authors = [i for i in ready if page.lines[i].endswith(":") and is_comment_author(page.lines[i])]
     # Two or more "Name says:" lines are a comment thread, even without a heading.
     first_author = authors[0] if len(authors) >= MIN_COMMENT_AUTHORS else len(page.lines)
     for i in candidates:
