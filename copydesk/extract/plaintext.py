@@ -707,11 +707,10 @@ def _cut_at_item(page: _Page, end: int) -> bool:
     (line `end` continues the numbering above it: "5. Group 3..." after "4. ..."): the
     list, so the article, goes on there, and the cut is dropped. A footer seldom continues
     the article's numbering (see `_continue_numbering`)."""
-    return (
-        bool(_numbered_rows(page.facts, end, end + 1))
-        and bool(page.keep[:end].any())
-        and _next_item(page, end, end)
-    )
+    facts = page.facts
+    if facts.n_tokens[end] > ITEM_MAX_TOKENS or not NUMBERED_FIRST[facts.first_byte[end]]:
+        return False  # scalar checks first: `_numbered_rows` over one line costs more
+    return bool(page.keep[:end].any()) and _next_item(page, end, end)
 
 
 def _next_item(page: _Page, head: int, row: int) -> bool:
