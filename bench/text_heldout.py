@@ -3,6 +3,7 @@ never saw its site, with every rule after them.
 
     nice -n 19 python bench/text_heldout.py [--devset PATH] [--folds 5] [--cache FILE]
                                             [--save FILE] [--compare FILE] [--fp FILE]
+                                            [--losses]
 
 `bench/train_text_model.py` fits the line model and the end and start block models on
 every article of the dev set, so `bench/quality.py` scores pages the models were trained
@@ -23,6 +24,9 @@ file and counts the pages and sites that got better or worse (F1 moved by more t
 `MOVE`). `--fp FILE` writes the wrongly kept lines (TSV: page, site, line, position in the
 kept span, model score, share of the line's shingles not in the answer, precision points
 the line costs, text), largest loss first, so false positives can be grouped by cause.
+`--losses` puts the lost article shingles down to the step that dropped them, as
+`bench/text_losses.py` does in sample (its `trace`, with each page's fold models): recall
+points and sites losing at least 1% of a page's recall, per cause.
 """
 
 from __future__ import annotations
@@ -143,6 +147,7 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="write per-page held-out scores (JSON)")
     parser.add_argument("--compare", type=Path, help="per-page scores saved earlier")
     parser.add_argument("--fp", type=Path, help="write the wrongly kept lines (TSV)")
+    parser.add_argument("--losses", action="store_true", help="lost recall per cause")
     args = parser.parse_args()
     pages = t.load_pages(args.devset)
     fold_of, models = load_or_fit(pages, args.folds, args.cache)
@@ -174,6 +179,8 @@ def main() -> None:
         args.save.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
     if args.compare is not None:
         compare(json.loads(args.compare.read_text(encoding="utf-8")), scores, pages)
+    if args.losses:
+        print_losses(pages, fold_of, models)
     if args.fp is not None:
         fp_rows.sort(key=lambda r: -r[5])
         with args.fp.open("w", encoding="utf-8") as fh:
@@ -181,6 +188,26 @@ def main() -> None:
                 points = 100 * cost / n_with_output
                 text = line.replace("\t", " ")[:200]
                 fh.write(f"{pid}\t{site}\t{row}\t{where}\t{share:.2f}\t{points:.4f}\t{text}\n")
+
+
+def print_losses(pages: list[t.Page], fold_of: list[int], models: list[LineModel]) -> None:
+    """Held-out recall points lost per cause (`bench/text_losses.py`'s steps) and the
+    sites losing at least `text_losses.PAGE_SHARE` of a page's recall to it."""
+    from bench import text_losses
+
+    points: dict[str, float] = defaultdict(float)
+    sites: dict[str, set[str]] = defaultdict(set)
+    for i, page in enumerate(pages):
+        traced = text_losses.trace(page.text, models[fold_of[i]])
+        per, _, total = text_losses.attribute(traced, page.body)
+        for cause, lost in per.items():
+            share = lost / max(total, 1)
+            points[cause] += 100 * share / len(pages)
+            if share >= text_losses.PAGE_SHARE:
+                sites[cause].add(page.site)
+    print("held-out recall points lost per cause (sum = 100 * (1 - R)):")
+    for cause, pts in sorted(points.items(), key=lambda kv: -kv[1]):
+        print(f"  {cause:60s} {pts:6.3f}  {len(sites[cause]):3d} sites")
 
 
 def _f1(precision: float | None, recall: float) -> float:

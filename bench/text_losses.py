@@ -113,6 +113,8 @@ def trace(text: str, model: LineModel) -> Trace:
     endl, startl = find_bounds(model.end, model.start, features, prob, facts, page.keep)
     if endl is not None and is_conclusion_heading(lines[endl]):
         endl = None
+    if endl is not None and pt._cut_at_item(page, endl):
+        endl = None
     snap = page.keep.copy()
     if endl is not None:
         page.keep[endl:] = False

@@ -276,6 +276,8 @@ def clean_text(text: str, model: LineModel) -> Extraction:
         below = _conclusion_end(facts, end)
         if below > end + 1:
             end = below if below < len(lines) else None
+    if end is not None and _cut_at_item(page, end):
+        end = None
     if end is not None:
         page.keep[end:] = False
         tails.insert(0, (end, _END))
@@ -700,6 +702,17 @@ def _cut_related_blocks(page: _Page, candidates: list[int]) -> None:
             box += 1
         for j in range(i, box):
             page.cut[j] = (RemovedKind.RELATED_LINKS, "related-links box")
+
+
+def _cut_at_item(page: _Page, end: int) -> bool:
+    """Whether the end model's cut falls on the next item of the article's numbered list
+    (line `end` continues the numbering above it: "5. Group 3..." after "4. ..."): the
+    list, so the article, goes on there, and the cut is dropped. A footer seldom continues
+    the article's numbering (see `_continue_numbering`)."""
+    facts = page.facts
+    if facts.n_tokens[end] > ITEM_MAX_TOKENS or not NUMBERED_FIRST[facts.first_byte[end]]:
+        return False  # scalar checks first: `_numbered_rows` over one line costs more
+    return bool(page.keep[:end].any()) and _next_item(page, end, end)
 
 
 def _next_item(page: _Page, head: int, row: int) -> bool:

@@ -353,3 +353,26 @@ def test_caption_between_paragraphs_cut_but_long_sentence_without_stop_kept() ->
     out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
     assert CAPTION not in out.paragraphs
     assert LOST_STOP in out.paragraphs
+
+
+def test_end_model_does_not_cut_at_the_next_numbered_item() -> None:
+    # The block model cuts at the earliest candidate; here that is the article's next
+    # numbered section, which continues the kept numbering: the article goes on there.
+    lines = [
+        "The best bridges of the region, ranked",
+        *[LONG] * 3,
+        "1. The old stone bridge",
+        *[LONG] * 3,
+        "2. The new suspension bridge",
+        CLOSING,
+    ]
+    weights = np.zeros(len(END_FEATURE_NAMES), dtype=np.float32)
+    weights[END_FEATURE_NAMES.index("log_after_lines")] = 10.0
+    model = _Fixed(EndModel(weights, 0.0, 0.5))
+    out = clean_text("\n".join(lines), model)  # type: ignore[arg-type]
+    assert "2. The new suspension bridge" in out.paragraphs
+    assert CLOSING in out.paragraphs
+    # Without the earlier item, the same cut stands.
+    lines[4] = "The old stone bridge"
+    out = clean_text("\n".join(lines), model)  # type: ignore[arg-type]
+    assert "2. The new suspension bridge" not in out.text

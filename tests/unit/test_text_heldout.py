@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bench.metric import PageScore
-from bench.text_heldout import compare, false_positives
+from bench.text_heldout import compare, false_positives, print_losses
 from bench.train_text_model import Page
 
 BODY = "The council approved the plan for a new bridge over the river on Tuesday evening."
@@ -39,3 +39,18 @@ def test_compare_counts_pages_and_sites_that_moved(capsys: pytest.CaptureFixture
     assert "better: 1 pages on 1 sites; worse: 1 pages on 1 sites" in out
     assert "better one.com: a +0.333" in out
     assert "worse two.com: b -0.333" in out
+
+
+def test_print_losses_puts_lost_recall_down_to_the_step(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.unit.test_text_continuation import _Scores
+
+    second = "The work starts in spring and should take two years, the city engineer said."
+    page = _page("p1", "example.com", [BODY, BODY, BODY, second])
+    page = Page(page.page_id, page.site, page.text, f"{BODY} {BODY} {BODY} {second}",
+                page.lines, page.features, page.n_tokens, page.labels)  # fmt: skip
+    print_losses([page], [0], [_Scores([0.9, 0.9, 0.9, 0.0])])  # type: ignore[list-item]
+    out = capsys.readouterr().out
+    assert "select: outside run (after), below outside cut" in out
+    assert "1 sites" in out
