@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -224,3 +226,44 @@ def test_consecutive_fetches_reuse_one_connection() -> None:
         thread.join(timeout=5)
     assert len(_PortLog.ports) == 3
     assert len(set(_PortLog.ports)) == 1
+
+
+class _TwoWrites(BaseHTTPRequestHandler):
+    """Headers and body in two sends, Nagle on: as http.server (and bench/pageserver.py) do."""
+
+    protocol_version = "HTTP/1.1"
+    body = b"<html><body>" + b"<p>Paragraph of an article.</p>" * 600 + b"</body></html>"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_no_delayed_ack_stall_on_a_body_sent_after_its_headers() -> None:
+    """Such a server holds a body shorter than a segment (64 kB on loopback) until the headers
+    are ACKed, and Linux delays that ACK by 40 ms: every fetch of this page waited that long,
+    and one 100-300 kB page in six (its tail) in the end-to-end benchmark (quickack.py)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TwoWrites)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        fetch_page(f"{base}/warm", GUARDED)
+        took = []
+        for i in range(20):
+            began = time.perf_counter()
+            assert fetch_page(f"{base}/page/{i}", GUARDED).bytes == len(_TwoWrites.body)
+            took.append(time.perf_counter() - began)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    # Without immediate ACKs every fetch took 40 ms; a loaded machine may delay a few.
+    assert statistics.median(took) < 0.02, sorted(took)
