@@ -19,7 +19,7 @@ from copydesk.models import JobKind, NewJob
 from copydesk.settings import Settings
 from services.worker import pipeline
 from services.worker.webclient import state_key
-from tests.support import PageServer
+from tests.support import PageServer, commit_refused
 
 pytestmark = pytest.mark.integration
 
@@ -117,45 +117,34 @@ def test_a_page_without_article_text_still_logs_its_fetch(
     assert _state(conn, url) == (200, None, fetched_at)
 
 
-@pytest.mark.parametrize("failure", [RuntimeError("store broke"), SoftTimeLimitExceeded()])
-def test_a_store_that_raises_still_logs_the_fetch(
+@pytest.mark.parametrize(
+    ("stage", "failure"),
+    [
+        ("build_document", SoftTimeLimitExceeded()),
+        ("store_document", RuntimeError("store broke")),
+        ("store_document", SoftTimeLimitExceeded()),
+    ],
+)
+def test_an_extraction_or_store_that_raises_still_logs_the_fetch(
     settings: Settings,
     pool: db.Pool,
     conn: psycopg.Connection[Any],
     page_server: PageServer,
     monkeypatch: pytest.MonkeyPatch,
+    stage: str,
     failure: BaseException,
 ) -> None:
     url = _url_job(conn, page_server)
     job_id = _insert(conn, url)
 
-    def broken_store(*args: Any) -> Any:
+    def broken(*args: Any) -> Any:
         raise failure
 
-    monkeypatch.setattr(pipeline, "store_document", broken_store)
+    monkeypatch.setattr(pipeline, stage, broken)
     with pytest.raises(type(failure)):
         pipeline.run_job(pool, settings, job_id)
     assert [status for status, _ in _logged(conn, job_id)] == [200]
     assert _state(conn, url) is not None and _state(conn, url)[:2] == (200, None)  # type: ignore[index]
-
-
-def test_an_extraction_cut_short_still_logs_the_fetch(
-    settings: Settings,
-    pool: db.Pool,
-    conn: psycopg.Connection[Any],
-    page_server: PageServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    url = _url_job(conn, page_server)
-    job_id = _insert(conn, url)
-
-    def timed_out(*args: Any) -> Any:
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(pipeline, "build_document", timed_out)
-    with pytest.raises(SoftTimeLimitExceeded):
-        pipeline.run_job(pool, settings, job_id)
-    assert [status for status, _ in _logged(conn, job_id)] == [200]
 
 
 def test_a_refused_commit_still_logs_the_fetch(
@@ -163,25 +152,11 @@ def test_a_refused_commit_still_logs_the_fetch(
 ) -> None:
     url = _url_job(conn, page_server)
     job_id = _insert(conn, url)
-    # A deferred check: only the COMMIT of this job's store fails.
-    conn.execute(
-        f"""
-        CREATE FUNCTION refuse_commit_{job_id.hex}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'commit refused'; END $$;
-        CREATE CONSTRAINT TRIGGER refuse_{job_id.hex} AFTER UPDATE ON ingest_jobs
-          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-          WHEN (NEW.id = '{job_id}' AND NEW.status = 'done')
-          EXECUTE FUNCTION refuse_commit_{job_id.hex}();
-        """
-    )
-    try:
+    with commit_refused(conn, job_id):
         result = pipeline.run_job(pool, settings, job_id, defer_commit=True)
         assert result.settle is not None
         with pytest.raises(psycopg.Error, match="commit refused"):
             result.settle()
-    finally:
-        conn.execute(f"DROP TRIGGER refuse_{job_id.hex} ON ingest_jobs")
-        conn.execute(f"DROP FUNCTION refuse_commit_{job_id.hex}()")
     assert [status for status, _ in _logged(conn, job_id)] == [200]
     stored = conn.execute("SELECT count(*) FROM documents WHERE job_id = %s", (job_id,))
     assert stored.fetchone() == (0,)
