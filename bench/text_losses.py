@@ -137,7 +137,9 @@ def trace(text: str, model: LineModel) -> Trace:
     title = pt._title(page)
     snap = page.keep.copy()
     texts, _ = pt._split_glued(page)
-    mark(snap, "glued advertisement dropped")
+    # A glued advertisement, a disclosure or a credited caption (named in page.cut).
+    for i in np.flatnonzero(snap & ~page.keep).tolist():
+        cause[i] = f"rule: {page.cut[i][1]}"
     if title is not None:
         if page.keep[title]:
             cause[title] = "title line"

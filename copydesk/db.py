@@ -177,6 +177,10 @@ class PipelinedTransaction:
         return False
 
 
+# How the group committer's session shows in pg_stat_activity.
+COMMITTER_APPLICATION_NAME = "copydesk-ingest-commit"
+
+
 async def connect_async(settings: Settings) -> AsyncConn:
     """One asyncio connection in autocommit mode, for the API's group commit: its single
     INSERT statement is a transaction by itself, committed durably (synchronous_commit on)
@@ -185,6 +189,7 @@ async def connect_async(settings: Settings) -> AsyncConn:
     conn = await psycopg.AsyncConnection.connect(
         settings.require_database_url(),
         autocommit=True,
+        application_name=COMMITTER_APPLICATION_NAME,
         # libpq takes whole seconds, and treats anything below 2 as 2.
         connect_timeout=max(2, round(settings.db_pool_timeout)),
     )

@@ -7,15 +7,19 @@ go through `psycopg.sql.Identifier`. Callers own transactions: these functions n
 from __future__ import annotations
 
 import os
+import struct
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain, repeat
 from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg import sql
+from psycopg.adapt import Buffer, Dumper
+from psycopg.pq import Format
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
@@ -80,7 +84,7 @@ def _job(row: dict[str, Any]) -> Job:
 # One statement for any number of jobs: its cost hardly grows with the row count, which is
 # what lets the API store a batch, or several requests at once, in one round trip. The ids
 # are drawn by the caller (new_job_ids), so no RETURNING is needed; they travel as text,
-# which costs the API less to send than UUID objects.
+# which costs the API less to send than UUID objects. Every array is built by _text_array.
 _INSERT_JOBS = """
     INSERT INTO ingest_jobs (id, batch_id, kind, input_url, input_body)
     SELECT * FROM unnest(
@@ -115,15 +119,60 @@ def new_job_ids(count: int) -> list[str]:
     return ids
 
 
+class _TextArray:
+    """A text[] value already in PostgreSQL's binary format (see _text_array)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+class _TextArrayDumper(Dumper):
+    format = Format.BINARY
+    oid = psycopg.postgres.types["text"].array_oid
+
+    def dump(self, obj: _TextArray) -> Buffer:
+        return obj.data
+
+
+# For every connection made from now on (the global adapters map is copied into each).
+psycopg.adapters.register_dumper(_TextArray, _TextArrayDumper)
+_INT4 = struct.Struct(">i")
+_NULL_ELEMENT = _INT4.pack(-1)
+_TEXT_OID = psycopg.postgres.types["text"].oid
+
+
+def _text_array(values: Sequence[str | None], encoding: str) -> _TextArray:
+    """`values` as a one-dimensional text[] in PostgreSQL's binary format, in the
+    connection's `encoding`: a header, then each element's length and bytes (-1 for NULL).
+
+    psycopg dumps a list element by element in Python, ~0.4 us each: ~200 us, a sixth of
+    the API's CPU, for the five arrays of a batch of 100 texts. Built here with C-level
+    iteration where there is no NULL: ~60 us."""
+    pack = _INT4.pack
+    has_null = None in values
+    parts: Any
+    if has_null:
+        parts = [
+            _NULL_ELEMENT if v is None else pack(len(b := v.encode(encoding))) + b for v in values
+        ]
+    else:
+        encoded = list(map(str.encode, values, repeat(encoding)))  # type: ignore[arg-type]
+        parts = chain.from_iterable(zip(map(pack, map(len, encoded)), encoded, strict=True))
+    header = struct.pack(">iiIii", 1, has_null, _TEXT_OID, len(values), 1)
+    return _TextArray(b"".join(chain((header,), parts)))
+
+
 def _insert_jobs_params(
-    ids: list[str], jobs: Sequence[NewJob], batch_ids: Sequence[str | None]
-) -> dict[str, list[Any]]:
+    encoding: str, ids: list[str], jobs: Sequence[NewJob], batch_ids: Sequence[str | None]
+) -> dict[str, _TextArray]:
     return {
-        "ids": ids,
-        "batch_ids": list(batch_ids),
-        "kinds": [job.kind.value for job in jobs],
-        "urls": [job.url for job in jobs],
-        "bodies": [job.body for job in jobs],
+        "ids": _text_array(ids, encoding),
+        "batch_ids": _text_array(batch_ids, encoding),
+        "kinds": _text_array([job.kind.value for job in jobs], encoding),
+        "urls": _text_array([job.url for job in jobs], encoding),
+        "bodies": _text_array([job.body for job in jobs], encoding),
     }
 
 
@@ -131,7 +180,8 @@ def insert_jobs(conn: Conn, jobs: Sequence[NewJob], batch_id: UUID | None = None
     """Insert queued jobs, returning their ids in input order."""
     ids = new_job_ids(len(jobs))
     batch = None if batch_id is None else str(batch_id)
-    conn.execute(_INSERT_JOBS, _insert_jobs_params(ids, jobs, [batch] * len(jobs)))
+    params = _insert_jobs_params(conn.info.encoding, ids, jobs, [batch] * len(jobs))
+    conn.execute(_INSERT_JOBS, params)
     return [UUID(job_id) for job_id in ids]
 
 
@@ -157,7 +207,7 @@ async def insert_jobs_async(
 ) -> None:
     """Insert queued jobs with these ids, each with its batch id (or None), on an async
     connection."""
-    await conn.execute(_INSERT_JOBS, _insert_jobs_params(ids, jobs, batch_ids))
+    await conn.execute(_INSERT_JOBS, _insert_jobs_params(conn.info.encoding, ids, jobs, batch_ids))
 
 
 def get_job(conn: Conn, job_id: UUID) -> Job | None:

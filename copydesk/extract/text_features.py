@@ -317,23 +317,30 @@ def _count_probes(
     """Per line, how many of the language's probe words stand between two single spaces
     (" the the " counts two).
 
-    Vectorised over the page's space bytes: the 4 or 8 bytes after each space (but the
-    last) are read as one little-endian integer, and a probe stands there when the integer's
-    low bytes are the probe and a space (`_PROBE_WORDS`), so two numpy operations test
-    one probe at every space. The run up to the next space is a real run of the page:
-    only the page's last space, which has none after it, is left out. A probe holds no
-    newline, so the newlines (`breaks`, byte offsets) before a hit give its line."""
-    spaces = (raw == _SPACE_BYTE).nonzero()[0][:-1]
-    # Every window as one little-endian integer (an unaligned view of the padded
-    # page); the padding is never part of a hit, whose space lies inside the page.
+    Vectorised over every byte of the page: the 4 or 8 bytes after each byte are read as
+    one little-endian integer, and a probe stands after a space when the integer's low
+    bytes are the probe and a space (`_PROBE_WORDS`), so two numpy operations test one
+    probe at every byte; a mask of the space bytes keeps the hits after a space. The
+    windows of every offset are interleaved from `width` contiguous views of the padded
+    page (one per starting byte mod `width`), which costs less than listing the spaces
+    (`nonzero` walks every byte, and a gather from a one-byte-stride view first copies
+    all of it). A probe holds no newline, so the newlines (`breaks`, byte offsets)
+    before a hit give its line; the padding (zeros) is never part of a hit."""
     kind, width, words = _PROBE_WORDS[lang]
-    windows = np.ndarray((len(data) + 1,), dtype=kind, buffer=data + bytes(width), strides=(1,))
-    after = windows.take(spaces + 1)
+    size = len(data)
+    rows = size // width + 1
+    padded = data + bytes(rows * width + width - size)
+    grid = np.empty((rows, width), dtype=kind)
+    for offset in range(width):
+        grid[:, offset] = np.frombuffer(padded, dtype=kind, count=rows, offset=offset)
+    # The window after byte p, for every byte p but the last.
+    after = grid.reshape(-1)[1:size]
     mask, value = words[0]
     hit = (after & mask) == value
     for mask, value in words[1:]:
         hit |= (after & mask) == value
-    counts = np.bincount(np.searchsorted(breaks, spaces[hit], side="right"), minlength=n)
+    hit &= raw[:-1] == _SPACE_BYTE
+    counts = np.bincount(np.searchsorted(breaks, hit.nonzero()[0], side="right"), minlength=n)
     return counts.astype(np.float32)
 
 

@@ -11,7 +11,6 @@ is exactly a character match of the stem.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -58,6 +57,12 @@ class StemFinder:
 
     def rows_with(self, lines: list[str]) -> list[int]:
         """Indexes of the lines (none holding a newline) that contain any stem, in order."""
+        return sorted({row for row, _ in self.stems_in(lines)})
+
+    def stems_in(self, lines: list[str]) -> list[tuple[int, bytes]]:
+        """(line index, UTF-8 stem) for every occurrence of a stem in the lines (none
+        holding a newline), in text order: which stem it is, so a caller looking for
+        several kinds at once need not search the line again."""
         data = "\n".join(lines).encode("utf-8")
         if len(data) < PREFIX_BYTES:
             return []
@@ -68,11 +73,13 @@ class StemFinder:
         maybe = self.slots.take(_hash(windows.astype(np.uint32))).nonzero()[0].tolist()
         get = self.by_prefix.get
         found = [
-            at
+            (at, stem)
             for at in maybe
-            if any(map(data.startswith, get(data[at : at + PREFIX_BYTES], ()), repeat(at)))
+            for stem in get(data[at : at + PREFIX_BYTES], ())
+            if data.startswith(stem, at)
         ]
         if not found:
             return []
         newlines = (np.frombuffer(data, dtype=np.uint8) == _NEWLINE).nonzero()[0]
-        return sorted(set(np.searchsorted(newlines, found).tolist()))
+        rows = np.searchsorted(newlines, [at for at, _ in found]).tolist()
+        return list(zip(rows, (stem for _, stem in found), strict=True))

@@ -228,26 +228,36 @@ def _has_surrogate(value: str) -> bool:
 
 
 def _checked_body(field: str, value: str, max_chars: int) -> str:
-    if not value.strip():
+    # Two passes over the text (encode, translate) where there were five (strip, NUL, encode,
+    # translate, 0xC2): ~1.0 instead of ~1.2 us per 1.6 kB ASCII text, 2.2 instead of 2.7
+    # with a few non-ASCII characters. Same checks, same reasons, in the same order.
+    if not value or value.isspace():  # what `not value.strip()` says, without the copy
         raise InvalidInput(f"{field} is empty")
     if len(value) > max_chars:
         raise PayloadTooLarge(f"{field} is longer than {max_chars} characters", limit=max_chars)
     # PostgreSQL text holds neither NUL nor UTF-16 surrogates (json.loads lets "\ud800" through).
-    if "\x00" in value:
-        raise InvalidInput(f"{field} contains a NUL character (\\u0000), which cannot be stored")
     try:
         encoded = value.encode("utf-8")
     except UnicodeEncodeError as exc:
+        _refuse_nul(field, value)
         code = f"\\u{ord(value[exc.start]):04x}"
         raise InvalidInput(
             f"{field} contains a lone surrogate ({code}), which cannot be stored"
         ) from None
     controls = len(encoded) - len(encoded.translate(None, _C0_BYTES))
-    if b"\xc2" in encoded:
+    if controls:  # NUL is one of them
+        _refuse_nul(field, value)
+    # isascii() is a flag of the string (no scan): an ASCII text has no C1 character.
+    if not value.isascii() and b"\xc2" in encoded:
         controls += len(_C1_CONTROL.findall(value))
     if controls > len(value) * MAX_CONTROL_SHARE:
         raise InvalidInput(f"{field} looks like binary data ({controls} control characters)")
     return value
+
+
+def _refuse_nul(field: str, value: str) -> None:
+    if "\x00" in value:
+        raise InvalidInput(f"{field} contains a NUL character (\\u0000), which cannot be stored")
 
 
 def parse_document(raw: bytes, max_text_chars: int) -> NewJob:

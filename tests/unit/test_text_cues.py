@@ -163,3 +163,21 @@ def test_comment_heading(line: str, expected: bool) -> None:
 )
 def test_comment_author(line: str, expected: bool) -> None:
     assert is_comment_author(line) is expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Doe says:",
+        "Jean Dupont a dit :",
+        "Jane Doe says: ",
+        "Jane Doe says:\n",
+        "Jane Doe says",
+        "Jane Doe says:)",
+        "x says :",
+    ],
+)
+def test_comment_author_lines_end_with_a_colon(line: str) -> None:
+    # `plaintext._cut_comments` tests only stripped lines ending with ":" (a pre-check).
+    stripped = line.strip()
+    assert is_comment_author(stripped) is (stripped.endswith(":") and is_comment_author(stripped))

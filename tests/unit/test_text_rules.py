@@ -13,8 +13,11 @@ from copydesk.extract.cues import (
     INLINE_PREFIXES,
     closing_heading,
     is_bio_opening,
+    is_consent_line,
     is_credit_line,
+    is_credit_tail,
     is_cta_line,
+    is_disclosure,
     is_form_line,
     is_related_heading,
     is_toc_heading,
@@ -154,6 +157,12 @@ def test_a_related_heading_late_in_the_article_still_cuts_the_box() -> None:
         ("Nächster Beitrag", "postnav"),
         ("Article précédent", "postnav"),
         ("Entrada anterior", "postnav"),
+        ("About Acme Media", "about"),
+        ("About the Acme Institute", "about"),
+        ("About us", "about"),
+        ("Über uns", "about"),
+        ("À propos d'Acme", "about"),
+        ("Acerca de nosotros", "about"),
     ],
 )
 def test_closing_headings(line: str, section: str) -> None:
@@ -170,6 +179,8 @@ def test_closing_headings(line: str, section: str) -> None:
         "Über den Autor wissen wir wenig.",
         "References related issues",
         "About the authority",
+        "About filing your tax return",
+        "About the bridge: what the vote means.",
         "Next steps",
         "Next, the council will vote on the budget.",
     ],
@@ -192,6 +203,7 @@ BIO = (
         ("Sources", RemovedKind.OTHER),
         ("Fuentes", RemovedKind.OTHER),
         ("Articles récents", RemovedKind.RELATED_LINKS),
+        ("About Acme Media", RemovedKind.FOOTER),
     ],
 )
 def test_a_closing_section_is_cut_from_its_heading(heading: str, kind: RemovedKind) -> None:
@@ -217,6 +229,8 @@ def test_a_closing_heading_early_in_the_article_cuts_nothing() -> None:
         "Max Muster ist ein freier Autor und schreibt über Verkehr.",
         "Marie Dupont est une journaliste indépendante basée à Lyon.",
         "Ana Ruiz es una periodista que cubre política municipal.",
+        # A surname that is a stop word of a language the pattern does not read (Turkish).
+        "Mirel Zaman is the health director at the magazine.",
     ],
 )
 def test_bio_openings(line: str) -> None:
@@ -394,3 +408,121 @@ def test_first_byte_pre_checks_pass_every_prefix(table: str, prefixes: tuple[str
     first_bytes = getattr(plaintext, table)
     assert all(first_bytes[prefix.encode("utf-8")[0]] for prefix in prefixes)
     assert first_bytes.sum() < 128  # and it does leave lines out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "We may earn commission from links on this page, but we only recommend products.",
+        "This post contains affiliate links. Click here to read my full disclosure.",
+        "When you buy through links on our site, we may earn an affiliate commission.",
+        "We may be compensated when you click on a link or an application is approved.",
+        "Dieser Artikel enthält Affiliate-Links: Kaufst du darüber, erhalten wir eine Provision.",
+        "Cet article contient des liens d'affiliation : nous pouvons toucher une commission.",
+        "Este artículo contiene enlaces de afiliados; recibimos una comisión por cada compra.",
+    ],
+)
+def test_disclosures(line: str) -> None:
+    assert is_disclosure(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        # Third person: an article about affiliate programmes.
+        "Streamers earn a commission when viewers buy games or gear via affiliate links.",
+        "We should be a society of free people, not one of well-compensated managers.",
+        "We asked the European Commission for a comment on the plan.",
+    ],
+)
+def test_not_disclosures(line: str) -> None:
+    assert not is_disclosure(line)
+
+
+@pytest.mark.parametrize(
+    "disclosure",
+    [
+        "We may earn a commission from links on this page, but we only recommend products.",
+        "Wenn du über diese Links kaufst, erhalten wir eine kleine Provision vom Händler.",
+    ],
+)
+def test_a_disclosure_above_the_article_is_cut(disclosure: str) -> None:
+    lines = ["Council approves river crossing", disclosure, *[PROSE] * 4, *[LATER] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
+    [removed] = [r for r in out.removed if r.text == disclosure]
+    assert removed.kind is RemovedKind.ADVERTISEMENT
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Using your phone as a distraction isn't always bad. Jane Doe/E+ via Getty Images",
+        "The crowd at the square before the vote on Tuesday. AP Photo/John Roe, Reuters",
+        "The lodge sits at the edge of the reserve. Courtesy of the hotel.",
+        "Die neue Brücke soll 2027 fertig werden (Foto: dpa)",
+        "Le pont devrait ouvrir en 2027. Avec l'aimable autorisation de la mairie",
+        "El puente abrirá en 2027, según el ayuntamiento. Cortesía de la alcaldía",
+    ],
+)
+def test_credit_tails(line: str) -> None:
+    assert is_credit_tail(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "The agency's photographers sold the picture to Getty Images and to a local paper.",
+        "Thinkific offers a free trial of any paid plan, no credit card required.",
+        "The court heard the case as a matter of courtesy to the other side.",
+    ],
+)
+def test_not_credit_tails(line: str) -> None:
+    assert not is_credit_tail(line)
+
+
+def test_a_caption_ending_in_its_credit_inside_the_article_is_cut() -> None:
+    caption = "Residents gathered on the east bank to watch the vote. Jane Doe via Getty Images"
+    lines = ["Council approves river crossing", *[PROSE] * 4, caption, *[LATER] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 4, *[LATER] * 4]
+    [removed] = [r for r in out.removed if r.text == caption]
+    assert removed.kind is RemovedKind.CAPTION
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By submitting this form, you agree to our Privacy Policy.",
+        "By signing up, I agree to the Terms and Privacy Policy.",
+        "Mit dem Absenden des Formulars stimmen Sie unserer Datenschutzerklärung zu.",
+        "En soumettant ce formulaire, vous acceptez notre politique de confidentialité.",
+        "Al enviar este formulario, aceptas nuestra política de privacidad.",
+    ],
+)
+def test_consent_lines(line: str) -> None:
+    assert is_consent_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "By completing the course, you become certified in a specific skill.",
+        "By clicking through the archive, readers can follow the bridge debate since 2015.",
+        "En cliquant sur la carte, on voit le tracé du pont.",
+    ],
+)
+def test_not_consent_lines(line: str) -> None:
+    assert not is_consent_line(line)
+
+
+def test_a_consent_note_after_the_article_is_cut() -> None:
+    note = "By submitting this form, you authorize the city to contact you about the bridge."
+    lines = ["Council approves river crossing", *[PROSE] * 6, note]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 6]
+    [removed] = [r for r in out.removed if r.text == note]
+    assert removed.kind is RemovedKind.OTHER

@@ -61,3 +61,23 @@ def test_cleaner_stems_on_text(stems: tuple[str, ...]) -> None:
         "12 comments",
     ]
     assert StemFinder.of(stems).rows_with(lines) == _naive(lines, stems)
+
+
+def _naive_stems(lines: list[str], stems: tuple[str, ...]) -> set[tuple[int, bytes]]:
+    return {(i, s.encode()) for i, line in enumerate(lines) for s in stems if s in line}
+
+
+def test_stems_in_names_the_stem_and_its_line() -> None:
+    lines = ["get our newsletter", "x", "sign up, síguenos", "newsletter"]
+    assert FINDER.stems_in(lines) == [
+        (0, b"newsletter"),
+        (2, b"sign up"),
+        (2, "síguen".encode()),
+        (3, b"newsletter"),
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=40), max_size=8))
+def test_stems_in_same_pairs_as_substring_test(lines: list[str]) -> None:
+    assert set(FINDER.stems_in(lines)) == _naive_stems(lines, STEMS)
