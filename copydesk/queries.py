@@ -998,19 +998,33 @@ def record_url_fetch(
     etag: str | None,
     last_modified: str | None,
     body_sha256: str | None,
+    document_id: int | None = None,
+    fetched_at: datetime | None = None,
 ) -> None:
-    """Store a 200's validators and body hash for the next conditional re-fetch."""
+    """Store a 200's validators and body hash for the next conditional re-fetch, and the
+    document its body gave (None: the one stored before, if any, stays). `fetched_at`:
+    when the fetch ended (None: now)."""
     conn.execute(
         """
         INSERT INTO url_state (url, etag, last_modified, body_sha256, last_status,
-                               last_fetched_at)
-        VALUES (%(url)s, %(etag)s, %(lm)s, %(sha)s, %(status)s, now())
+                               last_fetched_at, document_id)
+        VALUES (%(url)s, %(etag)s, %(lm)s, %(sha)s, %(status)s,
+                coalesce(%(at)s::timestamptz, now()), %(doc)s)
         ON CONFLICT (url) DO UPDATE SET
             etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
             body_sha256 = EXCLUDED.body_sha256, last_status = EXCLUDED.last_status,
-            last_fetched_at = now()
+            last_fetched_at = EXCLUDED.last_fetched_at,
+            document_id = coalesce(EXCLUDED.document_id, url_state.document_id)
         """,
-        {"url": url, "etag": etag, "lm": last_modified, "sha": body_sha256, "status": status},
+        {
+            "url": url,
+            "etag": etag,
+            "lm": last_modified,
+            "sha": body_sha256,
+            "status": status,
+            "doc": document_id,
+            "at": fetched_at,
+        },
     )
 
 
@@ -1033,14 +1047,6 @@ def mark_url_unchanged(conn: Conn, url: str, status: int) -> int | None:
     return document_id
 
 
-def set_url_document(conn: Conn, url: str, document_id: int) -> None:
-    """Remember which document a URL's body produced."""
-    conn.execute(
-        "UPDATE url_state SET document_id = %(doc)s WHERE url = %(url)s",
-        {"url": url, "doc": document_id},
-    )
-
-
 def insert_fetch_log(
     conn: Conn,
     record: FetchLogEntry,
@@ -1049,9 +1055,9 @@ def insert_fetch_log(
     conn.execute(
         """
         INSERT INTO fetch_log (url, final_url, status, bytes, elapsed_ms, error, job_id,
-                               source_id, run_id)
+                               source_id, run_id, fetched_at)
         VALUES (%(url)s, %(final_url)s, %(status)s, %(bytes)s, %(elapsed_ms)s, %(error)s,
-                %(job_id)s, %(source_id)s, %(run_id)s)
+                %(job_id)s, %(source_id)s, %(run_id)s, coalesce(%(at)s::timestamptz, now()))
         """,
         {
             "url": record.url,
@@ -1063,6 +1069,7 @@ def insert_fetch_log(
             "job_id": record.job_id,
             "source_id": record.source_id,
             "run_id": record.run_id,
+            "at": record.fetched_at,
         },
     )
 

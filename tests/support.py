@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import psycopg
@@ -176,3 +177,24 @@ def api_process(settings: Settings, log: Path) -> Iterator[Service]:
         yield service
     finally:
         stop_process(service.proc)
+
+
+@contextmanager
+def commit_refused(admin: psycopg.Connection[Any], job_id: UUID) -> Iterator[None]:
+    """In the block, the COMMIT of the transaction that marks `job_id` done fails (a deferred
+    constraint trigger): its statements all succeed, only the commit is refused."""
+    admin.execute(
+        f"""
+        CREATE FUNCTION refuse_commit_{job_id.hex}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'commit refused'; END $$;
+        CREATE CONSTRAINT TRIGGER refuse_{job_id.hex} AFTER UPDATE ON ingest_jobs
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+          WHEN (NEW.id = '{job_id}' AND NEW.status = 'done')
+          EXECUTE FUNCTION refuse_commit_{job_id.hex}();
+        """
+    )
+    try:
+        yield
+    finally:
+        admin.execute(f"DROP TRIGGER refuse_{job_id.hex} ON ingest_jobs")
+        admin.execute(f"DROP FUNCTION refuse_commit_{job_id.hex}()")

@@ -113,3 +113,5 @@ class FetchLogEntry:
     job_id: UUID | None = None
     source_id: int | None = None
     run_id: int | None = None
+    # When the fetch ended; None: now (the time of the writing transaction).
+    fetched_at: datetime | None = None

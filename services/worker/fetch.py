@@ -32,6 +32,7 @@ from copydesk.crawl.charset import decode_body
 from copydesk.errors import FetchFailed, FetchRetryable
 from services.worker.netguard import GuardedBackend, NetworkPolicy, Resolver, check_url
 from services.worker.netguard import resolve_host as _system_resolver
+from services.worker.quickack import QuickAckBackend
 from services.worker.retry import RetryPolicy, is_retryable_status, next_delay, parse_retry_after
 
 logger = logging.getLogger(__name__)
@@ -361,13 +362,16 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 class _GuardedTransport(httpx.HTTPTransport):
-    """httpx transport whose connections go through the SSRF-guarded backend."""
+    """httpx transport whose connections go through the SSRF-guarded backend, and ACK what
+    they receive at once (services/worker/quickack.py: no 40 ms delayed-ACK stalls)."""
 
     def __init__(self, backend: GuardedBackend) -> None:
         super().__init__(verify=_ssl_context(), trust_env=False)
         # httpx has no public hook for the network backend, so replace its pool with an
         # identical one built on ours (the pool is the only thing HTTPTransport wraps).
-        self._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(), network_backend=backend)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=_ssl_context(), network_backend=QuickAckBackend(backend)
+        )
 
 
 def _client(policy: FetchPolicy, resolver: Resolver) -> httpx.Client:

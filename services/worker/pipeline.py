@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,7 +29,7 @@ from copydesk.settings import RETRY_DELAY_CAP_SECONDS, Settings
 from copydesk.store import store_document
 from services.worker import metrics
 from services.worker.fetch import FetchedPage, fetch_page
-from services.worker.webclient import JobPage, fetch_policy, web_client
+from services.worker.webclient import FetchWrites, JobPage, fetch_policy, web_client
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,9 @@ def run_job(
             clock.lap("fetch")
             if fetched.unchanged_document_id is not None:
                 return _done_unchanged(pool, job, fetched.unchanged_document_id)
-        document = build_document(job, settings, fetched.page if fetched else None)
+        writes = fetched.writes if fetched else None
+        with _written_unless_stored(pool, writes):
+            document = build_document(job, settings, fetched.page if fetched else None)
         clock.lap("extract")
     except FetchRetryable as exc:
         return _retry_or_fail(pool, settings, job, exc)
@@ -122,24 +125,27 @@ def run_job(
         fail_job(pool, job.id, str(exc))
         return JobResult(Outcome.FAILED)
     metrics.count_extraction(empty=False)
-    if before_store is not None:
-        # The previous job's commit wait is its own store time, not this job's.
-        paused = clock.split()
-        before_store()
-        clock.resume(paused)
-    # Pipelined, the store waits for PostgreSQL 5 times instead of 9, each a wait for its
-    # backend to be scheduled on cores busy extracting (tests/integration/test_round_trips.py).
-    with db.commit_sent(pool) as transaction:
-        stored = store_document(transaction.conn, document)
-        document_id = stored.document_id
-        if fetched is not None:
-            queries.set_url_document(transaction.conn, fetched.state_key, document_id)
-        queries.mark_job_done(transaction.conn, job.id, document_id)
+    with _written_unless_stored(pool, writes):
+        if before_store is not None:
+            # The previous job's commit wait is its own store time, not this job's.
+            paused = clock.split()
+            before_store()
+            clock.resume(paused)
+        # Pipelined, the store waits for PostgreSQL 5 times instead of 9, each a wait for its
+        # backend to be scheduled on cores busy extracting; the fetch's log rows and the URL's
+        # state go with its commit (tests/integration/test_round_trips.py).
+        with db.commit_sent(pool) as transaction:
+            stored = store_document(transaction.conn, document)
+            document_id = stored.document_id
+            if writes is not None:
+                writes.send(transaction.conn, document_id)
+            queries.mark_job_done(transaction.conn, job.id, document_id)
     sent = clock.split()
 
     def settle() -> None:
         waited = time.monotonic()
-        transaction.wait()
+        with _written_unless_stored(pool, writes):
+            transaction.wait()
         clock.record("store", sent + time.monotonic() - waited)
         metrics.count_job(Outcome.DONE)
         metrics.count_document_stored()
@@ -160,6 +166,25 @@ def run_job(
         return JobResult(Outcome.DONE, document_id=document_id, settle=settle)
     settle()
     return JobResult(Outcome.DONE, document_id=document_id)
+
+
+@contextmanager
+def _written_unless_stored(pool: Pool, writes: FetchWrites | None) -> Iterator[None]:
+    """A fetch's log rows and URL state go with the job's document; if the block raises
+    (extraction failed, the store or its commit failed, the time ran out), no document
+    took them along, and they are written on their own before the job's failure is."""
+    try:
+        yield
+    except BaseException:
+        if writes is not None:
+            try:
+                writes.write(pool)
+            except DATABASE_ERRORS as exc:  # the job's own error is the one to handle
+                logger.warning(
+                    "fetch_log_failed",
+                    extra={"job_id": str(writes.purpose.job_id), "error": repr(exc)},
+                )
+        raise
 
 
 def _done_unchanged(pool: Pool, job: Job, document_id: int) -> JobResult:

@@ -10,7 +10,9 @@ or a body with the same hash as last time counts as "unchanged".
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from uuid import UUID
 
 import redis
@@ -44,12 +46,53 @@ class Purpose:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchWrites:
+    """A job's fetch as the database keeps it: the attempts' log rows and the URL's new state.
+
+    The worker sends them in the transaction that stores the job's document (`send`: no
+    round trip of their own); a job that ends any other way writes them by themselves
+    (`write`), so that every attempt is logged whatever became of the job.
+    """
+
+    records: tuple[FetchRecord, ...]
+    purpose: Purpose
+    state_key: str
+    page: FetchedPage
+    # Written later, they keep the time of the fetch (this worker's clock).
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def send(self, conn: queries.Conn, document_id: int | None = None) -> None:
+        """Queue the writes in the caller's transaction, the URL pointing at `document_id`."""
+        _log_fetches(conn, self.records, self.purpose, self.fetched_at)
+        page = self.page
+        queries.record_url_fetch(
+            conn,
+            self.state_key,
+            page.status,
+            page.etag,
+            page.last_modified,
+            page.content_hash,
+            document_id,
+            self.fetched_at,
+        )
+
+    def write(self, pool: Pool) -> None:
+        """The writes on their own: pipelined, committed together (one round trip)."""
+        with db.autocommit(pool) as conn, conn.pipeline():
+            self.send(conn)
+
+
+@dataclass(frozen=True, slots=True)
 class JobPage:
-    """A job's page: fetched anew, or unchanged since it gave `unchanged_document_id`."""
+    """A job's page: fetched anew, or unchanged since it gave `unchanged_document_id`.
+
+    A page fetched anew comes with its `writes` still to be done (see FetchWrites).
+    """
 
     page: FetchedPage
     state_key: str
     unchanged_document_id: int | None = None
+    writes: FetchWrites | None = None
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -116,6 +159,7 @@ class WebClient:
         try:
             return self._fetch(url, records, types, etag, last_modified)
         finally:
+            _count_fetches(records)
             if records:
                 with pool.connection() as conn:
                     _log_fetches(conn, records, purpose)
@@ -154,8 +198,12 @@ class WebClient:
 
     def fetch_for_job(self, pool: Pool, url: str, job_id: UUID, known: UrlState | None) -> JobPage:
         """A job's page, conditionally re-fetched when we stored a document from it before
-        (`known`, from `known_state`). The attempts' log rows and the URL's new state are
-        written together, in one pipeline."""
+        (`known`, from `known_state`).
+
+        A failed fetch logs its attempts before it raises, and an unchanged page before it
+        returns (with the URL's state, in one pipeline). A page fetched anew leaves its log
+        rows and the URL's new state to the caller: `JobPage.writes`.
+        """
         key = state_key(url)
         purpose = Purpose(job_id=job_id)
         records: list[FetchRecord] = []
@@ -168,24 +216,22 @@ class WebClient:
                 known.last_modified if known else None,
             )
         except BaseException:
+            _count_fetches(records)
             if records:
                 with pool.connection() as conn:
                     _log_fetches(conn, records, purpose)
             raise
-        # No BEGIN and COMMIT of psycopg's (two round trips), and pipelined, the statements go
-        # in one. PostgreSQL still runs what a pipeline sends before its Sync (at the end of
-        # the block) as one implicit transaction: the log rows and the URL's state are
-        # committed together, or all rolled back if one of them fails.
-        with db.autocommit(pool) as conn, conn.pipeline():
-            _log_fetches(conn, records, purpose)
-            if page.not_modified or (known and known.body_sha256 == page.content_hash):
+        _count_fetches(records)
+        writes = FetchWrites(tuple(records), purpose, key, page)
+        if page.not_modified or (known and known.body_sha256 == page.content_hash):
+            # No BEGIN and COMMIT of psycopg's (two round trips), and pipelined, the
+            # statements go in one, run by PostgreSQL as one implicit transaction.
+            with db.autocommit(pool) as conn, conn.pipeline():
                 document_id = queries.mark_url_unchanged(conn, key, page.status)
                 if document_id is not None:
+                    _log_fetches(conn, records, purpose)
                     return JobPage(page, key, document_id)
-            queries.record_url_fetch(
-                conn, key, page.status, page.etag, page.last_modified, page.content_hash
-            )
-        return JobPage(page, key)
+        return JobPage(page, key, writes=writes)
 
 
 def state_key(url: str) -> str:
@@ -193,9 +239,18 @@ def state_key(url: str) -> str:
     return normalize_url(url) or url
 
 
-def _log_fetches(conn: queries.Conn, records: list[FetchRecord], purpose: Purpose) -> None:
+def _count_fetches(records: Sequence[FetchRecord]) -> None:
     for r in records:
         count_fetch(r.status)
+
+
+def _log_fetches(
+    conn: queries.Conn,
+    records: Sequence[FetchRecord],
+    purpose: Purpose,
+    fetched_at: datetime | None = None,
+) -> None:
+    for r in records:
         queries.insert_fetch_log(
             conn,
             FetchLogEntry(
@@ -208,6 +263,7 @@ def _log_fetches(conn: queries.Conn, records: list[FetchRecord], purpose: Purpos
                 purpose.job_id,
                 purpose.source_id,
                 purpose.run_id,
+                fetched_at,
             ),
         )
 

@@ -17,6 +17,7 @@ from copydesk.settings import Settings
 from copydesk.task_names import TASK_PROCESS_CHUNK
 from services.worker import metrics
 from services.worker.app import create_app
+from tests.support import commit_refused
 
 pytestmark = pytest.mark.integration
 
@@ -81,22 +82,9 @@ def test_a_commit_that_fails_in_a_chunk_fails_its_own_job_only(
     with psycopg.connect(settings.require_database_url(), autocommit=True) as admin:
         ids = _jobs(admin, 3, "refused")
         victim = ids[1]
-        # A deferred check: only the COMMIT of the middle job's store fails.
-        admin.execute(
-            f"""
-            CREATE FUNCTION refuse_commit_{victim.hex}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN RAISE EXCEPTION 'commit refused'; END $$;
-            CREATE CONSTRAINT TRIGGER refuse_{victim.hex} AFTER UPDATE ON ingest_jobs
-              DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-              WHEN (NEW.id = '{victim}' AND NEW.status = 'done')
-              EXECUTE FUNCTION refuse_commit_{victim.hex}();
-            """
-        )
-        try:
+        # Only the COMMIT of the middle job's store fails.
+        with commit_refused(admin, victim):
             chunk_task.apply(args=[[str(i) for i in ids]]).get()  # type: ignore[attr-defined]
-        finally:
-            admin.execute(f"DROP TRIGGER refuse_{victim.hex} ON ingest_jobs")
-            admin.execute(f"DROP FUNCTION refuse_commit_{victim.hex}()")
         statuses = _statuses(admin, ids)
     assert statuses[0] == ("done", None)
     assert statuses[2] == ("done", None)
