@@ -8,7 +8,7 @@ made some of those flushes wait 0.1-0.3 s, the tail of bench/ingest_api.py's tex
 This drives the group committer's statement (4 batches of 100 of the bench's texts per
 INSERT, as 32 clients make it) back to back on one autocommit connection for `--seconds`,
 runs CHECKPOINT from another connection every `--checkpoint-every` seconds (superuser, so a
-private server: see the README), and prints the statements' latency percentiles, once with
+private server: see docs/measurements.md), and prints the statements' latency percentiles, once with
 the server's default `backend_flush_after` and once with the API's session setting
 (queries.prepare_ingest_session), alternated for `--rounds`. No HTTP and no API process:
 the database's side alone, at a higher rate than the API reaches on a loaded machine.

@@ -7,9 +7,10 @@ end-of-article models, which saw these pages in training; P 0.935, R 0.968, F1 0
 on 2026-11-30 with the rules after the model: credits, buttons, form messages, tables
 of contents, closing sections and bio lines; P 0.936, R 0.971, F1 0.953 on 2026-11-30 with
 the rules that keep article text at the run's edges - numbered lists, conclusion sections,
-question-and-answer pairs, opening and closing paragraphs), so a regression turns CI red. Honest
-held-out figures come from `bench/train_text_model.py` (cross-validated) and
-`bench/quality.py`.
+question-and-answer pairs, opening and closing paragraphs; P 0.935, R 0.973, F1 0.953 on
+2026-11-30 with the precision rules and the end cut-off tuned for P >= 0.93), so a regression
+turns CI red. Honest held-out figures come from `bench/text_heldout.py` (every page cleaned
+by models fitted without its site).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTICLE_TYPES = ("article", "blog")
 EVERY = 3
 FLOOR_PRECISION = 0.933
-FLOOR_RECALL = 0.968
+FLOOR_RECALL = 0.970
 FLOOR_F1 = 0.950
 
 
