@@ -40,6 +40,7 @@ from copydesk.extract.cues import (
     MAX_CTA_WORDS,
     MAX_FORM_WORDS,
     RELATED_PREFIXES,
+    about_confirmed,
     classify_boilerplate,
     closing_heading,
     cue_kind,
@@ -638,6 +639,10 @@ def _cut_closing(page: _Page) -> tuple[int, int] | None:
         range(len(short)), _start_with(_lower_lines(lines, short), _CLOSING_BY_FIRST)
     ):
         closing = closing_heading(lines[short[row]])
+        if closing == "about" and not about_confirmed(
+            lines[short[row]], lines[short[row] + 1] if short[row] + 1 < len(lines) else ""
+        ):
+            continue
         if closing is not None:
             tail = short[row], _CLOSING_ZONES[closing]
             page.keep[tail[0] :] = False
@@ -861,6 +866,11 @@ def _title(page: _Page) -> int | None:
     return 0 if classify_boilerplate(first) is None else None
 
 
+# A disclosure is printed above the article or below it: among this many first or last
+# kept lines.
+NOTICE_EDGE = 3
+
+
 def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, ...]]]:
     """Cut glued markers and promo tails off kept lines; drop a marked ad whole; drop a
     disclosure or a caption ending in its credit (`_cut_notice`), whose words one search
@@ -884,7 +894,8 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     notices = set()
     for j, found in sorted(kinds.items()):
         row = kept[j]
-        if _cut_notice(page, row, kept_lines[j], found):
+        edge = j < NOTICE_EDGE or j >= len(kept) - NOTICE_EDGE
+        if _cut_notice(page, row, kept_lines[j], found, edge):
             notices.add(row)
         elif _GLUED_TAIL in found:
             tails.append(row)
@@ -901,16 +912,17 @@ def _split_glued(page: _Page) -> tuple[dict[int, str], dict[int, tuple[Removed, 
     return texts, glued
 
 
-def _cut_notice(page: _Page, row: int, line: str, kinds: set[int]) -> bool:
+def _cut_notice(page: _Page, row: int, line: str, kinds: set[int], edge: bool) -> bool:
     """Drop kept line `row` when its wording names it, though the line model keeps it for
     its prose shape and its place: a site's affiliate or sponsorship disclosure ("We may
-    earn a commission from links on this page"), above the article's first paragraph or
-    among its last; a photo caption ending in its credit ("... Jane Doe/AFP via Getty
-    Images") between paragraphs. `kinds`: whose stems the line holds. Return whether it
-    was dropped."""
+    earn a commission from links on this page") among the first or last `NOTICE_EDGE`
+    kept lines (`edge`; inside the article, such words are more often reported speech);
+    a photo caption ending in its credit ("... Jane Doe/AFP via Getty Images") anywhere.
+    `kinds`: whose stems the line holds. Return whether it was dropped."""
     tokens = page.facts.n_tokens[row]
     if (
-        _DISCLOSURE in kinds
+        edge
+        and _DISCLOSURE in kinds
         and DISCLOSURE_TOKENS[0] <= tokens <= DISCLOSURE_TOKENS[1]
         and is_disclosure(line)
     ):

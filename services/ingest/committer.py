@@ -140,6 +140,8 @@ class GroupCommitter:
         enqueued = False
         try:
             enqueued = await self._publisher.send([job_task(p.job_ids) for p in group])
+        except Exception:  # a task's exception would otherwise only be seen by asyncio
+            logger.exception("enqueue_failed", extra={"requests": len(group)})
         finally:  # committed whatever happened here: the sweeper enqueues what was not
             for pending in group:
                 if not pending.stored.done():  # its request may have been cancelled

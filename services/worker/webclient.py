@@ -62,22 +62,27 @@ class FetchWrites:
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def send(self, conn: queries.Conn, document_id: int | None = None) -> None:
-        """Queue the writes in the caller's transaction, the URL pointing at `document_id`."""
+        """Queue the writes in the caller's transaction, the URL pointing at `document_id`.
+
+        Without a document (the job failed after the fetch), the body's validators and hash
+        are not kept: the next fetch of the URL must not find this body "unchanged" and
+        point its job at the document an earlier body gave."""
         _log_fetches(conn, self.records, self.purpose, self.fetched_at)
         page = self.page
+        stored = document_id is not None
         queries.record_url_fetch(
             conn,
             self.state_key,
             page.status,
-            page.etag,
-            page.last_modified,
-            page.content_hash,
+            page.etag if stored else None,
+            page.last_modified if stored else None,
+            page.content_hash if stored else None,
             document_id,
             self.fetched_at,
         )
 
     def write(self, pool: Pool) -> None:
-        """The writes on their own: pipelined, committed together (one round trip)."""
+        """The writes on their own (no document): pipelined, committed together."""
         with db.autocommit(pool) as conn, conn.pipeline():
             self.send(conn)
 

@@ -161,3 +161,37 @@ def test_a_refused_commit_still_logs_the_fetch(
     stored = conn.execute("SELECT count(*) FROM documents WHERE job_id = %s", (job_id,))
     assert stored.fetchone() == (0,)
     assert _state(conn, url) is not None and _state(conn, url)[:2] == (200, None)  # type: ignore[index]
+
+
+def test_a_new_body_that_failed_to_store_is_not_unchanged_next_time(
+    settings: Settings,
+    pool: db.Pool,
+    conn: psycopg.Connection[Any],
+    page_server: PageServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = _url_job(conn, page_server)
+    first = pipeline.run_job(pool, settings, _insert(conn, url))
+    assert first.outcome is pipeline.Outcome.DONE
+    revised = (
+        "<html><head><title>Revised</title></head><body><article>"
+        "<p>The harbour board met again on Friday and changed its mind about the sea wall.</p>"
+        "<p>The repair now waits until the autumn, after the pier has been looked at.</p>"
+        "</article></body></html>"
+    )
+    page_server.add(url[len(page_server.base_url) :], revised)
+    store = pipeline.store_document
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("store broke")
+
+    monkeypatch.setattr(pipeline, "store_document", broken)
+    with pytest.raises(RuntimeError):
+        pipeline.run_job(pool, settings, _insert(conn, url))
+    monkeypatch.setattr(pipeline, "store_document", store)
+    # The revised body was never stored: fetched again, it gives its own document.
+    again = pipeline.run_job(pool, settings, _insert(conn, url))
+    assert again.outcome is pipeline.Outcome.DONE
+    row = conn.execute("SELECT text FROM documents WHERE id = %s", (again.document_id,))
+    (text,) = row.fetchone() or ("",)
+    assert "changed its mind" in text

@@ -62,3 +62,12 @@ def test_inserted_jobs_read_back_as_submitted(reader: psycopg.Connection[Any]) -
     ).fetchall()
     got = {row[0]: tuple(row[1:]) for row in rows}
     assert [got[i] for i in ids] == [(None, j.kind.value, j.url, j.body) for j in jobs]
+
+
+def test_a_sql_ascii_connection_gets_utf8_as_psycopg_sends_it(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SET client_encoding TO 'SQL_ASCII'")
+        values = ["café", "naïve", "plain"]
+        ours = queries._text_array(values, conn.info.encoding)
+        row = conn.execute("SELECT %(a)b::text[] = %(b)s::text[]", {"a": ours, "b": values})
+        assert row.fetchone() == (True,)

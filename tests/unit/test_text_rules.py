@@ -203,7 +203,7 @@ BIO = (
         ("Sources", RemovedKind.OTHER),
         ("Fuentes", RemovedKind.OTHER),
         ("Articles récents", RemovedKind.RELATED_LINKS),
-        ("About Acme Media", RemovedKind.FOOTER),
+        ("Acerca de nosotros", RemovedKind.FOOTER),
     ],
 )
 def test_a_closing_section_is_cut_from_its_heading(heading: str, kind: RemovedKind) -> None:
@@ -526,3 +526,52 @@ def test_a_consent_note_after_the_article_is_cut() -> None:
     assert list(out.paragraphs) == [*[PROSE] * 6]
     [removed] = [r for r in out.removed if r.text == note]
     assert removed.kind is RemovedKind.OTHER
+
+
+COMPANY = (
+    "Acme Media is an independent publisher of local news, founded in 1998 and owned by "
+    "its readers."
+)
+
+
+@pytest.mark.parametrize(
+    "below",
+    [[COMPANY], ["Careers", "Advertise", "Privacy Policy"]],
+    ids=["blurb opening with the name", "footer menu"],
+)
+def test_an_about_name_heading_is_cut_when_the_line_below_confirms_it(below: list[str]) -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 6, "About Acme Media", *below]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 6]
+
+
+@pytest.mark.parametrize("heading", ["About Filing Your Return", "About the Vaccine"])
+def test_an_about_heading_over_the_articles_own_prose_stays(heading: str) -> None:
+    section = (
+        "Most households can file online for free, and the deadline this year falls on "
+        "the fifteenth of April, as it usually does."
+    )
+    lines = ["Council approves river crossing", *[PROSE] * 6, heading, section, section]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert list(out.paragraphs) == [*[PROSE] * 6, heading, section, section]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"We will not raise output again this year," the energy minister told Reuters.',
+        "Farmers were told they will be compensated for the losses, but we have seen nothing "
+        "yet, one grower said.",
+        "The photographs were provided courtesy of local restaurants and the tourist board.",
+    ],
+)
+def test_reported_speech_inside_the_article_is_not_a_notice(line: str) -> None:
+    lines = ["Council approves river crossing", *[PROSE] * 4, line, *[PROSE] * 4]
+    out = clean_text("\n".join(lines), _Fixed(None))  # type: ignore[arg-type]
+    assert line in out.paragraphs
+
+
+def test_a_reported_agreement_is_not_a_forms_consent_note() -> None:
+    assert not is_consent_line("By continuing to pump oil, the company agreed to pay fines.")
+    assert is_consent_line("By submitting this form, you agree to our Privacy Policy.")
+    assert is_consent_line("Mit dem Absenden stimmen Sie der Datenschutzerklärung zu.")
