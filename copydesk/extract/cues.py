@@ -815,6 +815,12 @@ def is_related_heading(line: str) -> bool:
     return not stripped.endswith(_SENTENCE_END) and _RELATED_HEAD.match(stripped) is not None
 
 
+# An "About ..." heading's opening, the pronouns of "About us" and its like, and an article
+# before a name: the closing-section pattern and `about_confirmed` read them alike.
+_ABOUT_OPENING = r"(?:(?:about|über|acerca\s+de|sobre)\s+|à\s+propos\s+d(?:e\s+|['\u2019]\s*))"
+_ABOUT_PRONOUNS = r"(?:us|me|uns|mich|nous|moi|nosotros|mí)"
+_ABOUT_ARTICLE = r"(?:(?:the|die|der|das|le|la|les|el|los|las)\s+)?"
+
 # Headings of the sections that close a page after the article, cut with everything
 # after them once most of the article lies above (like a related-links heading): lists of
 # the site's recent posts, the author's bio box, the list of sources, the links to the
@@ -847,10 +853,12 @@ _CLOSING_HEADS = tuple(
         # Institute", "About us", "Über uns", "À propos de Acme", "Acerca de nosotros" (a
         # name in capitals: "About filing your return" heads an article's section; a name
         # must also be confirmed by the line under it, `about_confirmed`).
-        r"(?:(?:about|über|acerca\s+de|sobre)\s+|à\s+propos\s+d(?:e\s+|['\u2019]\s*))"
-        r"(?:us|me|uns|mich|nous|moi|nosotros|mí"
-        r"|(?:(?:the|die|der|das|le|la|les|el|los|las)\s+)?"
-        r"(?-i:[A-ZÀ-Þ][\w.&'\u2019-]*)(?:\s+(?-i:[A-ZÀ-Þ][\w.&'\u2019-]*)){0,3})",
+        _ABOUT_OPENING
+        + "(?:"
+        + _ABOUT_PRONOUNS
+        + "|"
+        + _ABOUT_ARTICLE
+        + r"(?-i:[A-ZÀ-Þ][\w.&'\u2019-]*)(?:\s+(?-i:[A-ZÀ-Þ][\w.&'\u2019-]*)){0,3})",
     )
 )
 # How such a heading can start (lower-cased; `str.startswith` pre-check).
@@ -879,10 +887,7 @@ def closing_heading(line: str) -> str | None:
 
 
 _ABOUT_NAME = re.compile(
-    r"(?:about|über|acerca\s+de|sobre|à\s+propos\s+d(?:e\s+|['\u2019]\s*))\s*"
-    r"(?:(?:us|me|uns|mich|nous|moi|nosotros|mí)\s*:?$"
-    r"|(?:(?:the|die|der|das|le|la|les|el|los|las)\s+)?(?P<name>.+?)\s*:?$)",
-    re.I,
+    _ABOUT_OPENING + rf"(?:{_ABOUT_PRONOUNS}\s*:?$|{_ABOUT_ARTICLE}(?P<name>.+?)\s*:?$)", re.I
 )
 # A line under such a heading that is a menu item, not a sentence: this many words at most.
 ABOUT_MENU_WORDS = 6
