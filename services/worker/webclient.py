@@ -164,10 +164,7 @@ class WebClient:
         try:
             return self._fetch(url, records, types, etag, last_modified)
         finally:
-            _count_fetches(records)
-            if records:
-                with pool.connection() as conn:
-                    _log_fetches(conn, records, purpose)
+            _write_fetches(pool, records, purpose)
 
     def _fetch(
         self,
@@ -221,10 +218,7 @@ class WebClient:
                 known.last_modified if known else None,
             )
         except BaseException:
-            _count_fetches(records)
-            if records:
-                with pool.connection() as conn:
-                    _log_fetches(conn, records, purpose)
+            _write_fetches(pool, records, purpose)
             raise
         _count_fetches(records)
         writes = FetchWrites(tuple(records), purpose, key, page)
@@ -242,6 +236,14 @@ class WebClient:
 def state_key(url: str) -> str:
     """The `url_state` key of a URL: normalised when it can be."""
     return normalize_url(url) or url
+
+
+def _write_fetches(pool: Pool, records: Sequence[FetchRecord], purpose: Purpose) -> None:
+    """Count the attempts and log them in a transaction of their own."""
+    _count_fetches(records)
+    if records:
+        with pool.connection() as conn:
+            _log_fetches(conn, records, purpose)
 
 
 def _count_fetches(records: Sequence[FetchRecord]) -> None:
